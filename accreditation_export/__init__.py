@@ -1,0 +1,1 @@
+"""Accreditation export: maps tutor decisions onto awarding-body units (later work)."""

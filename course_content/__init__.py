@@ -1,0 +1,1 @@
+"""Course content (OLX) for the programme; built and validated by later work."""

@@ -1,0 +1,1 @@
+"""XBlocks for the learning-partnership managers programme."""

@@ -1,0 +1,94 @@
+"""
+JSON handlers with the checks every handler owes: method, permission, well-formed body.
+
+    @json_handler(methods=("POST",), tutors_only=True)
+    def cohort_report(self, data, suffix=""):
+        ...
+        return {...}                      # 200 JSON
+        raise HandlerError(400, _("..."), missing=[...])   # error JSON: {"error": "...", **extra}
+"""
+import functools
+import json
+
+from webob import Response
+from xblock.core import XBlock
+
+from . import permissions
+from .i18n import gettext_for
+
+
+class HandlerError(Exception):
+    """An error answer: ``{"error": message, **extra}`` with the given HTTP status."""
+
+    def __init__(self, status, message, **extra):
+        super().__init__(message)
+        self.status = status
+        self.message = message
+        self.extra = extra
+
+
+def json_response(data, status=200, **headers):
+    """A JSON response (UTF-8)."""
+    response = Response(
+        body=json.dumps(data).encode("utf-8"), status=status,
+        content_type="application/json", charset="utf-8",
+    )
+    response.headers.update(headers)
+    return response
+
+
+def error_response(status, message, **extra):
+    """``{"error": message, ...}`` with the status."""
+    return json_response({"error": message, **extra}, status=status)
+
+
+def json_handler(methods=("POST",), tutors_only=False, authors_only=False):
+    """
+    Decorate an XBlock method ``(self, data, suffix)`` as a handler that speaks JSON.
+
+    Refuses other methods with 405, callers without the right with 403, a body that is not a JSON
+    object with 400; a GET handler receives the query string as ``data``.
+    """
+    def decorate(func):
+        @XBlock.handler
+        @functools.wraps(func)
+        def wrapper(self, request, suffix=""):
+            _ = gettext_for(self)
+            if request.method not in methods:
+                response = error_response(405, _("Method {method} is not allowed here").format(method=request.method))
+                response.allow = list(methods)
+                return response
+            if tutors_only and not permissions.is_tutor(self):
+                return error_response(403, _("Only tutors and course staff may do this."))
+            if authors_only and not permissions.can_author(self):
+                return error_response(403, _("Only course authors may edit this block."))
+            if request.method == "GET":
+                data = dict(request.GET)
+            else:
+                try:
+                    data = json.loads(request.body.decode("utf-8") or "{}")
+                except (UnicodeDecodeError, ValueError):
+                    return error_response(400, _("The request body is not valid JSON."))
+                if not isinstance(data, dict):
+                    return error_response(400, _("The request body must be a JSON object."))
+            try:
+                result = func(self, data, suffix)
+            except HandlerError as error:
+                return error_response(error.status, error.message, **error.extra)
+            if isinstance(result, Response):
+                return result
+            return json_response(result)
+        return wrapper
+    return decorate
+
+
+def tutors_only_handler(func):
+    """Decorate a plain ``(self, request, suffix)`` handler so that only tutors may call it (403 JSON)."""
+    @XBlock.handler
+    @functools.wraps(func)
+    def wrapper(self, request, suffix=""):
+        if not permissions.is_tutor(self):
+            _ = gettext_for(self)
+            return error_response(403, _("Only tutors and course staff may do this."))
+        return func(self, request, suffix)
+    return wrapper

@@ -1,0 +1,73 @@
+"""
+Who the current user is and what they may do: the one place that decides.
+
+- In the SDK workbench (its user service marks users with ``xblock-workbench.user_id``) the student ids
+  in the Django setting ``LP_WORKBENCH_TUTORS`` (default ``["tutor", "tutor2"]``) act as course staff.
+- Everywhere else a tutor is whoever the platform's user service says is course staff.
+- A runtime with no user service (bare test runtimes) has no tutors.
+"""
+from .. import compat
+
+WORKBENCH_USER_ID = "xblock-workbench.user_id"
+DEFAULT_WORKBENCH_TUTORS = ("tutor", "tutor2")
+
+
+def current_user(block):
+    """The runtime's XBlockUser for the current request, or None without a user service."""
+    try:
+        service = block.runtime.service(block, "user")
+    except Exception:  # pylint: disable=broad-except  # NoSuchServiceError and runtimes that raise others
+        return None
+    return service.get_current_user() if service is not None else None
+
+
+def _opt(block, key):
+    user = current_user(block)
+    return user.opt_attrs.get(key) if user is not None else None
+
+
+def workbench_tutors():
+    """The student ids that act as staff in the workbench."""
+    from django.conf import settings  # pylint: disable=import-outside-toplevel
+    return tuple(getattr(settings, "LP_WORKBENCH_TUTORS", DEFAULT_WORKBENCH_TUTORS))
+
+
+def is_tutor(block):
+    """True when the current user may see and mark other learners' work in this block's course."""
+    workbench_id = _opt(block, WORKBENCH_USER_ID)
+    if workbench_id is not None:
+        return workbench_id in workbench_tutors()
+    return bool(_opt(block, compat.USER_IS_STAFF))
+
+
+def can_author(block):
+    """True when the current user may change the block's content (Studio edits)."""
+    studio = compat.studio_can_write(block)
+    if studio is not None:
+        return studio
+    return is_tutor(block)
+
+
+def student_id(block):
+    """A stable, anonymous id for the current learner (anonymous id in Open edX)."""
+    return str(
+        _opt(block, compat.ANONYMOUS_USER_ID)
+        or _opt(block, WORKBENCH_USER_ID)
+        or block.scope_ids.user_id
+    )
+
+
+def username(block):
+    """The current learner's username where the runtime tells it, else their student id."""
+    return str(_opt(block, compat.USERNAME) or _opt(block, WORKBENCH_USER_ID) or block.scope_ids.user_id)
+
+
+def block_key(block):
+    """The block's usage key as a string."""
+    return str(block.scope_ids.usage_id)
+
+
+def course_key(block):
+    """The block's course key as a string ('' where usage ids carry no course, as in the workbench)."""
+    key = getattr(block.scope_ids.usage_id, "course_key", None)
+    return str(key) if key is not None else ""

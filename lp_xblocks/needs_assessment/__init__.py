@@ -1,0 +1,1 @@
+"""The needs-assessment block: partnership health check, learning-needs analysis, satisfaction survey."""

@@ -1,0 +1,266 @@
+"""
+The questionnaire engine behind the needs-assessment block (pure: no XBlock, no Django).
+
+An *instrument* is plain, JSON-serialisable data::
+
+    {
+      "scale":  [{"value": 1, "label": "Not in place"}, ...],          # ascending integers
+      "themes": [{"id": "leadership", "title": "Leadership",
+                  "statements": [{"id": "lead-remit", "text": "..."}],
+                  "bands": [{"upto": 2.5, "label": "Needs attention", "text": "..."}]}],
+      "stages": [{"upto": 1.8, "label": "Co-existence"}, ...],          # optional, may be []
+    }
+
+This module validates an instrument, checks a learner's answers against it, scores them, and
+compares attempts. Reading and writing OLX lives in :mod:`lp_xblocks.needs_assessment.olx`.
+
+Every error is an :class:`InstrumentError` whose message names the element at fault; the message
+template is kept apart from its parameters so the block can translate it.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any, Callable, Iterable
+
+KINDS = ("partnership", "individual", "satisfaction")
+
+ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$")
+
+_TWO_PLACES = Decimal("0.01")
+
+
+def N_(message: str) -> str:
+    """Mark a message for translation without translating it here (the block translates it)."""
+    return message
+
+
+class InstrumentError(ValueError):
+    """An instrument that breaks a rule. ``str(error)`` is the English message."""
+
+    def __init__(self, template: str, **params: Any):
+        self.template = template
+        self.params = params
+        super().__init__(template.format(**params))
+
+    def translated(self, gettext: Callable[[str], str]) -> str:
+        """The message in the learner's language, through the runtime's ``gettext``."""
+        return gettext(self.template).format(**self.params)
+
+
+# --------------------------------------------------------------------------- validation
+
+def validate_kind(kind: str) -> None:
+    """Raise unless ``kind`` is one of :data:`KINDS`."""
+    if kind not in KINDS:
+        raise InstrumentError(
+            N_("kind '{kind}' is not one of: {allowed}"), kind=kind, allowed=", ".join(KINDS)
+        )
+
+
+def validate(instrument: dict) -> None:
+    """Raise :class:`InstrumentError` for the first rule the instrument breaks."""
+    scale = instrument.get("scale") or []
+    if not scale:
+        raise InstrumentError(N_("scale: at least one point is needed"))
+    previous = None
+    for position, point in enumerate(scale, start=1):
+        value = point.get("value")
+        if not isinstance(value, int) or isinstance(value, bool):
+            raise InstrumentError(
+                N_("scale point {position}: value '{value}' is not a whole number"),
+                position=position, value=value,
+            )
+        if previous is not None and value <= previous:
+            raise InstrumentError(
+                N_("scale point {position}: values must be in ascending order ({previous} then {value})"),
+                position=position, previous=previous, value=value,
+            )
+        if not point.get("label"):
+            raise InstrumentError(N_("scale point {value}: label is empty"), value=value)
+        previous = value
+    maximum = scale[-1]["value"]
+
+    themes = instrument.get("themes") or []
+    if not themes:
+        raise InstrumentError(N_("at least one theme is needed"))
+    seen: set[str] = set()
+
+    def claim(kind: str, ident: Any) -> None:
+        if not ident:
+            raise InstrumentError(N_("a {kind} has no id"), kind=kind)
+        if not ID_PATTERN.match(str(ident)):
+            raise InstrumentError(
+                N_("{kind} '{id}': an id may hold only letters, digits, '-', '_' and '.'"),
+                kind=kind, id=ident,
+            )
+        if ident in seen:
+            raise InstrumentError(N_("{kind} '{id}': id is used more than once"), kind=kind, id=ident)
+        seen.add(ident)
+
+    for theme in themes:
+        claim("theme", theme.get("id"))
+        theme_id = theme["id"]
+        if not theme.get("title"):
+            raise InstrumentError(N_("theme '{theme}': title is empty"), theme=theme_id)
+        statements = theme.get("statements") or []
+        if not statements:
+            raise InstrumentError(N_("theme '{theme}': at least one statement is needed"), theme=theme_id)
+        for statement in statements:
+            claim("statement", statement.get("id"))
+            if not statement.get("text"):
+                raise InstrumentError(N_("statement '{id}': text is empty"), id=statement["id"])
+        bands = theme.get("bands") or []
+        if not bands:
+            raise InstrumentError(N_("theme '{theme}': at least one band is needed"), theme=theme_id)
+        for band in bands:
+            if not band.get("label"):
+                raise InstrumentError(N_("theme '{theme}': a band has no label"), theme=theme_id)
+        _check_thresholds(bands, maximum, N_("theme '{theme}': band"), theme=theme_id)
+
+    _check_thresholds(instrument.get("stages") or [], maximum, N_("stage"))
+
+
+def _check_thresholds(items: list, maximum: int, where: str, **params: Any) -> None:
+    """``upto`` values strictly increasing, the last equal to the scale maximum."""
+    previous = None
+    for item in items:
+        upto = item.get("upto")
+        if not _is_number(upto):
+            raise InstrumentError(where + N_(" upto '{upto}' is not a number"), upto=upto, **params)
+        if previous is not None and upto <= previous:
+            raise InstrumentError(where + N_(" upto values must increase"), **params)
+        previous = upto
+    if items and previous != maximum:
+        raise InstrumentError(
+            where + N_(" upto of the last must equal the scale maximum ({maximum}), not {upto}"),
+            maximum=maximum, upto=format_number(previous), **params,
+        )
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def format_number(value: float) -> str:
+    """``5.0`` -> ``"5"``, ``2.5`` -> ``"2.5"``: how thresholds are written back to OLX."""
+    if float(value).is_integer():
+        return str(int(value))
+    return repr(float(value))
+
+
+# --------------------------------------------------------------------------- answers
+
+@dataclass
+class AnswerProblems:
+    """What is wrong with a set of answers; empty lists mean the answers can be scored."""
+
+    missing: list = field(default_factory=list)
+    unknown: list = field(default_factory=list)
+    invalid: list = field(default_factory=list)
+
+    def __bool__(self) -> bool:
+        return bool(self.missing or self.unknown or self.invalid)
+
+
+def statement_ids(instrument: dict) -> list:
+    """Every statement id, in document order."""
+    return [s["id"] for theme in instrument["themes"] for s in theme["statements"]]
+
+
+def check_answers(instrument: dict, answers: dict) -> AnswerProblems:
+    """Compare answers to the instrument: missing statements, unknown ids, values off the scale."""
+    ids = statement_ids(instrument)
+    allowed = {point["value"] for point in instrument["scale"]}
+    problems = AnswerProblems()
+    problems.missing = [sid for sid in ids if sid not in answers]
+    known = set(ids)
+    problems.unknown = sorted(str(key) for key in answers if key not in known)
+    problems.invalid = [
+        sid for sid in ids
+        if sid in answers and not (_is_whole(answers[sid]) and answers[sid] in allowed)
+    ]
+    return problems
+
+
+def _is_whole(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+# --------------------------------------------------------------------------- scoring
+
+def _round(value: Decimal) -> float:
+    return float(value.quantize(_TWO_PLACES, rounding=ROUND_HALF_UP))
+
+
+def round2(value: float) -> float:
+    """Round half-up to 2 decimal places (as people round, not banker's rounding)."""
+    return _round(Decimal(str(value)))
+
+
+def mean(values: Iterable) -> float:
+    """Arithmetic mean rounded half-up to 2 decimal places."""
+    values = [Decimal(str(v)) for v in values]
+    return _round(sum(values) / Decimal(len(values)))
+
+
+def first_reaching(items: list, score: float) -> dict | None:
+    """The first band or stage whose ``upto`` is at least ``score``."""
+    for item in items:
+        if item["upto"] >= score:
+            return item
+    return None
+
+
+def score(instrument: dict, answers: dict) -> dict:
+    """
+    Score complete, valid answers (see :func:`check_answers`).
+
+    Returns ``{"overall", "stage", "themes": [{"id", "title", "score", "band", "recommendation"}],
+    "recommendations": [theme ids, weakest first]}``; themes stay in document order.
+    """
+    themes = []
+    for theme in instrument["themes"]:
+        theme_score = mean(answers[s["id"]] for s in theme["statements"])
+        band = first_reaching(theme["bands"], theme_score)
+        themes.append({
+            "id": theme["id"],
+            "title": theme["title"],
+            "score": theme_score,
+            "band": band["label"],
+            "recommendation": band.get("text", ""),
+        })
+    overall = mean(t["score"] for t in themes)
+    stage = first_reaching(instrument.get("stages") or [], overall)
+    # sorted() is stable, so equal scores keep document order.
+    weakest_first = [t["id"] for t in sorted(themes, key=lambda t: t["score"])]
+    return {
+        "overall": overall,
+        "stage": stage["label"] if stage else None,
+        "themes": themes,
+        "recommendations": weakest_first,
+    }
+
+
+def change_since(first: dict | None, themes: list) -> list:
+    """
+    Add ``change_since_first`` to each scored theme: its score minus the score it had in the first
+    attempt (``first`` maps theme id to score), or ``None`` on the first attempt or for a theme the
+    first attempt did not have.
+    """
+    result = []
+    for theme in themes:
+        before = None if first is None else first.get(theme["id"])
+        change = None if before is None else _round(Decimal(str(theme["score"])) - Decimal(str(before)))
+        result.append({**theme, "change_since_first": change})
+    return result
+
+
+def band_for(instrument: dict, theme_id: str, theme_score: float) -> str | None:
+    """The band label a theme score falls in, or None for a theme the instrument lacks."""
+    for theme in instrument["themes"]:
+        if theme["id"] == theme_id:
+            band = first_reaching(theme["bands"], theme_score)
+            return band["label"] if band else None
+    return None

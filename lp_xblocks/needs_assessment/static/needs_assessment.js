@@ -1,0 +1,281 @@
+/* Needs-assessment block: submit answers, show results, chart, recommendations and progress.
+ * Every piece of learner or author text is put on the page as a text node, never as HTML. */
+function LpNeedsAssessment(runtime, element, args) {
+  "use strict";
+  var root = element.querySelector("#" + args.prefix) || element;
+  var S = args.strings;
+  var form = root.querySelector(".lp-na__form");
+  var status = root.querySelector(".lp-na__status");
+  var errorBox = root.querySelector(".lp-na__error");
+  var results = root.querySelector(".lp-na__results");
+  var resultsBody = root.querySelector(".lp-na__results-body");
+  var resultsHeading = root.querySelector(".lp-na__results-heading");
+  var SVG = "http://www.w3.org/2000/svg";
+
+  function fmt(template, values) {
+    return template.replace(/\{(\w+)\}/g, function (match, key) {
+      return Object.prototype.hasOwnProperty.call(values, key) ? String(values[key]) : match;
+    });
+  }
+
+  function el(tag, attrs, text) {
+    var node = document.createElement(tag);
+    Object.keys(attrs || {}).forEach(function (key) { node.setAttribute(key, attrs[key]); });
+    if (text !== undefined && text !== null) { node.textContent = String(text); }
+    return node;
+  }
+
+  function csrfToken() {
+    var match = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
+    return match ? decodeURIComponent(match[1]) : "";
+  }
+
+  function post(handler, body) {
+    return fetch(runtime.handlerUrl(element, handler), {
+      method: "POST",
+      credentials: "same-origin",
+      headers: {"Content-Type": "application/json", "X-CSRFToken": csrfToken(), "X-Requested-With": "XMLHttpRequest"},
+      body: JSON.stringify(body || {})
+    }).then(function (response) {
+      return response.json().catch(function () { return {error: response.statusText}; })
+        .then(function (data) { return {ok: response.ok, status: response.status, data: data}; });
+    });
+  }
+
+  function announce(text) {
+    status.textContent = "";
+    // A fresh text node after clearing makes screen readers announce repeated messages too.
+    window.setTimeout(function () { status.textContent = text; }, 50);
+  }
+
+  /* Plain text with http(s) links or site-absolute paths (a course unit) made into links. */
+  function linkified(text) {
+    var fragment = document.createDocumentFragment();
+    var pattern = /(https?:\/\/[^\s<>"]+|(?:^|\s)\/[A-Za-z0-9_\-\/.:@+~%?=&#]+)/g;
+    var last = 0;
+    var match;
+    while ((match = pattern.exec(text)) !== null) {
+      var url = match[0].replace(/^\s/, "");
+      var start = match.index + (match[0].length - url.length);
+      url = url.replace(/[.,;:)]+$/, "");
+      fragment.appendChild(document.createTextNode(text.slice(last, start)));
+      fragment.appendChild(el("a", {href: url}, url));
+      last = start + url.length;
+      pattern.lastIndex = last;
+    }
+    fragment.appendChild(document.createTextNode(text.slice(last)));
+    return fragment;
+  }
+
+  function chart(themes) {
+    var rowHeight = 28, labelWidth = 220, barWidth = 300, width = labelWidth + barWidth + 60;
+    var height = themes.length * rowHeight + 10;
+    var svg = document.createElementNS(SVG, "svg");
+    var titleId = args.prefix + "-chart-title", descId = args.prefix + "-chart-desc";
+    svg.setAttribute("class", "lp-na__chart");
+    svg.setAttribute("role", "img");
+    svg.setAttribute("viewBox", "0 0 " + width + " " + height);
+    svg.setAttribute("aria-labelledby", titleId + " " + descId);
+    var title = document.createElementNS(SVG, "title");
+    title.setAttribute("id", titleId);
+    title.textContent = S.chartTitle;
+    var desc = document.createElementNS(SVG, "desc");
+    desc.setAttribute("id", descId);
+    desc.textContent = fmt(S.chartDesc, {max: args.max});
+    svg.appendChild(title);
+    svg.appendChild(desc);
+    themes.forEach(function (theme, index) {
+      var y = 5 + index * rowHeight;
+      var label = document.createElementNS(SVG, "text");
+      label.setAttribute("x", labelWidth - 8);
+      label.setAttribute("y", y + 17);
+      label.setAttribute("text-anchor", "end");
+      label.textContent = theme.title;
+      var bar = document.createElementNS(SVG, "rect");
+      bar.setAttribute("x", labelWidth);
+      bar.setAttribute("y", y + 4);
+      bar.setAttribute("height", rowHeight - 10);
+      bar.setAttribute("width", Math.max(1, barWidth * theme.score / args.max));
+      bar.setAttribute("class", "lp-na__bar");
+      var value = document.createElementNS(SVG, "text");
+      value.setAttribute("x", labelWidth + barWidth * theme.score / args.max + 6);
+      value.setAttribute("y", y + 17);
+      value.textContent = theme.score;
+      [label, bar, value].forEach(function (node) { svg.appendChild(node); });
+    });
+    return svg;
+  }
+
+  function formatChange(change) {
+    if (change === null || change === undefined) { return S.noChange; }
+    return (change > 0 ? "+" : "") + change;
+  }
+
+  function renderResults(result) {
+    resultsBody.textContent = "";
+    if (!result || !result.attempt) { results.hidden = true; return; }
+    resultsBody.appendChild(el("p", {"class": "lp-na__overall"}, fmt(S.overall, {score: result.overall, max: args.max})));
+    if (result.stage) {
+      resultsBody.appendChild(el("p", {"class": "lp-na__stage"}, fmt(S.stage, {stage: result.stage})));
+    }
+    if (result.themes && result.themes.length) {
+      var showChange = result.themes.some(function (t) { return t.change_since_first !== null && t.change_since_first !== undefined; });
+      var table = el("table", {"class": "lp-na__table"});
+      table.appendChild(el("caption", {}, fmt(S.tableCaption, {max: args.max})));
+      var head = el("tr");
+      [S.theme, S.score, S.band].concat(showChange ? [S.change] : []).forEach(function (label) {
+        head.appendChild(el("th", {scope: "col"}, label));
+      });
+      table.appendChild(el("thead")).appendChild(head);
+      var body = table.appendChild(el("tbody"));
+      result.themes.forEach(function (theme) {
+        var row = el("tr");
+        row.appendChild(el("th", {scope: "row"}, theme.title));
+        row.appendChild(el("td", {}, theme.score));
+        row.appendChild(el("td", {}, theme.band));
+        if (showChange) { row.appendChild(el("td", {}, formatChange(theme.change_since_first))); }
+        body.appendChild(row);
+      });
+      resultsBody.appendChild(table);
+      resultsBody.appendChild(chart(result.themes));
+
+      resultsBody.appendChild(el("h4", {}, S.recommendations));
+      var list = el("ol", {"class": "lp-na__recommendations"});
+      var byId = {};
+      result.themes.forEach(function (theme) { byId[theme.id] = theme; });
+      (result.recommendations || []).forEach(function (themeId) {
+        var theme = byId[themeId];
+        if (!theme) { return; }
+        var item = el("li");
+        item.appendChild(el("strong", {}, theme.title + " (" + theme.band + "): "));
+        item.appendChild(linkified(theme.recommendation || ""));
+        list.appendChild(item);
+      });
+      resultsBody.appendChild(list);
+    }
+    if (result.history && result.history.length > 1) {
+      resultsBody.appendChild(el("h4", {}, S.history));
+      var history = el("ul", {"class": "lp-na__history"});
+      result.history.forEach(function (entry) {
+        history.appendChild(el("li", {}, fmt(S.attemptLine, {
+          attempt: entry.attempt, date: String(entry.submitted_at).slice(0, 10), overall: entry.overall
+        })));
+      });
+      resultsBody.appendChild(history);
+    }
+    if (args.allowRetake && form) {
+      var again = el("button", {type: "button", "class": "lp-na__button lp-na__retake"}, S.retake);
+      again.addEventListener("click", function () {
+        form.hidden = false;
+        var first = form.querySelector("input[type=radio]");
+        if (first) { first.focus(); }
+      });
+      resultsBody.appendChild(again);
+    }
+    results.hidden = false;
+  }
+
+  function collectAnswers() {
+    var answers = {};
+    var unanswered = [];
+    form.querySelectorAll(".lp-na__statement").forEach(function (group) {
+      var checked = group.querySelector("input[type=radio]:checked");
+      if (checked) {
+        answers[group.getAttribute("data-statement")] = parseInt(checked.value, 10);
+        group.removeAttribute("aria-invalid");
+      } else {
+        unanswered.push(group);
+      }
+    });
+    return {answers: answers, unanswered: unanswered};
+  }
+
+  function showError(message, groups) {
+    errorBox.textContent = message;
+    errorBox.hidden = false;
+    announce(message);
+    (groups || []).forEach(function (group) { group.classList.add("lp-na__statement--missing"); });
+    if (groups && groups.length) {
+      var firstRadio = groups[0].querySelector("input[type=radio]");
+      if (firstRadio) { firstRadio.focus(); }
+    }
+  }
+
+  if (form) {
+    form.addEventListener("change", function (event) {
+      var group = event.target.closest(".lp-na__statement");
+      if (group) { group.classList.remove("lp-na__statement--missing"); }
+    });
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      var collected = collectAnswers();
+      if (collected.unanswered.length) {
+        showError(fmt(S.missing, {count: collected.unanswered.length}), collected.unanswered);
+        return;
+      }
+      errorBox.hidden = true;
+      var button = form.querySelector("button[type=submit]");
+      button.disabled = true;
+      button.textContent = S.submitting;
+      post("submit", {answers: collected.answers}).then(function (reply) {
+        button.disabled = false;
+        button.textContent = S.submit;
+        if (!reply.ok) {
+          var groups = (reply.data.missing || []).concat(reply.data.invalid || []).map(function (id) {
+            return form.querySelector('[data-statement="' + CSS.escape(id) + '"]');
+          }).filter(Boolean);
+          showError(fmt(S.failed, {error: reply.data.error || reply.status}), groups);
+          return;
+        }
+        return post("results", {}).then(function (latest) {
+          var result = latest.ok ? latest.data : reply.data;
+          form.hidden = true;
+          renderResults(result);
+          announce(fmt(S.submitted, {score: reply.data.overall, max: args.max}));
+          resultsHeading.focus();
+        });
+      }).catch(function () {
+        button.disabled = false;
+        button.textContent = S.submit;
+        showError(S.network, []);
+      });
+    });
+  }
+
+  var cohortButton = root.querySelector("#" + args.prefix + "-cohort-load");
+  if (cohortButton) {
+    cohortButton.addEventListener("click", function () {
+      var target = root.querySelector("#" + args.prefix + "-cohort-body");
+      target.textContent = S.loading;
+      post("cohort_report", {}).then(function (reply) {
+        target.textContent = "";
+        if (!reply.ok) { target.appendChild(el("p", {}, reply.data.error)); return; }
+        target.appendChild(el("p", {}, fmt(S.cohortLearners, {count: reply.data.learners})));
+        var table = el("table", {"class": "lp-na__table"});
+        table.appendChild(el("caption", {}, S.cohortHeading));
+        var bandLabels = [];
+        reply.data.themes.forEach(function (theme) {
+          Object.keys(theme.bands).forEach(function (label) { if (bandLabels.indexOf(label) < 0) { bandLabels.push(label); } });
+        });
+        var head = el("tr");
+        [S.theme, S.cohortRespondents, S.cohortMean].concat(bandLabels).forEach(function (label) {
+          head.appendChild(el("th", {scope: "col"}, label));
+        });
+        table.appendChild(el("thead")).appendChild(head);
+        var body = table.appendChild(el("tbody"));
+        reply.data.themes.forEach(function (theme) {
+          var row = el("tr");
+          row.appendChild(el("th", {scope: "row"}, theme.title));
+          row.appendChild(el("td", {}, theme.respondents));
+          row.appendChild(el("td", {}, theme.mean === null ? "-" : theme.mean));
+          bandLabels.forEach(function (label) { row.appendChild(el("td", {}, theme.bands[label] || 0)); });
+          body.appendChild(row);
+        });
+        target.appendChild(table);
+      });
+    });
+  }
+
+  renderResults(args.result);
+  return {};
+}
