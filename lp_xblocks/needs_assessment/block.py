@@ -171,6 +171,7 @@ class NeedsAssessmentBlock(CompletableXBlockMixin, XBlock):
             "cohortMean": _("Mean"),
             "cohortRespondents": _("Respondents"),
             "loading": _("Loading..."),
+            "cohortFailed": _("The cohort report could not be loaded; try again."),
         }
 
     # ------------------------------------------------------------------ views

@@ -117,26 +117,38 @@ def validate(instrument: dict) -> None:
         for band in bands:
             if not band.get("label"):
                 raise InstrumentError(N_("theme '{theme}': a band has no label"), theme=theme_id)
-        _check_thresholds(bands, maximum, N_("theme '{theme}': band"), theme=theme_id)
+        _check_thresholds(bands, maximum, "band", theme=theme_id)
 
-    _check_thresholds(instrument.get("stages") or [], maximum, N_("stage"))
+    _check_thresholds(instrument.get("stages") or [], maximum, "stage")
 
 
-def _check_thresholds(items: list, maximum: int, where: str, **params: Any) -> None:
+_THRESHOLD_MESSAGES = {
+    "band": (
+        N_("theme '{theme}': band upto '{upto}' is not a number"),
+        N_("theme '{theme}': band upto values must increase"),
+        N_("theme '{theme}': band upto of the last must equal the scale maximum ({maximum}), not {upto}"),
+    ),
+    "stage": (
+        N_("stage upto '{upto}' is not a number"),
+        N_("stage upto values must increase"),
+        N_("stage upto of the last must equal the scale maximum ({maximum}), not {upto}"),
+    ),
+}
+
+
+def _check_thresholds(items: list, maximum: int, what: str, **params: Any) -> None:
     """``upto`` values strictly increasing, the last equal to the scale maximum."""
+    not_a_number, not_increasing, wrong_last = _THRESHOLD_MESSAGES[what]
     previous = None
     for item in items:
         upto = item.get("upto")
         if not _is_number(upto):
-            raise InstrumentError(where + N_(" upto '{upto}' is not a number"), upto=upto, **params)
+            raise InstrumentError(not_a_number, upto=upto, **params)
         if previous is not None and upto <= previous:
-            raise InstrumentError(where + N_(" upto values must increase"), **params)
+            raise InstrumentError(not_increasing, **params)
         previous = upto
     if items and previous != maximum:
-        raise InstrumentError(
-            where + N_(" upto of the last must equal the scale maximum ({maximum}), not {upto}"),
-            maximum=maximum, upto=format_number(previous), **params,
-        )
+        raise InstrumentError(wrong_last, maximum=maximum, upto=format_number(previous), **params)
 
 
 def _is_number(value: Any) -> bool:

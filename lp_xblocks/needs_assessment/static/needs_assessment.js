@@ -182,7 +182,7 @@ function LpNeedsAssessment(runtime, element, args) {
       var checked = group.querySelector("input[type=radio]:checked");
       if (checked) {
         answers[group.getAttribute("data-statement")] = parseInt(checked.value, 10);
-        group.removeAttribute("aria-invalid");
+        markInvalid(group, false);
       } else {
         unanswered.push(group);
       }
@@ -190,11 +190,25 @@ function LpNeedsAssessment(runtime, element, args) {
     return {answers: answers, unanswered: unanswered};
   }
 
+  /* A group the learner must still answer: outlined, and its radios invalid and pointing at the message. */
+  function markInvalid(group, invalid) {
+    group.classList.toggle("lp-na__statement--missing", invalid);
+    group.querySelectorAll("input[type=radio]").forEach(function (radio) {
+      if (invalid) {
+        radio.setAttribute("aria-invalid", "true");
+        radio.setAttribute("aria-describedby", errorBox.id);
+      } else {
+        radio.removeAttribute("aria-invalid");
+        radio.removeAttribute("aria-describedby");
+      }
+    });
+  }
+
   function showError(message, groups) {
     errorBox.textContent = message;
     errorBox.hidden = false;
     announce(message);
-    (groups || []).forEach(function (group) { group.classList.add("lp-na__statement--missing"); });
+    (groups || []).forEach(function (group) { markInvalid(group, true); });
     if (groups && groups.length) {
       var firstRadio = groups[0].querySelector("input[type=radio]");
       if (firstRadio) { firstRadio.focus(); }
@@ -204,7 +218,7 @@ function LpNeedsAssessment(runtime, element, args) {
   if (form) {
     form.addEventListener("change", function (event) {
       var group = event.target.closest(".lp-na__statement");
-      if (group) { group.classList.remove("lp-na__statement--missing"); }
+      if (group) { markInvalid(group, false); }
     });
     form.addEventListener("submit", function (event) {
       event.preventDefault();
@@ -272,6 +286,8 @@ function LpNeedsAssessment(runtime, element, args) {
           body.appendChild(row);
         });
         target.appendChild(table);
+      }).catch(function () {
+        target.textContent = S.cohortFailed;
       });
     });
   }
