@@ -1,0 +1,42 @@
+"""The distribution: entry points load, and the built wheel carries templates, assets, scenarios, migrations."""
+import json
+from importlib.metadata import distribution, entry_points
+
+import pytest
+
+BLOCK_TAGS = {"lp_needs_assessment"}
+
+
+def test_xblock_entry_points_load_the_blocks():
+    found = {ep.name: ep for ep in entry_points(group="xblock.v1") if ep.name.startswith("lp_")}
+    assert BLOCK_TAGS <= set(found)
+    from lp_xblocks.needs_assessment.block import NeedsAssessmentBlock  # pylint: disable=import-outside-toplevel
+    assert found["lp_needs_assessment"].load() is NeedsAssessmentBlock
+
+
+@pytest.mark.parametrize("group", ["lms.djangoapp", "cms.djangoapp"])
+def test_plugin_app_entry_points(group):
+    found = [ep for ep in entry_points(group=group) if ep.name == "lp_xblocks"]
+    assert len(found) == 1
+    config = found[0].load()
+    assert config.name == "lp_xblocks.data"
+    assert isinstance(config.plugin_app, dict)
+
+
+def test_wheel_contains_package_data():
+    dist = distribution("lp-xblocks")
+    direct_url = dist.read_text("direct_url.json")
+    if direct_url and json.loads(direct_url).get("dir_info", {}).get("editable"):
+        pytest.skip("editable install: tox installs the built wheel, where this is checked")
+    files = {str(path) for path in dist.files}
+    for needed in (
+        "lp_xblocks/needs_assessment/templates/student_view.html",
+        "lp_xblocks/needs_assessment/templates/studio_view.html",
+        "lp_xblocks/needs_assessment/static/needs_assessment.js",
+        "lp_xblocks/needs_assessment/static/needs_assessment.css",
+        "lp_xblocks/needs_assessment/scenarios/partnership_health_check.xml",
+        "lp_xblocks/data/migrations/0001_initial.py",
+        "course_content/__init__.py",
+        "accreditation_export/__init__.py",
+    ):
+        assert needed in files, needed
