@@ -1,0 +1,316 @@
+#!/usr/bin/env python
+"""
+Benchmark the needs-assessment ``cohort_report`` handler over a large cohort.
+
+    python benchmarks/cohort_report.py [--learners 10000] [--repeat 5] [--explain] [--keep-db]
+
+What it does:
+
+1. Points Django at a fresh temporary SQLite database (``LP_WORKBENCH_DB``; ``LP_VAR_DIR`` also goes to the
+   temporary folder so the workbench log is written there) and migrates it. The repository's ``var/`` is
+   never touched.
+2. Parses the partnership health check scenario into the SDK's WorkbenchRuntime.
+3. Fills N learners' attempts (seeded, realistic answers scored with ``instrument.score``; about 30% of
+   learners answer twice) straight into ``NeedsAssessmentAttempt`` and ``NeedsAssessmentThemeScore`` with
+   ``bulk_create`` -- the same field values ``api.record_needs_assessment_attempt`` writes.
+4. Calls the real handler as a tutor (``block.handle("cohort_report", ...)``) once to warm up, then
+   ``--repeat`` times, timing each call and counting its SQL queries; does the same on a second block
+   holding 100 learners to show the query count does not grow with the cohort.
+
+It is a measurement, not a test: the exit status is 0 whether or not the target (median < 300 ms,
+constant query count) is met, and non-zero only when something goes wrong (e.g. the handler does not
+answer 200 or reports the wrong number of learners).
+"""
+import argparse
+import json
+import os
+import random
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+SCENARIO = REPO / "lp_xblocks" / "needs_assessment" / "scenarios" / "partnership_health_check.xml"
+TARGET_MS = 300.0
+SMALL_COHORT = 100
+BATCH = 2000  # attempts per bulk_create batch (theme scores: BATCH * themes rows)
+
+
+def parse_args(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n", 1)[0])
+    parser.add_argument("--learners", type=int, default=10_000, help="learners in the large cohort (default 10000)")
+    parser.add_argument("--repeat", type=int, default=5, help="timed handler calls after one warm-up (default 5)")
+    parser.add_argument("--seed", type=int, default=42, help="random seed for the answers (default 42)")
+    parser.add_argument("--explain", action="store_true", help="print EXPLAIN QUERY PLAN of the handler's queries")
+    parser.add_argument("--keep-db", action="store_true", help="keep the temporary database and print its path")
+    args = parser.parse_args(argv)
+    if args.learners < 1 or args.repeat < 1:
+        parser.error("--learners and --repeat must be at least 1")
+    return args
+
+
+def setup_django(tmpdir):
+    """Settings on a fresh SQLite file in ``tmpdir``; migrate quietly."""
+    os.environ["DJANGO_SETTINGS_MODULE"] = "lp_xblocks.workbench.settings"
+    os.environ["LP_VAR_DIR"] = tmpdir
+    os.environ["LP_WORKBENCH_DB"] = os.path.join(tmpdir, "bench.db")
+    import logging  # pylint: disable=import-outside-toplevel
+
+    import django  # pylint: disable=import-outside-toplevel
+    from django.conf import settings  # pylint: disable=import-outside-toplevel
+    from django.core.management import call_command  # pylint: disable=import-outside-toplevel
+
+    django.setup()
+    db_name = str(settings.DATABASES["default"]["NAME"])
+    if not db_name.startswith(tmpdir):
+        raise RuntimeError(f"refusing to run on {db_name}: expected a database under {tmpdir}")
+    # Measure as production runs: no per-query debug cursor or SQL logging (the workbench settings have
+    # DEBUG = True and log every query to a file). CaptureQueriesContext still forces the debug cursor.
+    settings.DEBUG = False
+    logging.getLogger("django.db.backends").setLevel(logging.WARNING)
+    call_command("migrate", run_syncdb=True, verbosity=0, interactive=False)
+    return db_name
+
+
+# ---------------------------------------------------------------------------- filling
+
+
+def learner_answers(rng, statement_ids, scale_values, tendency):
+    """One learner's answers: a personal tendency plus noise, clamped to the scale."""
+    low, high = scale_values[0], scale_values[-1]
+    return {
+        sid: min(high, max(low, round(tendency + rng.gauss(0, 0.9))))
+        for sid in statement_ids
+    }
+
+
+def fill(usage_id, instrument, learners, rng, prefix):
+    """
+    Write ``learners`` learners' attempts for the block; ~30% have a second attempt.
+
+    Returns ``(attempt_rows, theme_score_rows, seconds)``.
+    """
+    from django.db import connection, transaction  # pylint: disable=import-outside-toplevel
+    from django.db.models import Max  # pylint: disable=import-outside-toplevel
+
+    from lp_xblocks.data.models import (  # pylint: disable=import-outside-toplevel
+        NeedsAssessmentAttempt, NeedsAssessmentThemeScore,
+    )
+    from lp_xblocks.needs_assessment import instrument as core  # pylint: disable=import-outside-toplevel
+
+    block_key = str(usage_id)
+    course_key = ""  # the workbench's usage ids carry no course (permissions.course_key)
+    statement_ids = core.statement_ids(instrument)
+    scale_values = [point["value"] for point in instrument["scale"]]
+    started = time.perf_counter()
+    base_time = datetime(2024, 9, 1, 9, 0, tzinfo=timezone.utc)
+
+    # Explicit primary keys: no need to read ids back, and theme scores can point at their attempt at once.
+    next_attempt_id = (NeedsAssessmentAttempt.objects.aggregate(m=Max("id"))["m"] or 0) + 1
+    next_score_id = (NeedsAssessmentThemeScore.objects.aggregate(m=Max("id"))["m"] or 0) + 1
+    attempt_rows, score_rows = [], []
+    n_attempts = n_scores = 0
+
+    def flush():
+        nonlocal attempt_rows, score_rows
+        NeedsAssessmentAttempt.objects.bulk_create(attempt_rows)
+        NeedsAssessmentThemeScore.objects.bulk_create(score_rows)
+        attempt_rows, score_rows = [], []
+
+    def add(student_id, number, is_latest, submitted_at, answers, scored, first_scores):
+        nonlocal next_attempt_id, next_score_id, n_attempts, n_scores
+        attempt_id = next_attempt_id
+        next_attempt_id += 1
+        attempt_rows.append(NeedsAssessmentAttempt(
+            id=attempt_id, block_key=block_key, course_key=course_key, student_id=student_id,
+            username=student_id, attempt=number, is_latest=is_latest, submitted_at=submitted_at,
+            overall=scored["overall"], stage=scored["stage"] or "", answers=answers,
+            scores={theme["id"]: theme["score"] for theme in scored["themes"]}, first_scores=first_scores,
+        ))
+        for theme in scored["themes"]:
+            score_rows.append(NeedsAssessmentThemeScore(
+                id=next_score_id, attempt_id=attempt_id, theme_id=theme["id"],
+                score=theme["score"], band=theme["band"],
+            ))
+            next_score_id += 1
+        n_attempts += 1
+        n_scores += len(scored["themes"])
+
+    with connection.cursor() as cursor:  # a throwaway database: skip fsyncs while filling
+        cursor.execute("PRAGMA synchronous = OFF")
+    with transaction.atomic():
+        for index in range(learners):
+            student_id = f"{prefix}-{index:06d}"
+            tendency = rng.uniform(1.3, 4.7)
+            answers = learner_answers(rng, statement_ids, scale_values, tendency)
+            scored = core.score(instrument, answers)
+            first_scores = {theme["id"]: theme["score"] for theme in scored["themes"]}
+            submitted = base_time + timedelta(minutes=rng.randrange(0, 60 * 24 * 60))
+            retakes = rng.random() < 0.30
+            add(student_id, 1, not retakes, submitted, answers, scored, first_scores)
+            if retakes:
+                # A later attempt, usually a little better than the first.
+                answers2 = learner_answers(rng, statement_ids, scale_values, tendency + rng.uniform(-0.2, 0.8))
+                scored2 = core.score(instrument, answers2)
+                submitted2 = submitted + timedelta(days=rng.randrange(14, 120))
+                add(student_id, 2, True, submitted2, answers2, scored2, first_scores)
+            if len(attempt_rows) >= BATCH:
+                flush()
+        flush()
+    return n_attempts, n_scores, time.perf_counter() - started
+
+
+# ---------------------------------------------------------------------------- measuring
+
+
+def call_cohort_report(usage_id):
+    """Load the block as a tutor and call the handler; yields (status, data, ms, queries) per call."""
+    from django.db import connection  # pylint: disable=import-outside-toplevel
+    from django.test.utils import CaptureQueriesContext  # pylint: disable=import-outside-toplevel
+    from webob import Request  # pylint: disable=import-outside-toplevel
+    from workbench.runtime import WorkbenchRuntime  # pylint: disable=import-outside-toplevel
+
+    block = WorkbenchRuntime("tutor").get_block(usage_id)
+
+    def once():
+        request = Request.blank("/", method="POST", body=b"{}")
+        request.content_type = "application/json"
+        with CaptureQueriesContext(connection) as captured:
+            started = time.perf_counter()
+            response = block.handle("cohort_report", request)
+            elapsed = (time.perf_counter() - started) * 1000
+        data = json.loads(response.body.decode("utf-8")) if response.content_type == "application/json" else None
+        return response.status_code, data, elapsed, [query["sql"] for query in captured.captured_queries]
+
+    return once
+
+
+def check(status, data, learners, label):
+    if status != 200:
+        raise RuntimeError(f"{label}: cohort_report answered {status}: {data}")
+    if not isinstance(data, dict) or data.get("learners") != learners:
+        got = data.get("learners") if isinstance(data, dict) else data
+        raise RuntimeError(f"{label}: cohort_report reported {got} learners, expected {learners}")
+
+
+def measure(usage_id, learners, repeat, label):
+    """Warm-up plus ``repeat`` timed calls; returns a dict of figures."""
+    once = call_cohort_report(usage_id)
+    status, data, warm_ms, warm_queries = once()  # also loads the block's content fields
+    check(status, data, learners, label + " warm-up")
+    times, counts, last_sql = [], [], []
+    for _ in range(repeat):
+        status, data, elapsed, queries = once()
+        check(status, data, learners, label)
+        times.append(elapsed)
+        counts.append(len(queries))
+        last_sql = queries
+    return {
+        "times": times, "counts": counts, "sql": last_sql, "data": data,
+        "warm_ms": warm_ms, "warm_queries": len(warm_queries),
+    }
+
+
+def explain(sql_list):
+    from django.db import connection  # pylint: disable=import-outside-toplevel
+
+    print("\nEXPLAIN QUERY PLAN of the handler's queries (large cohort):")
+    with connection.cursor() as cursor:
+        for sql in sql_list:
+            print(f"\n  {sql}")
+            cursor.execute("EXPLAIN QUERY PLAN " + sql)
+            for row in cursor.fetchall():
+                print(f"    {row}")
+
+
+# ---------------------------------------------------------------------------- main
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    sys.path.insert(0, str(REPO))
+    tmpdir = tempfile.mkdtemp(prefix="lp-bench-cohort-")
+    try:
+        db_name = setup_django(tmpdir)
+        return run(args, db_name)
+    finally:
+        try:
+            from django.db import connections  # pylint: disable=import-outside-toplevel
+            connections.close_all()
+        except Exception:  # pylint: disable=broad-except
+            pass
+        if args.keep_db:
+            print(f"\nDatabase kept at {os.path.join(tmpdir, 'bench.db')}")
+        else:
+            shutil.rmtree(tmpdir, ignore_errors=True)
+
+
+def run(args, db_name):
+    from workbench.runtime import WorkbenchRuntime  # pylint: disable=import-outside-toplevel
+
+    xml = SCENARIO.read_text(encoding="utf-8")
+    parser = WorkbenchRuntime()
+    parser.id_generator.set_scenario("bench")
+    usage_id = parser.parse_xml_string(xml)
+    parser.id_generator.set_scenario("bench-small")
+    small_usage_id = parser.parse_xml_string(xml)
+    instrument = parser.get_block(usage_id).instrument
+    n_themes = len(instrument["themes"])
+    n_statements = sum(len(theme["statements"]) for theme in instrument["themes"])
+    print(f"Temporary database: {db_name}")
+    print(f"Scenario: {SCENARIO.name} ({n_themes} themes, {n_statements} statements); blocks {usage_id}, {small_usage_id}")
+
+    rng = random.Random(args.seed)
+    attempts, scores, seconds = fill(usage_id, instrument, args.learners, rng, "learner")
+    print(f"Filled {args.learners} learners ({attempts} attempts, {scores} theme scores) in {seconds:.2f} s")
+    small_attempts, small_scores, small_seconds = fill(small_usage_id, instrument, SMALL_COHORT, rng, "small")
+    print(f"Filled {SMALL_COHORT} learners ({small_attempts} attempts, {small_scores} theme scores) "
+          f"in {small_seconds:.2f} s")
+
+    small = measure(small_usage_id, SMALL_COHORT, args.repeat, f"{SMALL_COHORT} learners")
+    large = measure(usage_id, args.learners, args.repeat, f"{args.learners} learners")
+
+    times = large["times"]
+    median = statistics.median(times)
+    small_q = sorted(set(small["counts"]))
+    large_q = sorted(set(large["counts"]))
+    constant = small_q == large_q and len(large_q) == 1
+    fast = median < TARGET_MS
+
+    rows = [
+        ("learners", f"{args.learners}"),
+        ("attempts rows", f"{attempts}"),
+        ("theme-score rows", f"{scores}"),
+        (f"cohort_report calls timed", f"{args.repeat} (+1 warm-up, {large['warm_ms']:.1f} ms)"),
+        ("median ms per call", f"{median:.1f}"),
+        ("min ms per call", f"{min(times):.1f}"),
+        ("max ms per call", f"{max(times):.1f}"),
+        (f"median ms at {SMALL_COHORT} learners", f"{statistics.median(small['times']):.1f}"),
+        (f"SQL queries per call at {SMALL_COHORT}", ", ".join(map(str, small_q))),
+        (f"SQL queries per call at {args.learners}", ", ".join(map(str, large_q))),
+        ("SQL queries on first (cold) call", f"{small['warm_queries']} at {SMALL_COHORT}, {large['warm_queries']} at {args.learners}"),
+        (f"target median < {TARGET_MS:.0f} ms", "met" if fast else "NOT met"),
+        ("target constant query count", "met" if constant else "NOT met"),
+    ]
+    width = max(len(name) for name, _ in rows)
+    print()
+    print(f"{'measure':<{width}}  value")
+    print(f"{'-' * width}  {'-' * 30}")
+    for name, value in rows:
+        print(f"{name:<{width}}  {value}")
+
+    respondents = {theme["id"]: theme["respondents"] for theme in large["data"]["themes"]}
+    if set(respondents.values()) != {args.learners}:
+        print(f"\nnote: respondents per theme differ from learners: {respondents}")
+
+    if args.explain or not fast:
+        explain(large["sql"])
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
