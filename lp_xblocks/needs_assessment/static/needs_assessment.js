@@ -51,7 +51,8 @@ function LpNeedsAssessment(runtime, element, args) {
   /* Plain text with http(s) links or site-absolute paths (a course unit) made into links. */
   function linkified(text) {
     var fragment = document.createDocumentFragment();
-    var pattern = /(https?:\/\/[^\s<>"]+|(?:^|\s)\/[A-Za-z0-9_\-\/.:@+~%?=&#]+)/g;
+    // Only http(s) URLs and same-site paths; "//host" (another site) and "javascript:" never match.
+    var pattern = /(https?:\/\/[^\s<>"]+|(?:^|\s)\/(?!\/)[A-Za-z0-9_\-\/.:@+~%?=&#]+)/g;
     var last = 0;
     var match;
     while ((match = pattern.exec(text)) !== null) {
