@@ -2,25 +2,10 @@
 The only module that knows edx-platform exists. Everything here degrades to a safe answer when the
 blocks run outside Open edX (the SDK workbench, tests), so no other module imports platform code.
 """
-import logging
-
-log = logging.getLogger(__name__)
-
 # Keys the platform's user service puts in XBlockUser.opt_attrs.
 USER_IS_STAFF = "edx-platform.user_is_staff"
 ANONYMOUS_USER_ID = "edx-platform.anonymous_user_id"
 USERNAME = "edx-platform.username"
-USER_ROLE = "edx-platform.user_role"
-
-
-def username_for_anonymous_id(anonymous_id):
-    """The username behind an anonymous student id in Open edX, or None elsewhere / when unknown."""
-    try:
-        from common.djangoapps.student.models import user_by_anonymous_id  # pylint: disable=import-outside-toplevel
-    except ImportError:
-        return None
-    user = user_by_anonymous_id(anonymous_id)
-    return user.username if user is not None else None
 
 
 def studio_can_write(block):
