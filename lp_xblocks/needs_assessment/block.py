@@ -180,6 +180,7 @@ class NeedsAssessmentBlock(CompletableXBlockMixin, XBlock):
         """The questionnaire, the learner's results and, for tutors, the cohort report."""
         _ = self._
         prefix = self._dom_id()
+        is_tutor = permissions.is_tutor(self)
         retake_allowed = self.allow_retake or not self.attempts
         themes = [
             {
@@ -213,7 +214,7 @@ class NeedsAssessmentBlock(CompletableXBlockMixin, XBlock):
             "scale": self.instrument["scale"],
             "has_attempt": bool(self.attempts),
             "retake_allowed": retake_allowed,
-            "is_tutor": permissions.is_tutor(self),
+            "is_tutor": is_tutor,
             "csv_url": self.runtime.handler_url(self, "cohort_report_csv"),
         }, i18n_service=i18n_service(self))
         frag = Fragment(html)
@@ -225,7 +226,7 @@ class NeedsAssessmentBlock(CompletableXBlockMixin, XBlock):
             "allowRetake": bool(self.allow_retake),
             "result": self._latest_result(),
             "titles": {theme["id"]: theme["title"] for theme in self.instrument["themes"]},
-            "isTutor": permissions.is_tutor(self),
+            "isTutor": is_tutor,
             "strings": self._strings(),
         })
         return frag
