@@ -225,8 +225,6 @@ class NeedsAssessmentBlock(CompletableXBlockMixin, XBlock):
             "max": self.instrument["scale"][-1]["value"],
             "allowRetake": bool(self.allow_retake),
             "result": self._latest_result(),
-            "titles": {theme["id"]: theme["title"] for theme in self.instrument["themes"]},
-            "isTutor": is_tutor,
             "strings": self._strings(),
         })
         return frag
@@ -307,7 +305,7 @@ class NeedsAssessmentBlock(CompletableXBlockMixin, XBlock):
             "attempt": number, "kind": self.kind, "overall": scored["overall"], "stage": scored["stage"],
             "themes": record["scores"],
         })
-        return self._result({**record, "answers": answers})
+        return {**self._result({**record, "answers": answers}), "history": self._history()}
 
     @json_handler(methods=("GET", "POST"))
     def results(self, data, suffix=""):  # pylint: disable=unused-argument

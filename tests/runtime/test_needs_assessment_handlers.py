@@ -60,6 +60,7 @@ def test_submit_scores_and_answers_the_contract_shape(block):
          "recommendation": "Agree protocols.", "change_since_first": None},
     ]
     assert body["recommendations"] == ["trust", "leadership"]
+    assert [(h["attempt"], h["overall"]) for h in body["history"]] == [(1, 2.75)]
 
 
 def test_submit_stores_attempt_in_user_state_and_cohort_table(block):

@@ -242,13 +242,10 @@ function LpNeedsAssessment(runtime, element, args) {
           showError(fmt(S.failed, {error: reply.data.error || reply.status}), groups);
           return;
         }
-        return post("results", {}).then(function (latest) {
-          var result = latest.ok ? latest.data : reply.data;
-          form.hidden = true;
-          renderResults(result);
-          announce(fmt(S.submitted, {score: reply.data.overall, max: args.max}));
-          resultsHeading.focus();
-        });
+        form.hidden = true;
+        renderResults(reply.data);
+        announce(fmt(S.submitted, {score: reply.data.overall, max: args.max}));
+        resultsHeading.focus();
       }).catch(function () {
         button.disabled = false;
         button.textContent = S.submit;
