@@ -1,7 +1,4 @@
-"""
-Cross-learner records. Each learner's own state also lives in the block's ``user_state`` fields;
-these tables exist so that staff views read every learner in a few indexed queries.
-"""
+"""The needs-assessment block's cross-learner records: every attempt and its theme scores."""
 from django.db import models
 
 

@@ -1,11 +1,8 @@
-"""
-The queries the blocks run on cross-learner data. Blocks call these functions; they never build
-ORM queries themselves. Every listing query filters on an indexed column and returns plain data.
-"""
+"""The needs-assessment block's cross-learner queries: record an attempt, aggregate the cohort, stream rows."""
 from django.db import transaction
 from django.db.models import Count, Sum
 
-from .models import NeedsAssessmentAttempt, NeedsAssessmentThemeScore
+from ..models import NeedsAssessmentAttempt, NeedsAssessmentThemeScore
 
 
 class DuplicateAttempt(Exception):

@@ -1,0 +1,12 @@
+"""
+The queries the blocks run on cross-learner data, one module per block. Blocks call these functions;
+they never build ORM queries themselves. Every listing query filters on an indexed column and returns
+plain data.
+"""
+from .needs_assessment import (
+    DuplicateAttempt, needs_assessment_cohort, needs_assessment_latest, record_needs_assessment_attempt,
+)
+
+__all__ = [
+    "DuplicateAttempt", "needs_assessment_cohort", "needs_assessment_latest", "record_needs_assessment_attempt",
+]

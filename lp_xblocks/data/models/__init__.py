@@ -1,0 +1,7 @@
+"""
+Cross-learner records, one module per block. Each learner's own state also lives in the block's
+``user_state`` fields; these tables exist so that staff views read every learner in a few indexed queries.
+"""
+from .needs_assessment import NeedsAssessmentAttempt, NeedsAssessmentThemeScore
+
+__all__ = ["NeedsAssessmentAttempt", "NeedsAssessmentThemeScore"]
