@@ -19,6 +19,7 @@ from xblock.fields import Boolean, Dict, List, Scope, String
 from xblock.utils.resources import ResourceLoader
 
 from ..common import permissions
+from ..common.assets import add_common_javascript
 from ..common.csv_safe import csv_text
 from ..common.http import HandlerError, json_handler, tutors_only_handler
 from ..common.i18n import gettext_for, i18n_service
@@ -219,6 +220,7 @@ class NeedsAssessmentBlock(CompletableXBlockMixin, XBlock):
         }, i18n_service=i18n_service(self))
         frag = Fragment(html)
         frag.add_css(loader.load_unicode("static/needs_assessment.css"))
+        add_common_javascript(frag)
         frag.add_javascript(loader.load_unicode("static/needs_assessment.js"))
         frag.initialize_js("LpNeedsAssessment", {
             "prefix": prefix,
@@ -242,6 +244,7 @@ class NeedsAssessmentBlock(CompletableXBlockMixin, XBlock):
         }, i18n_service=i18n_service(self))
         frag = Fragment(html)
         frag.add_css(loader.load_unicode("static/needs_assessment.css"))
+        add_common_javascript(frag)
         frag.add_javascript(loader.load_unicode("static/needs_assessment_studio.js"))
         frag.initialize_js("LpNeedsAssessmentStudio", {"prefix": prefix, "saved": self._("Saved.")})
         return frag

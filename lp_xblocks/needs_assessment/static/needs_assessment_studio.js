@@ -7,11 +7,6 @@ function LpNeedsAssessmentStudio(runtime, element, args) {
   var errorBox = root.querySelector(".lp-na__error");
   var status = root.querySelector(".lp-na__status");
 
-  function csrfToken() {
-    var match = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
-    return match ? decodeURIComponent(match[1]) : "";
-  }
-
   form.addEventListener("submit", function (event) {
     event.preventDefault();
     errorBox.textContent = "";
@@ -26,7 +21,7 @@ function LpNeedsAssessmentStudio(runtime, element, args) {
     fetch(runtime.handlerUrl(element, "studio_submit"), {
       method: "POST",
       credentials: "same-origin",
-      headers: {"Content-Type": "application/json", "X-CSRFToken": csrfToken()},
+      headers: {"Content-Type": "application/json", "X-CSRFToken": LpCommon.csrfToken()},
       body: JSON.stringify(body)
     }).then(function (response) {
       return response.json().then(function (data) { return {ok: response.ok, data: data}; });
