@@ -19,16 +19,15 @@ template is kept apart from its parameters so the block can translate it.
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Iterable
 
 from ..common.errors import N_, LocalisedError
+from ..common.olx import ID_PATTERN
 
 KINDS = ("partnership", "individual", "satisfaction")
 
-ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$")
 
 _TWO_PLACES = Decimal("0.01")
 
