@@ -66,8 +66,9 @@ _REFUSALS = {
     ARCHIVED: N_("This entry was removed by a course reset."),
 }
 
-# A word: letters or digits, joined by apostrophes or hyphens ("don't", "co-operation" are one word).
-_WORD = re.compile(r"[^\W_]+(?:['\u2019\-][^\W_]+)*")
+# A word: a number with separators ("30,000", "2.5"), or letters and digits joined by apostrophes or
+# hyphens ("don't", "co-operation"). The block's JavaScript counts the same way as the learner types.
+_WORD = re.compile(r"\d+(?:[.,]\d+)+|[^\W_]+(?:['\u2019\-][^\W_]+)*")
 
 
 class EntryError(LocalisedError):
@@ -105,7 +106,7 @@ def is_editable(status: str) -> bool:
 # --------------------------------------------------------------------------- entries
 
 def count_words(text: str) -> int:
-    """Words in plain text: runs of letters or digits, joined by apostrophes or hyphens."""
+    """Words in plain text (see ``_WORD``): what the word limits count."""
     return len(_WORD.findall(text or ""))
 
 
@@ -128,7 +129,7 @@ def clean_entry(config: dict, data: dict, today: date, base: dict | None = None)
     """
     unknown = sorted(key for key in data if key not in ENTRY_FIELDS)
     if unknown:
-        raise EntryError(unknown[0], N_("unknown field '{field}'"), field=unknown[0])
+        raise EntryError(unknown[0], N_("unknown field '{name}'"), name=unknown[0])
     draft = dict(base or empty_draft())
 
     if "title" in data:

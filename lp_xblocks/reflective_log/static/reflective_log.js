@@ -8,7 +8,7 @@ function LpReflectiveLog(runtime, element, args) {
   var S = args.strings;
   var fmt = LpCommon.fmt, el = LpCommon.el, paragraphs = LpCommon.paragraphs;
   var announce = LpCommon.announcer(root.querySelector("#" + P + "-status"));
-  var WORD = /[\p{L}\p{N}\p{M}]+(?:['\u2019\-][\p{L}\p{N}\p{M}]+)*/gu;
+  var WORD = /\p{Nd}+(?:[.,]\p{Nd}+)+|[\p{L}\p{N}\p{M}]+(?:['\u2019\-][\p{L}\p{N}\p{M}]+)*/gu;  // as rules.count_words
 
   function byId(suffix) { return root.querySelector("#" + CSS.escape(P + suffix)); }
   function post(handler, body) { return LpCommon.post(runtime, element, handler, body); }
