@@ -187,13 +187,26 @@ class ReflectiveLogBlock(CompletableXBlockMixin, XBlock):
             raise HandlerError(403, _("You can only see your own portfolio."))
         return {"username": learner}, False
 
-    def _strings(self):
+    def _labels(self):
+        """Translated names of statuses, audit actions and roles (for the page and the export)."""
         _ = self._
         return {
             "statuses": {
                 rules.DRAFT: _("Draft"), rules.SUBMITTED: _("Submitted, waiting to be marked"),
                 rules.PASSED: _("Passed"), rules.REFERRED: _("Referred: revise and resubmit"),
+                rules.ARCHIVED: _("Removed by a course reset"),
             },
+            "actions": {
+                "created": _("created the entry"), "submitted": _("submitted"), "feedback": _("gave feedback"),
+                "passed": _("passed it"), "referred": _("referred it"), "reset": _("reset the learner's work"),
+            },
+            "roles": {"learner": _("learner"), "tutor": _("tutor"), "staff": _("course staff")},
+        }
+
+    def _strings(self):
+        _ = self._
+        return {
+            **self._labels(),
             "queueStatuses": {
                 rules.SUBMITTED: _("Waiting ({count})"), rules.REFERRED: _("Referred ({count})"),
                 rules.PASSED: _("Passed ({count})"),
@@ -509,6 +522,7 @@ class ReflectiveLogBlock(CompletableXBlockMixin, XBlock):
             "coverage": covered,
             "matrix": self._matrix(entries),
             "score": score,
+            "labels": self._labels(),
         }, i18n_service=i18n_service(self))
         safe_name = "".join(ch if ch.isalnum() or ch in "-_." else "_" for ch in learner)[:60] or "learner"
         response = Response(
@@ -522,6 +536,14 @@ class ReflectiveLogBlock(CompletableXBlockMixin, XBlock):
 
     def _export_entry(self, entry, types):
         """An entry with labels resolved and paragraphs split, for the export template."""
+        labels = self._labels()
+        audit = [
+            {**event, "action_label": labels["actions"].get(event["action"], event["action"]),
+             "role_label": labels["roles"].get(event["role"], event["role"]),
+             "from_label": labels["statuses"].get(event["from"], event["from"] or ""),
+             "to_label": labels["statuses"].get(event["to"], event["to"])}
+            for event in entry.get("audit", [])
+        ]
         versions = []
         for version in entry["versions"]:
             versions.append({
@@ -534,7 +556,8 @@ class ReflectiveLogBlock(CompletableXBlockMixin, XBlock):
                     for item in version["feedback"]
                 ],
             })
-        return {**entry, "versions": versions}
+        return {**entry, "versions": versions, "audit": audit,
+                "status_label": labels["statuses"].get(entry["status"], entry["status"])}
 
     def _matrix(self, entries):
         """Rows of criteria, columns of entries: what each version claimed and each decision found."""
