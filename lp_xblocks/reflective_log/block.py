@@ -6,10 +6,8 @@ tutors mark each submitted version (criterion by criterion) as a pass or a refer
 without a decision; a referred entry is revised and resubmitted. Passed entries are the evidence
 for accreditation: the learner's score is the share of the block's criteria they cover.
 """
-import importlib.resources
 from datetime import datetime, timedelta, timezone
 
-from lxml import etree
 from web_fragments.fragment import Fragment
 from webob import Response
 from xblock.completable import CompletableXBlockMixin
@@ -20,7 +18,7 @@ from xblock.utils.resources import ResourceLoader
 from .. import compat
 from ..common import permissions
 from ..common.csv_safe import csv_text, safe_cell
-from ..common.fragments import add_common_javascript, dom_id, studio_fragment
+from ..common.fragments import add_common_javascript, dom_id, packaged_scenarios, studio_fragment
 from ..common.http import HandlerError, guarded_handler, json_handler
 from ..common.i18n import gettext_for, i18n_service
 from . import rules
@@ -143,31 +141,31 @@ class ReflectiveLogBlock(CompletableXBlockMixin, XBlock):
             self.completion_reported = fraction
             self.emit_completion(fraction)
 
-    def _own_entry(self, data):
-        """The current learner's entry named by ``entry_id`` (404 unknown, 403 another learner's)."""
+    def _entry(self, data, submitted_only=False):
+        """
+        The entry named by ``entry_id`` (400 without one, 404 unknown). Tutors' handlers pass
+        ``submitted_only``: a learner's drafts are private, so they are unknown to tutors too.
+        """
         _ = self._
         entry_id = data.get("entry_id")
         if not isinstance(entry_id, str) or not entry_id:
             raise HandlerError(400, _("entry_id: give the id of the entry."), field="entry_id")
         entry = _api().find_entry(permissions.block_key(self), entry_id)
-        if entry is None:
+        if entry is None or (submitted_only and entry.version == 0):
             raise HandlerError(404, _("There is no entry {entry_id} in this log.").format(entry_id=entry_id),
                                field="entry_id")
+        return entry
+
+    def _own_entry(self, data):
+        """The current learner's own entry (403 for another learner's)."""
+        entry = self._entry(data)
         if entry.student_id != permissions.student_id(self):
-            raise HandlerError(403, _("That entry belongs to another learner."))
+            raise HandlerError(403, self._("That entry belongs to another learner."))
         return entry
 
     def _submitted_entry(self, data):
-        """For tutors: the entry named by ``entry_id``, if it was ever submitted (drafts are private)."""
-        _ = self._
-        entry_id = data.get("entry_id")
-        if not isinstance(entry_id, str) or not entry_id:
-            raise HandlerError(400, _("entry_id: give the id of the entry."), field="entry_id")
-        entry = _api().find_entry(permissions.block_key(self), entry_id)
-        if entry is None or entry.version == 0:
-            raise HandlerError(404, _("There is no submitted entry {entry_id} in this log.").format(entry_id=entry_id),
-                               field="entry_id")
-        return entry
+        """For tutors: an entry that was submitted at least once."""
+        return self._entry(data, submitted_only=True)
 
     def _learner_lookup(self, data):
         """
@@ -693,13 +691,7 @@ class ReflectiveLogBlock(CompletableXBlockMixin, XBlock):
     @staticmethod
     def workbench_scenarios():
         """Reflective logs written from the programme's source documents."""
-        folder = importlib.resources.files(__package__).joinpath("scenarios")
-        scenarios = []
-        for filename in SCENARIO_FILES:
-            xml = folder.joinpath(filename).read_text(encoding="utf-8")
-            title = etree.fromstring(xml.encode("utf-8")).get("display_name")
-            scenarios.append((title, xml))
-        return scenarios
+        return packaged_scenarios(__package__, SCENARIO_FILES)
 
 
 # Fail early (at import) if the defaults are not a valid log.
