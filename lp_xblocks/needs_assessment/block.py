@@ -213,18 +213,20 @@ class NeedsAssessmentBlock(CompletableXBlockMixin, XBlock):
             "retake_allowed": retake_allowed,
             "is_tutor": is_tutor,
             "csv_url": self.runtime.handler_url(self, "cohort_report_csv"),
+            # Author text reaches the script as JSON escaped by Django's json_script, never raw.
+            "data_id": prefix + "-data",
+            "data": {
+                "max": self.instrument["scale"][-1]["value"],
+                "allowRetake": bool(self.allow_retake),
+                "result": self._latest_result(),
+                "strings": self._strings(),
+            },
         }, i18n_service=i18n_service(self))
         frag = Fragment(html)
         frag.add_css(loader.load_unicode("static/needs_assessment.css"))
         add_common_javascript(frag)
         frag.add_javascript(loader.load_unicode("static/needs_assessment.js"))
-        frag.initialize_js("LpNeedsAssessment", {
-            "prefix": prefix,
-            "max": self.instrument["scale"][-1]["value"],
-            "allowRetake": bool(self.allow_retake),
-            "result": self._latest_result(),
-            "strings": self._strings(),
-        })
+        frag.initialize_js("LpNeedsAssessment", {"prefix": prefix})
         return frag
 
     def studio_view(self, context=None):  # pylint: disable=unused-argument
