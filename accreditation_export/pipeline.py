@@ -45,8 +45,8 @@ def evaluate(catalogue, candidates: list, records: Iterable, tz, rejections: lis
             rejections.append(Rejection(
                 candidate.line, candidate.username, candidate.candidate_number, candidate.family_name,
                 candidate.given_name, "username",
-                _("{source} has no learner {username!r} (no entries, exercises or enrolment): check the username")
-                .format(source=source_name, username=candidate.username)))
+                _("no learner {username!r} in the evidence (no entries, exercises or enrolment): check the username")
+                .format(username=candidate.username)))
             continue
         result = map_learner(catalogue, candidate.username, found, tz)
         qualification = catalogue.qualification(candidate.qualification)
