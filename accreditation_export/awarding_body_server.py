@@ -127,11 +127,21 @@ def make_handler(state: State, token: str, control: bool):
             self.end_headers()
             self.wfile.write(payload)
 
-        def _body(self):
-            length = int(self.headers.get("Content-Length") or 0)
-            if length > MAX_BODY:
-                return None, "the body is too large"
-            raw = self.rfile.read(length) if length else b""
+        def _raw(self):
+            """Read the whole body first, whatever the answer: a body left unread would corrupt the next request."""
+            try:
+                length = int(self.headers.get("Content-Length") or 0)
+            except ValueError:
+                length = -1
+            if length < 0 or length > MAX_BODY:
+                self.close_connection = True
+                return None
+            return self.rfile.read(length) if length else b""
+
+        def _body(self, raw=None):
+            raw = self._raw() if raw is None else raw
+            if raw is None:
+                return None, "the body is too large or its length is unknown"
             try:
                 return json.loads(raw.decode("utf-8")), None
             except (UnicodeDecodeError, ValueError):
@@ -173,6 +183,7 @@ def make_handler(state: State, token: str, control: bool):
             if not match:
                 self._send(404, {"error": "not found"})
                 return
+            raw = self._raw()
             with state.lock:
                 state.requests += 1
             if state.take("close"):
@@ -189,11 +200,11 @@ def make_handler(state: State, token: str, control: bool):
             if state.take("throttle"):
                 self._send(429, {"error": "too many requests"}, [("Retry-After", str(state.faults.retry_after))])
                 return
-            self._claim(match["centre"])
+            self._claim(match["centre"], raw)
 
-        def _claim(self, centre):
+        def _claim(self, centre, raw):
             key = (self.headers.get("Idempotency-Key") or "").strip()
-            body, error = self._body()
+            body, error = self._body(raw) if raw is not None else (None, "the body is too large or its length is unknown")
             if error:
                 self._send(400, {"errors": [{"field": "", "message": error}]})
                 return

@@ -277,7 +277,7 @@ def plan(ledger: Ledger, claims, dry_run: bool = False) -> Plan:
         raise
     if not dry_run:
         ledger.db.execute("COMMIT")
-    for row in ledger.rows("SELECT * FROM claims WHERE state IN ('pending', 'sent') ORDER BY created_at, key"):
+    for row in ledger.rows("SELECT * FROM claims WHERE state IN ('pending', 'sent') ORDER BY rowid"):
         (result.send if (row["username"], row["unit_code"]) in achieved else result.held).append(row)
     return result
 
