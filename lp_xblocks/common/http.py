@@ -42,12 +42,25 @@ def error_response(status, message, **extra):
     return json_response({"error": message, **extra}, status=status)
 
 
-def json_handler(methods=("POST",), tutors_only=False, authors_only=False):
+def _refusal(block, tutors_only=False, authors_only=False, signed_in=False):
+    """The 403 response this caller is owed, or None when they may go on."""
+    _ = gettext_for(block)
+    if signed_in and permissions.is_anonymous(block):
+        return error_response(403, _("Sign in to use this."))
+    if tutors_only and not permissions.is_tutor(block):
+        return error_response(403, _("Only tutors and course staff may do this."))
+    if authors_only and not permissions.can_author(block):
+        return error_response(403, _("Only course authors may edit this block."))
+    return None
+
+
+def json_handler(methods=("POST",), tutors_only=False, authors_only=False, signed_in=False):
     """
     Decorate an XBlock method ``(self, data, suffix)`` as a handler that speaks JSON.
 
-    Refuses other methods with 405, callers without the right with 403, a body that is not a JSON
-    object with 400; a GET handler receives the query string as ``data``.
+    Refuses other methods with 405, callers without the right with 403 (``signed_in``: anyone but an
+    anonymous visitor), a body that is not a JSON object with 400; a GET handler receives the query
+    string as ``data``.
     """
     def decorate(func):
         @XBlock.handler
@@ -58,10 +71,9 @@ def json_handler(methods=("POST",), tutors_only=False, authors_only=False):
                 response = error_response(405, _("Method {method} is not allowed here").format(method=request.method))
                 response.allow = list(methods)
                 return response
-            if tutors_only and not permissions.is_tutor(self):
-                return error_response(403, _("Only tutors and course staff may do this."))
-            if authors_only and not permissions.can_author(self):
-                return error_response(403, _("Only course authors may edit this block."))
+            refused = _refusal(self, tutors_only, authors_only, signed_in)
+            if refused is not None:
+                return refused
             if request.method == "GET":
                 data = dict(request.GET)
             else:
@@ -82,13 +94,26 @@ def json_handler(methods=("POST",), tutors_only=False, authors_only=False):
     return decorate
 
 
+def guarded_handler(tutors_only=False, signed_in=False):
+    """
+    Decorate a plain ``(self, request, suffix)`` handler (a download, say) with the same 403 checks
+    as :func:`json_handler`; a :class:`HandlerError` it raises becomes the JSON error answer.
+    """
+    def decorate(func):
+        @XBlock.handler
+        @functools.wraps(func)
+        def wrapper(self, request, suffix=""):
+            refused = _refusal(self, tutors_only=tutors_only, signed_in=signed_in)
+            if refused is not None:
+                return refused
+            try:
+                return func(self, request, suffix)
+            except HandlerError as error:
+                return error_response(error.status, error.message, **error.extra)
+        return wrapper
+    return decorate
+
+
 def tutors_only_handler(func):
     """Decorate a plain ``(self, request, suffix)`` handler so that only tutors may call it (403 JSON)."""
-    @XBlock.handler
-    @functools.wraps(func)
-    def wrapper(self, request, suffix=""):
-        if not permissions.is_tutor(self):
-            _ = gettext_for(self)
-            return error_response(403, _("Only tutors and course staff may do this."))
-        return func(self, request, suffix)
-    return wrapper
+    return guarded_handler(tutors_only=True)(func)

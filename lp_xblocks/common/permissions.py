@@ -32,6 +32,22 @@ def workbench_tutors():
     return tuple(getattr(settings, "LP_WORKBENCH_TUTORS", DEFAULT_WORKBENCH_TUTORS))
 
 
+def is_anonymous(block):
+    """
+    True when nobody is signed in: no user at all, the platform's ``is_authenticated`` is false, or the
+    workbench's unauthenticated handler (student id ``none``).
+    """
+    user = current_user(block)
+    if user is None:
+        return block.scope_ids.user_id is None
+    workbench_id = user.opt_attrs.get(WORKBENCH_USER_ID)
+    if workbench_id is not None:
+        return workbench_id in ("", "none")
+    if compat.IS_AUTHENTICATED in user.opt_attrs:
+        return not user.opt_attrs[compat.IS_AUTHENTICATED]
+    return block.scope_ids.user_id is None
+
+
 def is_tutor(block):
     """True when the current user may see and mark other learners' work in this block's course."""
     workbench_id = _opt(block, WORKBENCH_USER_ID)

@@ -6,7 +6,6 @@ learning-needs analysis and a satisfaction survey. Learners rate statements grou
 block scores each theme, bands it, recommends next steps weakest theme first, places the
 partnership on the stages of partnership working, and shows progress between attempts.
 """
-import hashlib
 import importlib.resources
 from datetime import datetime, timezone
 
@@ -20,6 +19,7 @@ from xblock.utils.resources import ResourceLoader
 
 from ..common import permissions
 from ..common.csv_safe import csv_text
+from ..common.fragments import add_common_javascript, dom_id, studio_fragment
 from ..common.http import HandlerError, json_handler, tutors_only_handler
 from ..common.i18n import gettext_for, i18n_service
 from . import instrument as core
@@ -105,8 +105,7 @@ class NeedsAssessmentBlock(CompletableXBlockMixin, XBlock):
 
     def _dom_id(self):
         """A prefix for element ids, unique per block instance on a page."""
-        digest = hashlib.sha1(str(self.scope_ids.usage_id).encode("utf-8")).hexdigest()[:10]
-        return f"lpna-{digest}"
+        return dom_id(self, "lpna")
 
     def _first_scores(self):
         return self.attempts[0]["scores"] if self.attempts else None
@@ -219,6 +218,7 @@ class NeedsAssessmentBlock(CompletableXBlockMixin, XBlock):
         }, i18n_service=i18n_service(self))
         frag = Fragment(html)
         frag.add_css(loader.load_unicode("static/needs_assessment.css"))
+        add_common_javascript(frag)
         frag.add_javascript(loader.load_unicode("static/needs_assessment.js"))
         frag.initialize_js("LpNeedsAssessment", {
             "prefix": prefix,
@@ -240,11 +240,7 @@ class NeedsAssessmentBlock(CompletableXBlockMixin, XBlock):
             "allow_retake": self.allow_retake,
             "instrument_xml": instrument_to_string(self.instrument),
         }, i18n_service=i18n_service(self))
-        frag = Fragment(html)
-        frag.add_css(loader.load_unicode("static/needs_assessment.css"))
-        frag.add_javascript(loader.load_unicode("static/needs_assessment_studio.js"))
-        frag.initialize_js("LpNeedsAssessmentStudio", {"prefix": prefix, "saved": self._("Saved.")})
-        return frag
+        return studio_fragment(html, loader.load_unicode("static/needs_assessment.css"), prefix, self._("Saved."))
 
     def student_view_data(self, context=None):  # pylint: disable=unused-argument
         """The instrument for the mobile apps; no learner's answers."""

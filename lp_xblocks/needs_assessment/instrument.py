@@ -19,34 +19,21 @@ template is kept apart from its parameters so the block can translate it.
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any, Callable, Iterable
+from typing import Any, Iterable
+
+from ..common.errors import N_, LocalisedError
+from ..common.olx import ID_PATTERN
 
 KINDS = ("partnership", "individual", "satisfaction")
 
-ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$")
 
 _TWO_PLACES = Decimal("0.01")
 
 
-def N_(message: str) -> str:
-    """Mark a message for translation without translating it here (the block translates it)."""
-    return message
-
-
-class InstrumentError(ValueError):
+class InstrumentError(LocalisedError):
     """An instrument that breaks a rule. ``str(error)`` is the English message."""
-
-    def __init__(self, template: str, **params: Any):
-        self.template = template
-        self.params = params
-        super().__init__(template.format(**params))
-
-    def translated(self, gettext: Callable[[str], str]) -> str:
-        """The message in the learner's language, through the runtime's ``gettext``."""
-        return gettext(self.template).format(**self.params)
 
 
 # --------------------------------------------------------------------------- validation

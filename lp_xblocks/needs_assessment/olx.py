@@ -12,43 +12,23 @@ The root element (``<lp_needs_assessment>`` in a course, any tag in the Studio e
 """
 from __future__ import annotations
 
-import re
-
 from lxml import etree
 
+from ..common.olx import children as _children
+from ..common.olx import parse_string, text_of as _text, to_string
+from ..common.olx import whole_number as _whole
 from .instrument import N_, InstrumentError, format_number, validate
-
-_SPACES = re.compile(r"\s+")
-
-
-def _text(element) -> str:
-    """An element's text content with runs of white space folded (the text is plain)."""
-    return _SPACES.sub(" ", "".join(element.itertext())).strip()
-
-
-def _number(raw, converter):
-    """Convert an attribute, keeping the raw string when it does not convert (validate reports it)."""
-    try:
-        return converter(raw)
-    except (TypeError, ValueError):
-        return raw
-
-
-def _whole(raw):
-    return _number(raw, lambda text: int(text.strip()))
 
 
 def _decimal(raw):
-    def convert(text):
-        value = float(text.strip())
-        if value != value or value in (float("inf"), float("-inf")):
-            raise ValueError(text)
-        return value
-    return _number(raw, convert)
-
-
-def _children(element):
-    return [child for child in element if isinstance(child.tag, str)]
+    """A threshold as a finite float, or the raw value when it is not one (validate reports it)."""
+    try:
+        value = float(str(raw).strip())
+    except (TypeError, ValueError):
+        return raw
+    if value != value or value in (float("inf"), float("-inf")):
+        return raw
+    return value
 
 
 def parse_instrument(root) -> dict:
@@ -102,10 +82,8 @@ def _parse_theme(element) -> dict:
 
 def parse_instrument_string(xml_text: str) -> dict:
     """Parse the XML the Studio editor holds; malformed XML is an :class:`InstrumentError` too."""
-    try:
-        root = etree.fromstring(xml_text.encode("utf-8"), parser=etree.XMLParser(resolve_entities=False, no_network=True))
-    except etree.XMLSyntaxError as error:
-        raise InstrumentError(N_("the instrument is not well-formed XML: {detail}"), detail=str(error)) from error
+    root = parse_string(xml_text, lambda detail: InstrumentError(
+        N_("the instrument is not well-formed XML: {detail}"), detail=detail))
     return parse_instrument(root)
 
 
@@ -129,5 +107,4 @@ def instrument_to_string(instrument: dict, tag: str = "instrument") -> str:
     """The instrument as an indented XML document, as the Studio editor shows it."""
     root = etree.Element(tag)
     write_instrument(instrument, root)
-    etree.indent(root, space="  ")
-    return etree.tostring(root, encoding="unicode")
+    return to_string(root)

@@ -6,6 +6,7 @@ import pytest
 
 pytestmark = [pytest.mark.browser]
 
+COMMON = importlib.resources.files("lp_xblocks.common").joinpath("static", "lp_common.js").read_text("utf-8")
 SCRIPT = importlib.resources.files("lp_xblocks.needs_assessment").joinpath("static", "needs_assessment.js").read_text("utf-8")
 
 EVIL = '<img src=x onerror="window.pwned=1">'
@@ -38,6 +39,7 @@ STRINGS = {key: key + " {score}{max}{stage}{attempt}{date}{overall}" for key in 
 
 def test_results_render_free_text_as_text(page):
     page.set_content(PAGE)
+    page.add_script_tag(content=COMMON)
     page.add_script_tag(content=SCRIPT)
     args = {"prefix": "p1", "max": 5, "allowRetake": False, "result": RESULT, "titles": {}, "isTutor": False,
             "strings": STRINGS}

@@ -34,6 +34,8 @@ def test_wheel_contains_package_data():
         "lp_xblocks/needs_assessment/templates/studio_view.html",
         "lp_xblocks/needs_assessment/static/needs_assessment.js",
         "lp_xblocks/needs_assessment/static/needs_assessment.css",
+        "lp_xblocks/common/static/lp_common.js",
+        "lp_xblocks/common/static/lp_studio.js",
         "lp_xblocks/needs_assessment/scenarios/partnership_health_check.xml",
         "lp_xblocks/data/migrations/0001_initial.py",
         "course_content/__init__.py",

@@ -3,5 +3,9 @@ Cross-learner records, one module per block. Each learner's own state also lives
 ``user_state`` fields; these tables exist so that staff views read every learner in a few indexed queries.
 """
 from .needs_assessment import NeedsAssessmentAttempt, NeedsAssessmentThemeScore
+from .reflective_log import ReflectiveAuditEvent, ReflectiveEntry, ReflectiveEntryVersion, ReflectiveFeedback
 
-__all__ = ["NeedsAssessmentAttempt", "NeedsAssessmentThemeScore"]
+__all__ = [
+    "NeedsAssessmentAttempt", "NeedsAssessmentThemeScore",
+    "ReflectiveAuditEvent", "ReflectiveEntry", "ReflectiveEntryVersion", "ReflectiveFeedback",
+]

@@ -12,41 +12,9 @@ function LpNeedsAssessment(runtime, element, args) {
   var resultsHeading = root.querySelector(".lp-na__results-heading");
   var SVG = "http://www.w3.org/2000/svg";
 
-  function fmt(template, values) {
-    return template.replace(/\{(\w+)\}/g, function (match, key) {
-      return Object.prototype.hasOwnProperty.call(values, key) ? String(values[key]) : match;
-    });
-  }
+  var fmt = LpCommon.fmt, el = LpCommon.el, announce = LpCommon.announcer(status);
 
-  function el(tag, attrs, text) {
-    var node = document.createElement(tag);
-    Object.keys(attrs || {}).forEach(function (key) { node.setAttribute(key, attrs[key]); });
-    if (text !== undefined && text !== null) { node.textContent = String(text); }
-    return node;
-  }
-
-  function csrfToken() {
-    var match = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
-    return match ? decodeURIComponent(match[1]) : "";
-  }
-
-  function post(handler, body) {
-    return fetch(runtime.handlerUrl(element, handler), {
-      method: "POST",
-      credentials: "same-origin",
-      headers: {"Content-Type": "application/json", "X-CSRFToken": csrfToken(), "X-Requested-With": "XMLHttpRequest"},
-      body: JSON.stringify(body || {})
-    }).then(function (response) {
-      return response.json().catch(function () { return {error: response.statusText}; })
-        .then(function (data) { return {ok: response.ok, status: response.status, data: data}; });
-    });
-  }
-
-  function announce(text) {
-    status.textContent = "";
-    // A fresh text node after clearing makes screen readers announce repeated messages too.
-    window.setTimeout(function () { status.textContent = text; }, 50);
-  }
+  function post(handler, body) { return LpCommon.post(runtime, element, handler, body); }
 
   /* Plain text with http(s) links or site-absolute paths (a course unit) made into links. */
   function linkified(text) {

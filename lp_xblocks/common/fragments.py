@@ -1,0 +1,33 @@
+"""What every block's fragment needs: ids unique per block instance and the shared JavaScript helpers."""
+import hashlib
+
+from web_fragments.fragment import Fragment
+from xblock.utils.resources import ResourceLoader
+
+_loader = ResourceLoader(__name__)
+
+
+def dom_id(block, prefix):
+    """A prefix for element ids, unique per block instance on a page (derived from the usage id)."""
+    digest = hashlib.sha1(str(block.scope_ids.usage_id).encode("utf-8")).hexdigest()[:10]
+    return f"{prefix}-{digest}"
+
+
+def add_common_javascript(fragment):
+    """Add ``static/lp_common.js`` (``LpCommon``) to a fragment, before the block's own script."""
+    fragment.add_javascript(_loader.load_unicode("static/lp_common.js"))
+    return fragment
+
+
+def studio_fragment(html, css, prefix, saved_message):
+    """
+    A Studio editor's fragment: the block's form (``html``: a form whose named fields are what
+    ``studio_submit`` takes, an error box with role=alert and a status box with role=status), its CSS
+    and the shared editor script (``LpStudioEditor``).
+    """
+    fragment = Fragment(html)
+    fragment.add_css(css)
+    add_common_javascript(fragment)
+    fragment.add_javascript(_loader.load_unicode("static/lp_studio.js"))
+    fragment.initialize_js("LpStudioEditor", {"prefix": prefix, "saved": saved_message})
+    return fragment

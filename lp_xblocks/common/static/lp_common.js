@@ -1,0 +1,70 @@
+/* Helpers shared by every lp block's JavaScript. Loaded before each block's own script; defining it
+ * twice on a page with several blocks is harmless. Nothing here ever inserts HTML: text goes in as
+ * text nodes, so learner and author text cannot become markup. */
+window.LpCommon = window.LpCommon || (function () {
+  "use strict";
+
+  /* "{name}" placeholders filled from values; unknown placeholders stay as they are. */
+  function fmt(template, values) {
+    return String(template).replace(/\{(\w+)\}/g, function (match, key) {
+      return Object.prototype.hasOwnProperty.call(values, key) ? String(values[key]) : match;
+    });
+  }
+
+  /* An element with attributes and, optionally, text content (never HTML). */
+  function el(tag, attrs, text) {
+    var node = document.createElement(tag);
+    Object.keys(attrs || {}).forEach(function (key) {
+      if (attrs[key] !== null && attrs[key] !== undefined && attrs[key] !== false) {
+        node.setAttribute(key, attrs[key] === true ? "" : attrs[key]);
+      }
+    });
+    if (text !== undefined && text !== null) { node.textContent = String(text); }
+    return node;
+  }
+
+  function csrfToken() {
+    var match = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
+    return match ? decodeURIComponent(match[1]) : "";
+  }
+
+  /* POST JSON to one of the block's handlers; resolves to {ok, status, data} (data is the JSON reply,
+   * or {error: statusText} when the reply is not JSON). Rejects only when the server is unreachable. */
+  function post(runtime, element, handler, body) {
+    return fetch(runtime.handlerUrl(element, handler), {
+      method: "POST",
+      credentials: "same-origin",
+      headers: {"Content-Type": "application/json", "X-CSRFToken": csrfToken(), "X-Requested-With": "XMLHttpRequest"},
+      body: JSON.stringify(body || {})
+    }).then(function (response) {
+      return response.json().catch(function () { return {error: response.statusText}; })
+        .then(function (data) { return {ok: response.ok, status: response.status, data: data}; });
+    });
+  }
+
+  /* A function that announces text in an aria-live region; clearing first makes screen readers read
+   * a repeated message again. */
+  function announcer(region) {
+    return function (text) {
+      region.textContent = "";
+      window.setTimeout(function () { region.textContent = text; }, 50);
+    };
+  }
+
+  /* Plain text as paragraphs (blank lines) and line breaks, all as text nodes. */
+  function paragraphs(text) {
+    var fragment = document.createDocumentFragment();
+    String(text || "").replace(/\r\n?/g, "\n").split(/\n{2,}/).forEach(function (block) {
+      if (!block.trim()) { return; }
+      var p = document.createElement("p");
+      block.split("\n").forEach(function (line, index) {
+        if (index) { p.appendChild(document.createElement("br")); }
+        p.appendChild(document.createTextNode(line));
+      });
+      fragment.appendChild(p);
+    });
+    return fragment;
+  }
+
+  return {fmt: fmt, el: el, csrfToken: csrfToken, post: post, announcer: announcer, paragraphs: paragraphs};
+}());

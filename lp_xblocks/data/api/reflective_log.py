@@ -1,0 +1,412 @@
+"""
+The reflective log's cross-learner queries and writes.
+
+Every state change is one transaction holding the conditional UPDATE that makes it (so two tutors, or
+a tutor and the learner, cannot both win), the new version or feedback row, the audit event and, for
+submissions and passes, the edx-submissions record. Functions return plain dicts.
+"""
+import uuid
+
+from django.db import transaction
+from django.db.models import Count, F, Q
+from submissions import api as submissions_api
+
+from ...reflective_log import rules
+from ...reflective_log.rules import N_, StateError
+from ..models import ReflectiveAuditEvent, ReflectiveEntry, ReflectiveEntryVersion, ReflectiveFeedback
+
+ITEM_TYPE = "lp_reflective_log"
+# edx-submissions needs a course id; the workbench's usage ids carry none.
+NO_COURSE = "workbench"
+
+
+class EntryTooLarge(Exception):
+    """The entry does not fit one edx-submissions record."""
+
+
+def _iso(moment):
+    return moment.isoformat() if moment else None
+
+
+def student_item(block_key, course_key, student_id):
+    """The edx-submissions student item of a learner in a block."""
+    return {"student_id": student_id, "course_id": course_key or NO_COURSE, "item_id": block_key, "item_type": ITEM_TYPE}
+
+
+def _audit(entry, *, at, actor, role, action, from_status, to_status, version):
+    ReflectiveAuditEvent.objects.create(
+        entry=entry, at=at, actor=actor, role=role, action=action,
+        from_status=from_status or "", to_status=to_status, version=version,
+    )
+
+
+# ------------------------------------------------------------------------------------------ reads
+
+def find_entry(block_key, entry_id):
+    """The entry of this block with that public id (not archived), or None (also for a malformed id)."""
+    try:
+        entry_id = uuid.UUID(str(entry_id))
+    except ValueError:
+        return None
+    return ReflectiveEntry.objects.exclude(status=rules.ARCHIVED).filter(block_key=block_key, entry_id=entry_id).first()
+
+
+def _version_dict(version):
+    return {
+        "number": version.number,
+        "title": version.title,
+        "activity_date": version.activity_date.isoformat(),
+        "entry_type": version.entry_type,
+        "body": version.body,
+        "criteria": list(version.criteria),
+        "word_count": version.word_count,
+        "submitted_at": _iso(version.submitted_at),
+        "feedback": [],
+    }
+
+
+def _feedback_dict(row):
+    return {
+        "marker": row.marker,
+        "marked_at": _iso(row.marked_at),
+        "decision": row.decision or None,
+        "criteria": row.criteria,
+        "feedback": row.feedback,
+    }
+
+
+def _audit_dict(row):
+    return {
+        "at": _iso(row.at), "actor": row.actor, "role": row.role, "action": row.action,
+        "from": row.from_status or None, "to": row.to_status, "version": row.version,
+    }
+
+
+def entry_dict(entry, versions=(), feedback=(), audit=None, owner=False, now=None):
+    """
+    An entry as the handlers answer it. ``owner`` adds the learner's working copy (``draft``); the
+    tutors' views never carry it. ``audit`` (a list of rows) adds the audit trail.
+    """
+    by_number = {}
+    for version in sorted(versions, key=lambda v: v.number):
+        by_number[version.number] = _version_dict(version)
+    for row in sorted(feedback, key=lambda f: (f.marked_at, f.pk)):
+        if row.version in by_number:
+            by_number[row.version]["feedback"].append(_feedback_dict(row))
+    lock = None
+    if now is not None and rules.lock_state(entry.lock_holder, entry.lock_expires_at, "", now) != "free":
+        lock = {"holder": entry.lock_holder, "expires_at": _iso(entry.lock_expires_at)}
+    data = {
+        "entry_id": str(entry.entry_id),
+        "learner": entry.username or entry.student_id,
+        "status": entry.status,
+        "title": entry.title,
+        "entry_type": entry.entry_type,
+        "version": entry.version,
+        "submitted_at": _iso(entry.submitted_at),
+        "referrals": entry.referrals,
+        "marker": entry.marker,
+        "decided_at": _iso(entry.decided_at),
+        "updated_at": _iso(entry.updated_at),
+        "lock": lock,
+        "versions": list(by_number.values()),
+    }
+    if owner:
+        data["draft"] = entry.draft
+        data["editable"] = rules.is_editable(entry.status)
+    if audit is not None:
+        data["audit"] = [_audit_dict(row) for row in sorted(audit, key=lambda a: (a.at, a.pk))]
+    return data
+
+
+def portfolio(block_key, *, student_id=None, username=None, owner=False, with_audit=False, now=None):
+    """
+    A learner's entries (by student id or username) with every version and its feedback, oldest
+    entry first, in four queries whatever their number. Tutors (``owner=False``) see only entries
+    that were submitted at least once.
+    """
+    entries = ReflectiveEntry.objects.filter(block_key=block_key).exclude(status=rules.ARCHIVED)
+    entries = entries.filter(student_id=student_id) if student_id is not None else entries.filter(username=username)
+    if not owner:
+        entries = entries.filter(version__gt=0)
+    entries = list(entries.order_by("created_at", "id"))
+    ids = [entry.pk for entry in entries]
+    versions, feedback, audit = {}, {}, {}
+    if ids:
+        for row in ReflectiveEntryVersion.objects.filter(entry_id__in=ids):
+            versions.setdefault(row.entry_id, []).append(row)
+        for row in ReflectiveFeedback.objects.filter(entry_id__in=ids):
+            feedback.setdefault(row.entry_id, []).append(row)
+        if with_audit:
+            for row in ReflectiveAuditEvent.objects.filter(entry_id__in=ids):
+                audit.setdefault(row.entry_id, []).append(row)
+    return [
+        entry_dict(entry, versions.get(entry.pk, ()), feedback.get(entry.pk, ()),
+                   audit.get(entry.pk, []) if with_audit else None, owner=owner, now=now)
+        for entry in entries
+    ]
+
+
+def open_entry(entry, *, with_audit=True, now=None):
+    """One entry with its versions, feedback and audit trail (as a tutor sees it)."""
+    return entry_dict(
+        entry, entry.versions.all(), entry.feedback.all(),
+        list(entry.audit.all()) if with_audit else None, now=now,
+    )
+
+
+def passed_entries(block_key, *, student_id=None, username=None):
+    """A learner's passed entries with the criteria their passed version claimed (one query)."""
+    rows = ReflectiveEntryVersion.objects.filter(
+        entry__block_key=block_key, entry__status=rules.PASSED, number=F("entry__version"),
+    )
+    rows = rows.filter(entry__student_id=student_id) if student_id is not None else rows.filter(entry__username=username)
+    return [
+        {"entry_id": str(row["entry__entry_id"]), "title": row["title"], "version": row["number"],
+         "criteria": row["criteria"], "passed_at": _iso(row["entry__decided_at"])}
+        for row in rows.values("entry__entry_id", "title", "number", "criteria", "entry__decided_at")
+    ]
+
+
+def queue_page(block_key, status, page, now, page_size=rules.PAGE_SIZE):
+    """
+    One page of the marking queue: entries of one status, oldest submission first, with the counts
+    per status. Two queries (the counts and the page), both on the ``lp_rl_queue_idx`` index.
+    """
+    counts = {name: 0 for name in rules.QUEUE_STATUSES}
+    grouped = (
+        ReflectiveEntry.objects.filter(block_key=block_key, status__in=rules.QUEUE_STATUSES)
+        .values("status").annotate(count=Count("id")).order_by()
+    )
+    for row in grouped:
+        counts[row["status"]] = row["count"]
+    pages = rules.page_count(counts[status], page_size)
+    start = (page - 1) * page_size
+    rows = (
+        ReflectiveEntry.objects.filter(block_key=block_key, status=status)
+        .order_by("submitted_at", "id")
+        .only("entry_id", "student_id", "username", "status", "title", "entry_type", "version", "submitted_at",
+              "referrals", "marker", "decided_at", "lock_holder", "lock_expires_at")[start:start + page_size]
+    )
+    entries = []
+    for entry in rows:
+        lock = None
+        if rules.lock_state(entry.lock_holder, entry.lock_expires_at, "", now) != "free":
+            lock = {"holder": entry.lock_holder, "expires_at": _iso(entry.lock_expires_at)}
+        entries.append({
+            "entry_id": str(entry.entry_id), "learner": entry.username or entry.student_id,
+            "title": entry.title, "entry_type": entry.entry_type, "status": entry.status,
+            "version": entry.version, "submitted_at": _iso(entry.submitted_at), "referrals": entry.referrals,
+            "marker": entry.marker, "decided_at": _iso(entry.decided_at), "lock": lock,
+        })
+    return {"counts": counts, "entries": entries, "page": page, "pages": pages, "page_size": page_size}
+
+
+def report_rows(block_key, usernames=None, chunk_size=1000):
+    """
+    Every submitted entry of the block (or of the learners named) with its latest version and latest
+    decision, for reports: one query for the entries and versions (streamed), one for the decisions.
+    """
+    met = {}
+    decisions = (
+        ReflectiveFeedback.objects.filter(entry__block_key=block_key, version=F("entry__version"))
+        .exclude(decision="").order_by("marked_at", "id").values("entry_id", "criteria")
+    )
+    if usernames is not None:
+        decisions = decisions.filter(entry__username__in=usernames)
+    for row in decisions:
+        met[row["entry_id"]] = [ident for ident, mark in row["criteria"].items() if mark.get("decision") == rules.MET]
+    versions = (
+        ReflectiveEntryVersion.objects
+        .filter(entry__block_key=block_key, number=F("entry__version"))
+        .exclude(entry__status=rules.ARCHIVED)
+    )
+    if usernames is not None:
+        versions = versions.filter(entry__username__in=usernames)
+    versions = (
+        versions.order_by("entry__username", "entry__student_id", "entry__created_at", "entry_id")
+        .values("entry_id", "entry__entry_id", "entry__student_id", "entry__username", "entry__status",
+                "entry__referrals", "entry__marker", "entry__decided_at", "entry__created_at", "title",
+                "entry_type", "activity_date", "criteria", "word_count", "number", "submitted_at")
+    )
+    for row in versions.iterator(chunk_size=chunk_size):
+        yield {
+            "entry_id": str(row["entry__entry_id"]), "student_id": row["entry__student_id"],
+            "learner": row["entry__username"] or row["entry__student_id"], "title": row["title"],
+            "entry_type": row["entry_type"], "status": row["entry__status"], "version": row["number"],
+            "activity_date": row["activity_date"].isoformat(), "word_count": row["word_count"],
+            "criteria_claimed": list(row["criteria"]), "criteria_met": met.get(row["entry_id"], []),
+            "marker": row["entry__marker"], "created_at": _iso(row["entry__created_at"]),
+            "submitted_at": _iso(row["submitted_at"]), "decided_at": _iso(row["entry__decided_at"]),
+            "referrals": row["entry__referrals"],
+        }
+
+
+# ------------------------------------------------------------------------------------------ writes
+
+def create_entry(*, block_key, course_key, student_id, username, draft, now):
+    """A new draft entry (and its 'created' audit event)."""
+    status = rules.next_status(None, "save")
+    with transaction.atomic():
+        entry = ReflectiveEntry.objects.create(
+            block_key=block_key, course_key=course_key, student_id=student_id, username=username,
+            status=status, title=draft["title"], entry_type=draft["entry_type"], draft=draft,
+            created_at=now, updated_at=now,
+        )
+        _audit(entry, at=now, actor=username, role="learner", action="created", from_status="", to_status=status, version=0)
+    return entry
+
+
+def save_draft(entry, draft, now):
+    """Replace the working copy of a draft or referred entry; StateError if it is no longer editable."""
+    new_status = rules.next_status(entry.status, "save")
+    changes = {"draft": draft, "updated_at": now}
+    if entry.version == 0:  # never submitted: the queue columns follow the draft
+        changes.update(title=draft["title"], entry_type=draft["entry_type"])
+    updated = ReflectiveEntry.objects.filter(pk=entry.pk, status=entry.status, version=entry.version).update(**changes)
+    if not updated:
+        entry.refresh_from_db()
+        rules.next_status(entry.status, "save")  # raises the refusal for the state it is in now
+        raise StateError(N_("This entry changed while you were editing it; reload the page."))
+    entry.status = new_status
+    entry.draft = draft
+    return entry
+
+
+def submit_entry(entry, draft, word_count, now, actor, item):
+    """
+    Submit the working copy as a new, immutable version: an edx-submissions submission, a version
+    row and an audit event, with the entry's state change, all in one transaction.
+    """
+    from_status = entry.status
+    new_status = rules.next_status(from_status, "submit")
+    number = entry.version + 1
+    answer = {
+        "entry_id": str(entry.entry_id), "version": number, "title": draft["title"],
+        "activity_date": draft["activity_date"], "entry_type": draft["entry_type"], "body": draft["body"],
+        "criteria": draft["criteria"],
+    }
+    with transaction.atomic():
+        updated = ReflectiveEntry.objects.filter(pk=entry.pk, status=from_status, version=entry.version).update(
+            status=new_status, version=number, submitted_at=now, updated_at=now, title=draft["title"],
+            entry_type=draft["entry_type"], draft=None, lock_holder="", lock_expires_at=None,
+        )
+        if not updated:
+            entry.refresh_from_db()
+            rules.next_status(entry.status, "submit")
+            raise StateError(N_("This entry changed while you were editing it; reload the page."))
+        try:
+            submission = submissions_api.create_submission(item, answer, submitted_at=now, attempt_number=number)
+        except submissions_api.SubmissionRequestError as error:
+            raise EntryTooLarge(str(error)) from error
+        ReflectiveEntryVersion.objects.create(
+            entry=entry, number=number, title=draft["title"], activity_date=draft["activity_date"],
+            entry_type=draft["entry_type"], body=draft["body"], criteria=draft["criteria"], word_count=word_count,
+            submitted_at=now, submission_uuid=submission["uuid"],
+        )
+        _audit(entry, at=now, actor=actor, role="learner", action="submitted", from_status=from_status,
+               to_status=new_status, version=number)
+    entry.refresh_from_db()
+    return entry
+
+
+def _lock_free_or_mine(tutor, now):
+    return Q(lock_holder="") | Q(lock_holder=tutor) | Q(lock_expires_at__isnull=True) | Q(lock_expires_at__lte=now)
+
+
+def _held_by_other(entry, tutor, now):
+    return rules.lock_state(entry.lock_holder, entry.lock_expires_at, tutor, now) == "other"
+
+
+def lock_refusal(entry):
+    """The 409 a tutor gets while another tutor holds the entry."""
+    return StateError(
+        N_("{holder} is marking this entry (locked until {until} UTC); try again when they release it."),
+        holder=entry.lock_holder, until=entry.lock_expires_at.strftime("%H:%M"),
+    )
+
+
+def claim_lock(entry, tutor, now):
+    """
+    Claim (or renew) the marking lock on a submitted entry for :data:`rules.LOCK_MINUTES`. Returns
+    True when the tutor holds it now, False when another tutor does or the entry is not waiting.
+    """
+    claimed = (
+        ReflectiveEntry.objects.filter(pk=entry.pk, status=rules.SUBMITTED)
+        .filter(_lock_free_or_mine(tutor, now))
+        .update(lock_holder=tutor, lock_expires_at=rules.lock_expiry(now))
+    )
+    entry.refresh_from_db()
+    return bool(claimed)
+
+
+def release_lock(entry, tutor, now):
+    """Release the tutor's lock; StateError when another tutor holds it (releasing nothing is fine)."""
+    released = ReflectiveEntry.objects.filter(pk=entry.pk, lock_holder=tutor).update(lock_holder="", lock_expires_at=None)
+    entry.refresh_from_db()
+    if not released and _held_by_other(entry, tutor, now):
+        raise lock_refusal(entry)
+    return bool(released)
+
+
+def mark_entry(entry, *, version, tutor, marking, now, config):
+    """
+    Record a tutor's marking of ``version``: feedback only, or a pass / referral. On a pass the
+    learner's score (criteria met by passed entries, out of the block's criteria) is set through
+    edx-submissions. Returns ``(entry, (points, possible) or None)``.
+    """
+    decision = marking["decision"]
+    new_status = rules.next_status(rules.SUBMITTED, decision or "feedback")
+    changes = {"status": new_status, "updated_at": now}
+    if decision:
+        changes.update(marker=tutor, decided_at=now, lock_holder="", lock_expires_at=None)
+        if decision == rules.REFER:
+            changes["referrals"] = F("referrals") + 1
+    else:
+        changes.update(lock_holder=tutor, lock_expires_at=rules.lock_expiry(now))
+    with transaction.atomic():
+        updated = (
+            ReflectiveEntry.objects.filter(pk=entry.pk, status=rules.SUBMITTED, version=version)
+            .filter(_lock_free_or_mine(tutor, now)).update(**changes)
+        )
+        if not updated:
+            entry.refresh_from_db()
+            if entry.status != rules.SUBMITTED:
+                raise StateError(N_("This entry is {status}, not waiting to be marked."), status=entry.status)
+            if entry.version != version:
+                raise StateError(
+                    N_("Version {version} is not the latest: the learner submitted version {latest}; reload it."),
+                    version=version, latest=entry.version,
+                )
+            raise lock_refusal(entry)
+        ReflectiveFeedback.objects.create(
+            entry=entry, version=version, marker=tutor, marked_at=now, decision=decision or "",
+            criteria=marking["criteria"], feedback=marking["feedback"],
+        )
+        _audit(entry, at=now, actor=tutor, role="tutor", action={None: "feedback", rules.PASS: "passed",
+               rules.REFER: "referred"}[decision], from_status=rules.SUBMITTED, to_status=new_status, version=version)
+        score = None
+        if decision == rules.PASS:
+            covered = rules.coverage(config, passed_entries(entry.block_key, student_id=entry.student_id))
+            score = rules.score(covered)
+            submission_uuid = ReflectiveEntryVersion.objects.filter(entry=entry, number=version).values_list(
+                "submission_uuid", flat=True).get()
+            submissions_api.set_score(
+                submission_uuid, score[0], score[1], annotation_creator=tutor, annotation_type="lp_reflective_log_pass",
+                annotation_reason=f"entry {entry.entry_id} version {version} passed",
+            )
+    entry.refresh_from_db()
+    return entry, score
+
+
+def archive_learner(block_key, student_id, actor, now):
+    """An instructor's reset: the learner's entries leave every view (kept, with an audit event)."""
+    with transaction.atomic():
+        entries = list(ReflectiveEntry.objects.filter(block_key=block_key, student_id=student_id)
+                       .exclude(status=rules.ARCHIVED))
+        for entry in entries:
+            _audit(entry, at=now, actor=actor, role="staff", action="reset", from_status=entry.status,
+                   to_status=rules.ARCHIVED, version=entry.version)
+        ReflectiveEntry.objects.filter(pk__in=[e.pk for e in entries]).update(
+            status=rules.ARCHIVED, lock_holder="", lock_expires_at=None, updated_at=now)
+    return len(entries)

@@ -1,0 +1,1 @@
+"""The reflective-log block: a portfolio of dated reflective entries that tutors mark against criteria."""

@@ -1,0 +1,680 @@
+"""
+The reflective-log XBlock (``lp_reflective_log``): a thin shell over :mod:`.rules` and the data app.
+
+Learners keep a portfolio of dated reflective entries that claim the block's assessment criteria;
+tutors mark each submitted version (criterion by criterion) as a pass or a referral, or comment
+without a decision; a referred entry is revised and resubmitted. Passed entries are the evidence
+for accreditation: the learner's score is the share of the block's criteria they cover.
+"""
+import importlib.resources
+from datetime import datetime, timedelta, timezone
+
+from lxml import etree
+from web_fragments.fragment import Fragment
+from webob import Response
+from xblock.completable import CompletableXBlockMixin
+from xblock.core import XBlock
+from xblock.fields import Float, Integer, List, Scope, String
+from xblock.utils.resources import ResourceLoader
+
+from .. import compat
+from ..common import permissions
+from ..common.csv_safe import csv_text, safe_cell
+from ..common.fragments import add_common_javascript, dom_id, studio_fragment
+from ..common.http import HandlerError, guarded_handler, json_handler
+from ..common.i18n import gettext_for, i18n_service
+from . import rules
+from .config import ConfigError, validate as validate_config
+from .olx import DEFAULT_LIMITS, config_to_string, parse_config, parse_config_string, write_config
+
+loader = ResourceLoader(__name__)
+
+EVENT_SUBMITTED = "lp.reflective_log.submitted"
+EVENT_MARKED = "lp.reflective_log.marked"
+
+DEFAULT_PROMPT = (
+    "Describe a piece of partnership work you led or took part in: what happened, what you did, "
+    "what you learned about partnership working, and what you will do differently."
+)
+DEFAULT_CRITERIA = [
+    {"id": "LP-1.1", "text": "Describe own role in a partnership activity"},
+    {"id": "LP-1.2", "text": "Evaluate own contribution to the partnership's objectives"},
+]
+DEFAULT_ENTRY_TYPES = [
+    {"id": "workplace", "label": "Workplace activity"},
+    {"id": "mentor", "label": "Mentor or buddy session"},
+    {"id": "event", "label": "Training or network event"},
+]
+
+SCENARIO_FILES = ("chairing_meetings.xml", "partnership_budget.xml")
+
+# A date is in the future only when it is later than today everywhere on Earth (UTC+14), so a
+# learner is never refused the date of their own today.
+_LATEST_OFFSET = timedelta(hours=14)
+
+
+def _now():
+    return datetime.now(timezone.utc)
+
+
+def _api():
+    from ..data.api import reflective_log  # pylint: disable=import-outside-toplevel  # needs Django's app registry
+    return reflective_log
+
+
+@XBlock.needs("i18n")
+@XBlock.wants("user", "studio_user_permissions")
+class ReflectiveLogBlock(CompletableXBlockMixin, XBlock):
+    """A portfolio of reflective entries marked by tutors against assessment criteria."""
+
+    display_name = String(
+        display_name="Display name", help="The name learners see above the log.",
+        default="Reflective log", scope=Scope.settings,
+    )
+    prompt = String(
+        display_name="Prompt", help="What learners are asked to reflect on (plain text; blank lines separate paragraphs).",
+        default=DEFAULT_PROMPT, scope=Scope.content,
+    )
+    criteria = List(
+        display_name="Assessment criteria",
+        help="The awarding body's criteria an entry can claim: id (unit-and-criterion reference) and text.",
+        default=DEFAULT_CRITERIA, scope=Scope.content,
+    )
+    entry_types = List(
+        display_name="Entry types", help="The kinds of activity an entry can reflect on: id and label.",
+        default=DEFAULT_ENTRY_TYPES, scope=Scope.content,
+    )
+    min_words = Integer(
+        display_name="Minimum words", help="An entry needs at least this many words to be submitted.",
+        default=DEFAULT_LIMITS["min_words"], scope=Scope.settings,
+    )
+    max_words = Integer(
+        display_name="Maximum words", help="An entry may have at most this many words to be submitted.",
+        default=DEFAULT_LIMITS["max_words"], scope=Scope.settings,
+    )
+    completion_reported = Float(
+        display_name="Completion reported",
+        help="The completion (criteria met / criteria) last reported for this learner.",
+        default=None, scope=Scope.user_state,
+    )
+    last_activity = String(
+        display_name="Last activity", help="When the learner last saved or submitted an entry (ISO 8601).",
+        default="", scope=Scope.user_state,
+    )
+
+    has_score = True
+    has_custom_completion = True
+    editable_fields = ("display_name", "prompt", "criteria", "entry_types", "min_words", "max_words")
+
+    # ------------------------------------------------------------------ helpers
+
+    @property
+    def _(self):
+        return gettext_for(self)
+
+    def _config(self):
+        return {
+            "prompt": self.prompt, "criteria": self.criteria, "entry_types": self.entry_types,
+            "min_words": self.min_words, "max_words": self.max_words,
+        }
+
+    def _dom_id(self):
+        return dom_id(self, "lprl")
+
+    def max_score(self):
+        """Points possible: one per assessment criterion."""
+        return len(self.criteria)
+
+    def _error(self, error):
+        """A rules error as the handler's error answer."""
+        if isinstance(error, rules.EntryError):
+            return HandlerError(400, error.translated(self._), field=error.field)
+        return HandlerError(409, error.translated(self._))
+
+    def _coverage(self, **learner):
+        covered = rules.coverage(self._config(), _api().passed_entries(permissions.block_key(self), **learner))
+        points, possible = rules.score(covered)
+        return covered, {"points": points, "possible": possible}
+
+    def _report_completion(self, score):
+        """Emit the learner's completion (criteria met / criteria) when it has changed."""
+        fraction = round(score["points"] / score["possible"], 4) if score["possible"] else 0.0
+        if self.completion_reported != fraction:
+            self.completion_reported = fraction
+            self.emit_completion(fraction)
+
+    def _own_entry(self, data):
+        """The current learner's entry named by ``entry_id`` (404 unknown, 403 another learner's)."""
+        _ = self._
+        entry_id = data.get("entry_id")
+        if not isinstance(entry_id, str) or not entry_id:
+            raise HandlerError(400, _("entry_id: give the id of the entry."), field="entry_id")
+        entry = _api().find_entry(permissions.block_key(self), entry_id)
+        if entry is None:
+            raise HandlerError(404, _("There is no entry {entry_id} in this log.").format(entry_id=entry_id),
+                               field="entry_id")
+        if entry.student_id != permissions.student_id(self):
+            raise HandlerError(403, _("That entry belongs to another learner."))
+        return entry
+
+    def _submitted_entry(self, data):
+        """For tutors: the entry named by ``entry_id``, if it was ever submitted (drafts are private)."""
+        _ = self._
+        entry_id = data.get("entry_id")
+        if not isinstance(entry_id, str) or not entry_id:
+            raise HandlerError(400, _("entry_id: give the id of the entry."), field="entry_id")
+        entry = _api().find_entry(permissions.block_key(self), entry_id)
+        if entry is None or entry.version == 0:
+            raise HandlerError(404, _("There is no submitted entry {entry_id} in this log.").format(entry_id=entry_id),
+                               field="entry_id")
+        return entry
+
+    def _learner_lookup(self, data):
+        """
+        Whose portfolio a request asks for: a tutor may name any learner (``learner``, a username);
+        a learner only themselves (403 otherwise). Returns (keyword for the api, whether it is their own).
+        """
+        _ = self._
+        learner = data.get("learner")
+        if isinstance(learner, list):
+            learner = learner[-1]
+        own_name = permissions.username(self)
+        if learner in (None, "", own_name):
+            return {"student_id": permissions.student_id(self)}, True
+        if not isinstance(learner, str):
+            raise HandlerError(400, _("learner: give a username."), field="learner")
+        if not permissions.is_tutor(self):
+            raise HandlerError(403, _("You can only see your own portfolio."))
+        return {"username": learner}, False
+
+    def _strings(self):
+        _ = self._
+        return {
+            "statuses": {
+                rules.DRAFT: _("Draft"), rules.SUBMITTED: _("Submitted, waiting to be marked"),
+                rules.PASSED: _("Passed"), rules.REFERRED: _("Referred: revise and resubmit"),
+            },
+            "queueStatuses": {
+                rules.SUBMITTED: _("Waiting ({count})"), rules.REFERRED: _("Referred ({count})"),
+                rules.PASSED: _("Passed ({count})"),
+            },
+            "decisions": {rules.PASS: _("Pass"), rules.REFER: _("Refer"), "": _("Feedback only")},
+            "criterionDecisions": {rules.MET: _("Met"), rules.NOT_YET_MET: _("Not yet met")},
+            "noEntries": _("You have no entries yet. Use \u201cWrite a new entry\u201d to start one."),
+            "untitled": _("Untitled draft"),
+            "view": _("View"),
+            "edit": _("Edit"),
+            "revise": _("Revise and resubmit"),
+            "words": _("{count} words (between {min} and {max} to submit)"),
+            "saved": _("Draft saved."),
+            "submitted": _("Entry submitted for marking."),
+            "failed": _("Not saved: {error}"),
+            "network": _("The server could not be reached. Your text is still in the form; try again."),
+            "versionHeading": _("Version {number}, submitted {date}"),
+            "activity": _("Activity on {date} ({type})"),
+            "claims": _("Criteria claimed"),
+            "feedbackHeading": _("Feedback from {marker}, {date}: {decision}"),
+            "noFeedback": _("No feedback yet."),
+            "overallFeedback": _("Overall feedback"),
+            "workingCopy": _("You have unsubmitted changes to this entry (saved as a draft)."),
+            "coverageSummary": _("{met} of {total} criteria met by passed entries."),
+            "coverageMet": _("Met: {titles}"),
+            "coverageNotYet": _("Not yet met"),
+            "criterion": _("Criterion"),
+            "status": _("Status"),
+            "queueCaption": _("{status}: page {page} of {pages}"),
+            "queueEmpty": _("No entries with this status."),
+            "learner": _("Learner"),
+            "title": _("Title"),
+            "type": _("Type"),
+            "submittedAt": _("Submitted"),
+            "version": _("Version"),
+            "referrals": _("Referrals"),
+            "lockedBy": _("Being marked by"),
+            "open": _("Open {title}"),
+            "page": _("Page {page} of {pages}"),
+            "markingHeading": _("{title} by {learner}"),
+            "lockMine": _("You are marking this entry; the lock is yours until {time} UTC."),
+            "lockOther": _("{holder} is marking this entry until {time} UTC. You can read it but not mark it."),
+            "notWaiting": _("This entry is not waiting to be marked."),
+            "markCriterion": _("{id}: {text}"),
+            "comment": _("Comment on {id}"),
+            "saveFeedback": _("Save feedback only"),
+            "pass": _("Pass"),
+            "refer": _("Refer"),
+            "release": _("Release the lock"),
+            "close": _("Close"),
+            "marked": _("Saved: {decision}."),
+            "released": _("Lock released."),
+            "loading": _("Loading..."),
+            "loadFailed": _("Could not load: {error}"),
+            "audit": _("Audit trail"),
+            "auditLine": _("{at}: {actor} ({role}) {action}, {from} \u2192 {to}, version {version}"),
+            "portfolioHeading": _("Portfolio of {learner}"),
+            "downloadPortfolio": _("Download {learner}'s portfolio (HTML)"),
+        }
+
+    # ------------------------------------------------------------------ views
+
+    def student_view(self, context=None):  # pylint: disable=unused-argument
+        """The learner's portfolio and entry form; for tutors, the marking queue as well."""
+        prefix = self._dom_id()
+        anonymous = permissions.is_anonymous(self)
+        is_tutor = not anonymous and permissions.is_tutor(self)
+        entries, covered, score = [], [], {"points": 0, "possible": len(self.criteria)}
+        if not anonymous:
+            entries = _api().portfolio(permissions.block_key(self), student_id=permissions.student_id(self),
+                                       owner=True, now=_now())
+            covered, score = self._coverage(student_id=permissions.student_id(self))
+            self._report_completion(score)
+        html = loader.render_django_template("templates/student_view.html", {
+            "prefix": prefix,
+            "display_name": self.display_name,
+            "paragraphs": [part for part in self.prompt.split("\n\n") if part],
+            "criteria": self.criteria,
+            "entry_types": self.entry_types,
+            "min_words": self.min_words,
+            "max_words": self.max_words,
+            "anonymous": anonymous,
+            "is_tutor": is_tutor,
+            "today": (_now() + _LATEST_OFFSET).date().isoformat(),
+            "portfolio_url": self.runtime.handler_url(self, "portfolio_html"),
+            "csv_url": self.runtime.handler_url(self, "entries_csv"),
+            "statuses": rules.QUEUE_STATUSES,
+        }, i18n_service=i18n_service(self))
+        frag = Fragment(html)
+        frag.add_css(loader.load_unicode("static/reflective_log.css"))
+        add_common_javascript(frag)
+        frag.add_javascript(loader.load_unicode("static/reflective_log.js"))
+        frag.initialize_js("LpReflectiveLog", {
+            "prefix": prefix,
+            "anonymous": anonymous,
+            "isTutor": is_tutor,
+            "criteria": self.criteria,
+            "entryTypes": self.entry_types,
+            "minWords": self.min_words,
+            "maxWords": self.max_words,
+            "entries": entries,
+            "coverage": covered,
+            "score": score,
+            "portfolioUrl": self.runtime.handler_url(self, "portfolio_html"),
+            "strings": self._strings(),
+        })
+        return frag
+
+    def studio_view(self, context=None):  # pylint: disable=unused-argument
+        """Edit the display name and the log's OLX (prompt, criteria, entry types, word limits)."""
+        prefix = self._dom_id() + "-studio"
+        html = loader.render_django_template("templates/studio_view.html", {
+            "prefix": prefix,
+            "display_name": self.display_name,
+            "config_xml": config_to_string(self._config()),
+        }, i18n_service=i18n_service(self))
+        return studio_fragment(html, loader.load_unicode("static/reflective_log.css"), prefix, self._("Saved."))
+
+    def student_view_data(self, context=None):  # pylint: disable=unused-argument
+        """The log's set-up for the mobile apps; no learner's entries."""
+        return {"display_name": self.display_name, **self._config()}
+
+    # ------------------------------------------------------------------ learner handlers
+
+    @json_handler(methods=("GET", "POST"), signed_in=True)
+    def my_entries(self, data, suffix=""):  # pylint: disable=unused-argument
+        """The learner's own entries (working copies included), criteria coverage and score."""
+        entries = _api().portfolio(permissions.block_key(self), student_id=permissions.student_id(self),
+                                   owner=True, now=_now())
+        covered, score = self._coverage(student_id=permissions.student_id(self))
+        self._report_completion(score)
+        return {"entries": entries, "coverage": covered, "score": score}
+
+    def _draft_from(self, data, base=None):
+        fields = {key: value for key, value in data.items() if key != "entry_id"}
+        try:
+            return rules.clean_entry(self._config(), fields, (_now() + _LATEST_OFFSET).date(), base)
+        except rules.EntryError as error:
+            raise self._error(error) from error
+
+    def _save(self, data):
+        """Create or update the learner's working copy from ``data``; returns the entry row."""
+        api = _api()
+        now = _now()
+        if data.get("entry_id") is None:
+            draft = self._draft_from(data)
+            entry = api.create_entry(
+                block_key=permissions.block_key(self), course_key=permissions.course_key(self),
+                student_id=permissions.student_id(self), username=permissions.username(self), draft=draft, now=now,
+            )
+        else:
+            entry = self._own_entry(data)
+            if not rules.is_editable(entry.status):
+                raise self._error(rules.refusal(entry.status))
+            base = entry.draft or self._latest_version_as_draft(entry)
+            draft = self._draft_from(data, base)
+            try:
+                entry = api.save_draft(entry, draft, now)
+            except rules.StateError as error:
+                raise self._error(error) from error
+        self.last_activity = now.isoformat()
+        return entry
+
+    @staticmethod
+    def _latest_version_as_draft(entry):
+        """A referred entry being revised starts from its latest submitted version."""
+        latest = entry.versions.order_by("-number").first()
+        if latest is None:
+            return None
+        return {"title": latest.title, "activity_date": latest.activity_date.isoformat(),
+                "entry_type": latest.entry_type, "body": latest.body, "criteria": list(latest.criteria)}
+
+    @json_handler(methods=("POST",), signed_in=True)
+    def save_draft(self, data, suffix=""):  # pylint: disable=unused-argument
+        """Save a new or existing entry as a draft (incomplete is fine; what is there must be valid)."""
+        entry = self._save(data)
+        return {"entry": self._owner_view(entry)}
+
+    def _owner_view(self, entry):
+        api = _api()
+        return api.entry_dict(entry, entry.versions.all(), entry.feedback.all(), owner=True, now=_now())
+
+    @json_handler(methods=("POST",), signed_in=True)
+    def submit_entry(self, data, suffix=""):  # pylint: disable=unused-argument
+        """Save the fields sent (if any) and submit the entry for marking as a new version."""
+        api = _api()
+        _ = self._
+        if data.get("entry_id") is not None:
+            entry = self._own_entry(data)
+            if not rules.is_editable(entry.status):
+                raise self._error(rules.refusal(entry.status))
+            draft = self._draft_from(data, entry.draft or self._latest_version_as_draft(entry))
+        else:
+            draft = self._draft_from(data)
+            entry = None
+        try:
+            words = rules.check_submittable(self._config(), draft)
+        except rules.EntryError as error:
+            raise self._error(error) from error
+        if entry is None:
+            entry = self._save(data)
+        now = _now()
+        item = api.student_item(permissions.block_key(self), permissions.course_key(self), permissions.student_id(self))
+        try:
+            entry = api.submit_entry(entry, draft, words, now, permissions.username(self), item)
+        except rules.StateError as error:
+            raise self._error(error) from error
+        except api.EntryTooLarge as error:
+            raise HandlerError(400, _("body: the entry is too long to store; shorten it."), field="body") from error
+        self.last_activity = now.isoformat()
+        self.runtime.publish(self, EVENT_SUBMITTED, {
+            "entry_id": str(entry.entry_id), "version": entry.version, "entry_type": draft["entry_type"],
+            "criteria": draft["criteria"], "word_count": words,
+        })
+        covered, score = self._coverage(student_id=permissions.student_id(self))
+        return {"entry": self._owner_view(entry), "coverage": covered, "score": score}
+
+    # ------------------------------------------------------------------ tutor handlers
+
+    @json_handler(methods=("GET", "POST"), tutors_only=True)
+    def queue(self, data, suffix=""):  # pylint: disable=unused-argument
+        """One page of the marking queue with counts per status (two indexed queries)."""
+        try:
+            status, page = rules.clean_queue_request(data)
+        except rules.EntryError as error:
+            raise self._error(error) from error
+        return _api().queue_page(permissions.block_key(self), status, page, _now())
+
+    @json_handler(methods=("POST",), tutors_only=True)
+    def open_entry(self, data, suffix=""):  # pylint: disable=unused-argument
+        """An entry with every version, its feedback and audit trail; claims the marking lock."""
+        api = _api()
+        entry = self._submitted_entry(data)
+        now = _now()
+        can_mark = entry.status == rules.SUBMITTED and api.claim_lock(entry, permissions.username(self), now)
+        return {"entry": api.open_entry(entry, now=now), "can_mark": can_mark}
+
+    @json_handler(methods=("POST",), tutors_only=True)
+    def mark_entry(self, data, suffix=""):  # pylint: disable=unused-argument
+        """Feedback per criterion and overall on one version, with a pass, a referral or no decision."""
+        api = _api()
+        _ = self._
+        entry = self._submitted_entry(data)
+        version = data.get("version")
+        if not isinstance(version, int) or isinstance(version, bool) or version < 1:
+            raise HandlerError(400, _("version: give the number of the version you marked."), field="version")
+        claimed = entry.versions.filter(number=version).values_list("criteria", flat=True).first()
+        if claimed is None:
+            raise HandlerError(400, _("version: this entry has no version {version}.").format(version=version),
+                               field="version")
+        try:
+            marking = rules.clean_marking(list(claimed), data)
+        except rules.EntryError as error:
+            raise self._error(error) from error
+        tutor = permissions.username(self)
+        now = _now()
+        try:
+            entry, score = api.mark_entry(entry, version=version, tutor=tutor, marking=marking, now=now,
+                                          config=self._config())
+        except rules.StateError as error:
+            raise self._error(error) from error
+        if score is not None and score[1]:
+            compat.submit_completion_for_learner(self, entry.student_id, round(score[0] / score[1], 4))
+        self.runtime.publish(self, EVENT_MARKED, {
+            "entry_id": str(entry.entry_id), "version": version, "decision": marking["decision"],
+            "criteria_met": [ident for ident, mark in marking["criteria"].items() if mark["decision"] == rules.MET],
+            "criteria_not_yet_met": [
+                ident for ident, mark in marking["criteria"].items() if mark["decision"] == rules.NOT_YET_MET],
+        })
+        result = {"entry": api.open_entry(entry, now=now), "can_mark": entry.status == rules.SUBMITTED}
+        if score is not None:
+            result["score"] = {"points": score[0], "possible": score[1]}
+        return result
+
+    @json_handler(methods=("POST",), tutors_only=True)
+    def release_lock(self, data, suffix=""):  # pylint: disable=unused-argument
+        """Give up the marking lock so another tutor can mark (409 if someone else holds it)."""
+        entry = self._submitted_entry(data)
+        try:
+            released = _api().release_lock(entry, permissions.username(self), _now())
+        except rules.StateError as error:
+            raise self._error(error) from error
+        return {"released": released}
+
+    @json_handler(methods=("GET", "POST"), signed_in=True)
+    def portfolio(self, data, suffix=""):  # pylint: disable=unused-argument
+        """A learner's submitted entries, feedback, coverage and audit trail (own, or anyone's for tutors)."""
+        lookup, own = self._learner_lookup(data)
+        entries = _api().portfolio(permissions.block_key(self), owner=False, with_audit=True, now=_now(), **lookup)
+        covered, score = self._coverage(**lookup)
+        learner = permissions.username(self) if own else lookup["username"]
+        return {"learner": learner, "entries": entries, "coverage": covered, "score": score}
+
+    @guarded_handler(signed_in=True)
+    def portfolio_html(self, request, suffix=""):  # pylint: disable=unused-argument
+        """The portfolio as a standalone, printable HTML document for the external verifier."""
+        if request.method != "GET":
+            raise HandlerError(405, self._("Method {method} is not allowed here").format(method=request.method))
+        lookup, own = self._learner_lookup(dict(request.GET))
+        learner = permissions.username(self) if own else lookup["username"]
+        entries = _api().portfolio(permissions.block_key(self), owner=False, with_audit=True, now=_now(), **lookup)
+        covered, score = self._coverage(**lookup)
+        types = {item["id"]: item["label"] for item in self.entry_types}
+        html = loader.render_django_template("templates/portfolio.html", {
+            "title": self.display_name,
+            "learner": learner,
+            "generated": _now().strftime("%Y-%m-%d %H:%M UTC"),
+            "criteria": self.criteria,
+            "entries": [self._export_entry(entry, types) for entry in entries],
+            "coverage": covered,
+            "matrix": self._matrix(entries),
+            "score": score,
+        }, i18n_service=i18n_service(self))
+        safe_name = "".join(ch if ch.isalnum() or ch in "-_." else "_" for ch in learner)[:60] or "learner"
+        return Response(
+            body=html.encode("utf-8"), content_type="text/html", charset="utf-8",
+            content_disposition=f'attachment; filename="portfolio-{safe_name}.html"',
+            headers={"Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'",
+                     "X-Content-Type-Options": "nosniff"},
+        )
+
+    def _export_entry(self, entry, types):
+        """An entry with labels resolved and paragraphs split, for the export template."""
+        versions = []
+        for version in entry["versions"]:
+            versions.append({
+                **version,
+                "type_label": types.get(version["entry_type"], version["entry_type"]),
+                "paragraphs": [part for part in version["body"].split("\n\n") if part.strip()],
+                "feedback": [
+                    {**item, "criteria_rows": [
+                        {"id": ident, **mark} for ident, mark in item["criteria"].items()]}
+                    for item in version["feedback"]
+                ],
+            })
+        return {**entry, "versions": versions}
+
+    def _matrix(self, entries):
+        """Rows of criteria, columns of entries: what each version claimed and each decision found."""
+        rows = []
+        for criterion in self.criteria:
+            cells = []
+            for entry in entries:
+                latest = entry["versions"][-1] if entry["versions"] else None
+                claimed = latest is not None and criterion["id"] in latest["criteria"]
+                decided = None
+                if latest and latest["feedback"]:
+                    decided = (latest["feedback"][-1]["criteria"].get(criterion["id"]) or {}).get("decision")
+                cells.append({"claimed": claimed, "decision": decided, "passed": entry["status"] == rules.PASSED})
+            rows.append({"criterion": criterion, "cells": cells})
+        return rows
+
+    @guarded_handler(tutors_only=True)
+    def entries_csv(self, request, suffix=""):  # pylint: disable=unused-argument
+        """One row per submitted entry (latest version): the report of :meth:`generate_report_data`."""
+        header, rows = self._report_table(_api().report_rows(permissions.block_key(self)))
+        return Response(
+            body=csv_text(header, rows).encode("utf-8"), content_type="text/csv", charset="utf-8",
+            content_disposition=f'attachment; filename="reflective-log-{self._dom_id()}.csv"',
+        )
+
+    def _report_columns(self):
+        _ = self._
+        types = {item["id"]: item["label"] for item in self.entry_types}
+        return [
+            (_("Learner"), lambda row: row["learner"]),
+            (_("Entry"), lambda row: row["entry_id"]),
+            (_("Title"), lambda row: row["title"]),
+            (_("Type"), lambda row: types.get(row["entry_type"], row["entry_type"])),
+            (_("Status"), lambda row: row["status"]),
+            (_("Version"), lambda row: row["version"]),
+            (_("Date of activity"), lambda row: row["activity_date"]),
+            (_("Words"), lambda row: row["word_count"]),
+            (_("Criteria claimed"), lambda row: " ".join(row["criteria_claimed"])),
+            (_("Criteria met"), lambda row: " ".join(row["criteria_met"])),
+            (_("Marker"), lambda row: row["marker"]),
+            (_("Created"), lambda row: row["created_at"]),
+            (_("Submitted"), lambda row: row["submitted_at"]),
+            (_("Decided"), lambda row: row["decided_at"] or ""),
+            (_("Referrals"), lambda row: row["referrals"]),
+        ]
+
+    def _report_table(self, rows):
+        columns = self._report_columns()
+        return [name for name, _get in columns], ([get(row) for _name, get in columns] for row in rows)
+
+    @json_handler(methods=("POST",), authors_only=True)
+    def studio_submit(self, data, suffix=""):  # pylint: disable=unused-argument
+        """Save Studio edits; nothing is saved unless everything is valid."""
+        _ = self._
+        display_name = data.get("display_name", self.display_name)
+        if not isinstance(display_name, str) or not display_name.strip():
+            raise HandlerError(400, _("display_name: a name is required."), field="display_name")
+        config = self._config()
+        if "config_xml" in data:
+            if not isinstance(data["config_xml"], str):
+                raise HandlerError(400, _("config_xml: must be text."), field="config_xml")
+            try:
+                config = parse_config_string(data["config_xml"])
+            except ConfigError as error:
+                raise HandlerError(400, error.translated(_), field="config_xml") from error
+        self.display_name = display_name.strip()
+        self._set_config(config)
+        return {"result": "success"}
+
+    def _set_config(self, config):
+        for name in ("prompt", "criteria", "entry_types", "min_words", "max_words"):
+            setattr(self, name, config[name])
+
+    # ------------------------------------------------------------------ OLX
+
+    @classmethod
+    def parse_xml(cls, node, runtime, keys):
+        """Read the block from OLX; an invalid log raises an error naming the element."""
+        block = runtime.construct_xblock_from_class(cls, keys)
+        if node.get("display_name") is not None:
+            block.display_name = node.get("display_name")
+        block._set_config(parse_config(node))  # pylint: disable=protected-access
+        return block
+
+    def add_xml_to_node(self, node):
+        """Write the block as OLX: the display name and word limits as attributes, the rest as children."""
+        node.tag = self.xml_element_name()
+        node.set("display_name", self.display_name)
+        write_config(self._config(), node)
+
+    # ------------------------------------------------------------------ platform
+
+    def generate_report_data(self, user_state_iterator, limit_responses=None):
+        """
+        One row per entry (latest version) for the LMS problem-response report, for the learners the
+        platform lists; entries are read in batches of 500 learners, one query per batch.
+        """
+        api = _api()
+        count = 0
+        batch = []
+
+        def flush():
+            nonlocal count
+            usernames = [state.username for state in batch]
+            by_user = {}
+            for row in api.report_rows(permissions.block_key(self), usernames=usernames):
+                by_user.setdefault(row["learner"], []).append(row)
+            columns = self._report_columns()
+            for username in usernames:
+                for row in by_user.get(username, []):
+                    if limit_responses is not None and count >= limit_responses:
+                        return False
+                    count += 1
+                    yield username, {name: safe_cell(get(row)) for name, get in columns}
+            return True
+
+        for user_state in user_state_iterator:
+            batch.append(user_state)
+            if len(batch) >= 500:
+                keep_going = yield from flush()
+                batch = []
+                if not keep_going:
+                    return
+        if batch:
+            yield from flush()
+
+    def clear_student_state(self, user_id, course_id, item_id, requesting_user_id):  # pylint: disable=unused-argument
+        """The instructor's reset: the learner's entries are archived (kept for audit, gone from every view)."""
+        _api().archive_learner(str(item_id), str(user_id), f"staff:{requesting_user_id}", _now())
+
+    # ------------------------------------------------------------------ workbench
+
+    @staticmethod
+    def workbench_scenarios():
+        """Reflective logs written from the programme's source documents."""
+        folder = importlib.resources.files(__package__).joinpath("scenarios")
+        scenarios = []
+        for filename in SCENARIO_FILES:
+            xml = folder.joinpath(filename).read_text(encoding="utf-8")
+            title = etree.fromstring(xml.encode("utf-8")).get("display_name")
+            scenarios.append((title, xml))
+        return scenarios
+
+
+# Fail early (at import) if the defaults are not a valid log.
+validate_config({
+    "prompt": DEFAULT_PROMPT, "criteria": DEFAULT_CRITERIA, "entry_types": DEFAULT_ENTRY_TYPES, **DEFAULT_LIMITS,
+})

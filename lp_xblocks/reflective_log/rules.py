@@ -1,0 +1,369 @@
+"""
+The reflective log's rules (pure: no XBlock, no Django): what an entry must hold, the life of an entry,
+how a tutor's marking is checked and decided, which criteria a portfolio covers, and who holds a lock.
+
+Life of an entry::
+
+    (new) --save--> draft --submit--> submitted --pass--> passed
+                      ^                 |   ^  \\--feedback--> submitted (comment without a decision)
+                      |                 |   |
+                      +-- save --- referred <--refer--+
+                                    \\--submit--> submitted (a new version)
+
+A submitted or passed entry is read-only to the learner. A referred entry can be revised (saved) and
+resubmitted; every submission is a new, immutable version. An instructor's reset archives entries.
+
+Errors are :class:`EntryError` (bad input: HTTP 400, naming the field) and :class:`StateError` (the
+entry is not in a state that allows the action: HTTP 409).
+"""
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from ..common.errors import N_, LocalisedError
+
+DRAFT, SUBMITTED, PASSED, REFERRED, ARCHIVED = "draft", "submitted", "passed", "referred", "archived"
+STATUSES = (DRAFT, SUBMITTED, PASSED, REFERRED)
+# What tutors see in the marking queue: work that has been submitted at least once.
+QUEUE_STATUSES = (SUBMITTED, REFERRED, PASSED)
+
+PASS, REFER = "pass", "refer"
+MET, NOT_YET_MET = "met", "not_yet_met"
+
+LOCK_MINUTES = 30
+PAGE_SIZE = 25
+
+MAX_TITLE = 200
+MAX_BODY_CHARS = 30_000
+MAX_COMMENT = 5_000
+MAX_FEEDBACK = 10_000
+
+ENTRY_FIELDS = ("title", "activity_date", "entry_type", "body", "criteria")
+
+# (status, action) -> new status. Anything not listed is refused with a StateError.
+TRANSITIONS = {
+    (None, "save"): DRAFT,
+    (DRAFT, "save"): DRAFT,
+    (REFERRED, "save"): REFERRED,
+    (DRAFT, "submit"): SUBMITTED,
+    (REFERRED, "submit"): SUBMITTED,
+    (SUBMITTED, "feedback"): SUBMITTED,
+    (SUBMITTED, PASS): PASSED,
+    (SUBMITTED, REFER): REFERRED,
+    (DRAFT, "reset"): ARCHIVED,
+    (SUBMITTED, "reset"): ARCHIVED,
+    (PASSED, "reset"): ARCHIVED,
+    (REFERRED, "reset"): ARCHIVED,
+}
+
+_REFUSALS = {
+    SUBMITTED: N_("This entry has been submitted and is waiting to be marked; it cannot be changed now."),
+    PASSED: N_("This entry has passed; it can no longer be changed."),
+    REFERRED: N_("This entry was referred: revise it and submit it again before it can be marked."),
+    DRAFT: N_("This entry is a draft that has not been submitted."),
+    ARCHIVED: N_("This entry was removed by a course reset."),
+}
+
+# A word: a number with separators ("30,000", "2.5"), or letters and digits joined by apostrophes or
+# hyphens ("don't", "co-operation"). The block's JavaScript counts the same way as the learner types.
+_WORD = re.compile(r"\d+(?:[.,]\d+)+|[^\W_]+(?:['\u2019\-][^\W_]+)*")
+
+
+class EntryError(LocalisedError):
+    """Input that breaks a rule; ``field`` names the field at fault (HTTP 400)."""
+
+    def __init__(self, field: str, template: str, **params: Any):
+        super().__init__(template, **params)
+        self.field = field
+
+
+class StateError(LocalisedError):
+    """The entry's state does not allow the action (HTTP 409)."""
+
+
+# --------------------------------------------------------------------------- state machine
+
+def refusal(status: str | None) -> StateError:
+    """Why an entry in ``status`` refuses a change."""
+    return StateError(_REFUSALS.get(status, N_("This action is not allowed now.")))
+
+
+def next_status(status: str | None, action: str) -> str:
+    """The status after ``action``, or :class:`StateError` when the action is not allowed now."""
+    try:
+        return TRANSITIONS[(status, action)]
+    except KeyError:
+        raise refusal(status) from None
+
+
+def is_editable(status: str) -> bool:
+    """Whether the learner may change the entry's working copy."""
+    return (status, "save") in TRANSITIONS
+
+
+# --------------------------------------------------------------------------- entries
+
+def count_words(text: str) -> int:
+    """Words in plain text (see ``_WORD``): what the word limits count."""
+    return len(_WORD.findall(text or ""))
+
+
+def normalise_body(text: str) -> str:
+    """Line endings as ``\\n``, trailing spaces and surrounding blank lines removed; paragraphs kept."""
+    lines = [line.rstrip() for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
+    return "\n".join(lines).strip("\n").strip()
+
+
+def empty_draft() -> dict:
+    """The working copy of a new entry."""
+    return {"title": "", "activity_date": "", "entry_type": "", "body": "", "criteria": []}
+
+
+def clean_entry(config: dict, data: dict, today: date, base: dict | None = None) -> dict:
+    """
+    Check and normalise the fields of an entry a learner sends (any subset of :data:`ENTRY_FIELDS`),
+    laid over ``base`` (the stored working copy). A draft may be incomplete; what is there must be
+    valid. Returns the new working copy; raises :class:`EntryError` naming the field.
+    """
+    unknown = sorted(key for key in data if key not in ENTRY_FIELDS)
+    if unknown:
+        raise EntryError(unknown[0], N_("unknown field '{name}'"), name=unknown[0])
+    draft = dict(base or empty_draft())
+
+    if "title" in data:
+        title = data["title"]
+        if not isinstance(title, str):
+            raise EntryError("title", N_("title: must be text"))
+        title = " ".join(title.split())
+        if len(title) > MAX_TITLE:
+            raise EntryError("title", N_("title: at most {limit} characters"), limit=MAX_TITLE)
+        draft["title"] = title
+
+    if "activity_date" in data:
+        draft["activity_date"] = _clean_date(data["activity_date"], today)
+
+    if "entry_type" in data:
+        entry_type = data["entry_type"]
+        allowed = [item["id"] for item in config["entry_types"]]
+        if not isinstance(entry_type, str) or (entry_type and entry_type not in allowed):
+            raise EntryError(
+                "entry_type", N_("entry_type: '{value}' is not one of: {allowed}"),
+                value=entry_type, allowed=", ".join(allowed),
+            )
+        draft["entry_type"] = entry_type
+
+    if "body" in data:
+        body = data["body"]
+        if not isinstance(body, str):
+            raise EntryError("body", N_("body: must be text"))
+        body = normalise_body(body)
+        if len(body) > MAX_BODY_CHARS:
+            raise EntryError("body", N_("body: at most {limit} characters"), limit=MAX_BODY_CHARS)
+        draft["body"] = body
+
+    if "criteria" in data:
+        draft["criteria"] = _clean_criteria(config, data["criteria"])
+    return draft
+
+
+def _clean_date(value: Any, today: date) -> str:
+    if value in ("", None):
+        return ""
+    if not isinstance(value, str) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        raise EntryError("activity_date", N_("activity_date: '{value}' is not a date (YYYY-MM-DD)"), value=value)
+    try:
+        day = date.fromisoformat(value)
+    except ValueError:
+        raise EntryError("activity_date", N_("activity_date: '{value}' is not a date (YYYY-MM-DD)"), value=value) from None
+    if day > today:
+        raise EntryError(
+            "activity_date", N_("activity_date: {value} is in the future; give the date the activity took place"),
+            value=value,
+        )
+    return value
+
+
+def _clean_criteria(config: dict, value: Any) -> list:
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        raise EntryError("criteria", N_("criteria: must be a list of criterion ids"))
+    known = [criterion["id"] for criterion in config["criteria"]]
+    unknown = [item for item in value if item not in known]
+    if unknown:
+        raise EntryError("criteria", N_("criteria: unknown criterion ids: {ids}"), ids=", ".join(unknown))
+    chosen = set(value)
+    return [ident for ident in known if ident in chosen]  # the block's order, each once
+
+
+def check_submittable(config: dict, draft: dict) -> int:
+    """
+    Raise :class:`EntryError` unless the working copy is complete and within the word limits;
+    returns its word count.
+    """
+    required = (
+        ("title", N_("title: give the entry a title")),
+        ("activity_date", N_("activity_date: give the date of the activity")),
+        ("entry_type", N_("entry_type: choose the type of activity")),
+        ("body", N_("body: write your reflection")),
+    )
+    for field, message in required:
+        if not draft.get(field):
+            raise EntryError(field, message)
+    if not draft.get("criteria"):
+        raise EntryError("criteria", N_("criteria: choose at least one criterion this entry evidences"))
+    words = count_words(draft["body"])
+    if words < config["min_words"]:
+        raise EntryError(
+            "body", N_("body: {words} words; write at least {limit} words"), words=words, limit=config["min_words"]
+        )
+    if words > config["max_words"]:
+        raise EntryError(
+            "body", N_("body: {words} words; the limit is {limit} words"), words=words, limit=config["max_words"]
+        )
+    return words
+
+
+# --------------------------------------------------------------------------- marking
+
+def clean_marking(claimed: list, data: dict) -> dict:
+    """
+    Check a tutor's marking of a version that claimed ``claimed`` criteria.
+
+    ``data`` holds ``criteria`` ({id: {"decision": "met"|"not_yet_met"|None, "comment": str}}),
+    ``feedback`` (str) and ``decision`` ("pass" | "refer" | None). The decision is ``pass`` when every
+    claimed criterion is met and ``refer`` otherwise; a tutor who sends no decision saves feedback only.
+    Returns ``{"criteria", "feedback", "decision"}`` normalised; raises :class:`EntryError`.
+    """
+    criteria = data.get("criteria", {})
+    if not isinstance(criteria, dict):
+        raise EntryError("criteria", N_("criteria: must be an object of criterion id to decision and comment"))
+    not_claimed = [ident for ident in criteria if ident not in claimed]
+    if not_claimed:
+        raise EntryError(
+            "criteria", N_("criteria: not claimed by this version: {ids}"), ids=", ".join(sorted(not_claimed))
+        )
+    marks = {}
+    for ident in claimed:
+        mark = criteria.get(ident, {})
+        if not isinstance(mark, dict):
+            raise EntryError("criteria", N_("criteria: '{id}' must be an object with decision and comment"), id=ident)
+        decision = mark.get("decision")
+        if decision not in (MET, NOT_YET_MET, None):
+            raise EntryError(
+                "criteria", N_("criteria: '{id}' decision must be 'met' or 'not_yet_met'"), id=ident
+            )
+        comment = mark.get("comment", "")
+        if not isinstance(comment, str):
+            raise EntryError("criteria", N_("criteria: '{id}' comment must be text"), id=ident)
+        comment = normalise_body(comment)
+        if len(comment) > MAX_COMMENT:
+            raise EntryError(
+                "criteria", N_("criteria: '{id}' comment is longer than {limit} characters"), id=ident, limit=MAX_COMMENT
+            )
+        if decision or comment:
+            marks[ident] = {"decision": decision, "comment": comment}
+
+    feedback = data.get("feedback", "")
+    if not isinstance(feedback, str):
+        raise EntryError("feedback", N_("feedback: must be text"))
+    feedback = normalise_body(feedback)
+    if len(feedback) > MAX_FEEDBACK:
+        raise EntryError("feedback", N_("feedback: at most {limit} characters"), limit=MAX_FEEDBACK)
+
+    decision = data.get("decision")
+    if decision not in (PASS, REFER, None):
+        raise EntryError("decision", N_("decision: must be 'pass', 'refer' or null (feedback only)"))
+    if decision is None:
+        if not feedback and not marks:
+            raise EntryError("feedback", N_("feedback: there is nothing to save; add feedback or a comment"))
+    else:
+        undecided = [ident for ident in claimed if not (marks.get(ident) or {}).get("decision")]
+        if undecided:
+            raise EntryError(
+                "criteria", N_("criteria: decide met or not yet met for: {ids}"), ids=", ".join(undecided)
+            )
+        expected = decide(claimed, marks)
+        if decision == PASS and expected != PASS:
+            unmet = [ident for ident in claimed if marks[ident]["decision"] != MET]
+            raise EntryError(
+                "decision", N_("decision: a pass needs every claimed criterion met; not yet met: {ids}"),
+                ids=", ".join(unmet),
+            )
+        if decision == REFER and expected != REFER:
+            raise EntryError(
+                "decision", N_("decision: every claimed criterion is met, so the decision is a pass, not a referral")
+            )
+        if decision == REFER and not feedback:
+            raise EntryError("feedback", N_("feedback: tell the learner what to do before resubmitting"))
+    return {"criteria": marks, "feedback": feedback, "decision": decision}
+
+
+def decide(claimed: list, marks: dict) -> str:
+    """``pass`` when every claimed criterion is met, ``refer`` otherwise."""
+    return PASS if all((marks.get(ident) or {}).get("decision") == MET for ident in claimed) else REFER
+
+
+# --------------------------------------------------------------------------- coverage and score
+
+def coverage(config: dict, passed: list) -> list:
+    """
+    Which of the block's criteria passed entries evidence.
+
+    ``passed`` lists the passed entries as ``{"entry_id", "title", "version", "criteria", "passed_at"}``
+    (the criteria their passed version claimed). Returns, per criterion in block order,
+    ``{"id", "text", "met", "evidence": [{"entry_id", "title", "version", "passed_at"}]}`` with the
+    earliest pass first.
+    """
+    ordered = sorted(passed, key=lambda entry: (str(entry.get("passed_at") or ""), str(entry["entry_id"])))
+    result = []
+    for criterion in config["criteria"]:
+        evidence = [
+            {key: entry.get(key) for key in ("entry_id", "title", "version", "passed_at")}
+            for entry in ordered if criterion["id"] in entry["criteria"]
+        ]
+        result.append({"id": criterion["id"], "text": criterion["text"], "met": bool(evidence), "evidence": evidence})
+    return result
+
+
+def score(covered: list) -> tuple[int, int]:
+    """(criteria met, criteria in the block): the learner's points and the points possible."""
+    return sum(1 for item in covered if item["met"]), len(covered)
+
+
+# --------------------------------------------------------------------------- locks
+
+def lock_state(holder: str, expires_at: datetime | None, tutor: str, now: datetime) -> str:
+    """``free`` (nobody, or expired), ``mine`` (held by ``tutor``) or ``other``."""
+    if not holder or expires_at is None or expires_at <= now:
+        return "free"
+    return "mine" if holder == tutor else "other"
+
+
+def lock_expiry(now: datetime) -> datetime:
+    """When a lock claimed now expires."""
+    return now + timedelta(minutes=LOCK_MINUTES)
+
+
+# --------------------------------------------------------------------------- queue
+
+def clean_queue_request(data: dict) -> tuple[str, int]:
+    """``status`` (default ``submitted``) and ``page`` (default 1) of a queue request; EntryError if bad."""
+    status = data.get("status") or SUBMITTED
+    if isinstance(status, list):  # a query string may repeat a parameter
+        status = status[-1]
+    if status not in QUEUE_STATUSES:
+        raise EntryError(
+            "status", N_("status: '{value}' is not one of: {allowed}"), value=status, allowed=", ".join(QUEUE_STATUSES)
+        )
+    page = data.get("page", 1)
+    if isinstance(page, str) and page.strip().isdigit():
+        page = int(page)
+    if not isinstance(page, int) or isinstance(page, bool) or page < 1:
+        raise EntryError("page", N_("page: '{value}' is not a page number (1, 2, ...)"), value=page)
+    return status, page
+
+
+def page_count(total: int, page_size: int = PAGE_SIZE) -> int:
+    """Pages needed for ``total`` rows (0 when there are none)."""
+    return (total + page_size - 1) // page_size

@@ -1,0 +1,553 @@
+/* Reflective-log block: the learner's portfolio (entries, form, feedback, coverage) and, for tutors,
+ * the marking queue and marking panel. Every learner, tutor or author text goes on the page as a
+ * text node (LpCommon.el / LpCommon.paragraphs), never as HTML. */
+function LpReflectiveLog(runtime, element, args) {
+  "use strict";
+  var P = args.prefix;
+  var root = element.querySelector("#" + P) || element;
+  var S = args.strings;
+  var fmt = LpCommon.fmt, el = LpCommon.el, paragraphs = LpCommon.paragraphs;
+  var announce = LpCommon.announcer(root.querySelector("#" + P + "-status"));
+  var WORD = /\p{Nd}+(?:[.,]\p{Nd}+)+|[\p{L}\p{N}\p{M}]+(?:['\u2019\-][\p{L}\p{N}\p{M}]+)*/gu;  // as rules.count_words
+
+  function byId(suffix) { return root.querySelector("#" + CSS.escape(P + suffix)); }
+  function post(handler, body) { return LpCommon.post(runtime, element, handler, body); }
+  function day(iso) { return iso ? String(iso).slice(0, 10) : ""; }
+  function moment(iso) { return iso ? String(iso).slice(0, 16).replace("T", " ") : ""; }
+  function time(iso) { return iso ? String(iso).slice(11, 16) : ""; }
+  function withQuery(url, name, value) {
+    return url + (url.indexOf("?") >= 0 ? "&" : "?") + encodeURIComponent(name) + "=" + encodeURIComponent(value);
+  }
+
+  var criteria = {};
+  args.criteria.forEach(function (criterion) { criteria[criterion.id] = criterion; });
+  var typeLabels = {};
+  args.entryTypes.forEach(function (type) { typeLabels[type.id] = type.label; });
+  function typeLabel(id) { return typeLabels[id] || id || ""; }
+  function statusLabel(status) { return S.statuses[status] || status; }
+
+  /* ------------------------------------------------------------ shared: versions and feedback */
+
+  function feedbackBlock(item, level) {
+    var box = el("div", {"class": "lp-rl__feedback"});
+    box.appendChild(el("h" + level, {"class": "lp-rl__feedback-heading"}, fmt(S.feedbackHeading, {
+      marker: item.marker, date: moment(item.marked_at), decision: S.decisions[item.decision || ""]
+    })));
+    var marks = Object.keys(item.criteria || {});
+    if (marks.length) {
+      var list = el("ul", {"class": "lp-rl__marks"});
+      marks.forEach(function (id) {
+        var mark = item.criteria[id];
+        var li = el("li");
+        li.appendChild(el("strong", {}, id + (mark.decision ? ": " + S.criterionDecisions[mark.decision] : "")));
+        if (mark.comment) { li.appendChild(document.createTextNode(" \u2014 " + mark.comment)); }
+        list.appendChild(li);
+      });
+      box.appendChild(list);
+    }
+    if (item.feedback) {
+      box.appendChild(el("p", {"class": "lp-rl__label"}, S.overallFeedback));
+      box.appendChild(paragraphs(item.feedback));
+    }
+    return box;
+  }
+
+  function versionBlock(version, level) {
+    var box = el("article", {"class": "lp-rl__version"});
+    box.appendChild(el("h" + level, {}, fmt(S.versionHeading, {number: version.number, date: moment(version.submitted_at)})));
+    box.appendChild(el("p", {"class": "lp-rl__meta"}, version.title + " \u2014 " +
+      fmt(S.activity, {date: version.activity_date, type: typeLabel(version.entry_type)})));
+    var body = el("div", {"class": "lp-rl__body"});
+    body.appendChild(paragraphs(version.body));
+    box.appendChild(body);
+    box.appendChild(el("p", {"class": "lp-rl__label"}, S.claims));
+    var claims = el("ul", {"class": "lp-rl__claims"});
+    version.criteria.forEach(function (id) {
+      claims.appendChild(el("li", {}, id + (criteria[id] ? ": " + criteria[id].text : "")));
+    });
+    box.appendChild(claims);
+    if (version.feedback && version.feedback.length) {
+      version.feedback.forEach(function (item) { box.appendChild(feedbackBlock(item, Math.min(level + 1, 6))); });
+    } else {
+      box.appendChild(el("p", {"class": "lp-rl__note"}, S.noFeedback));
+    }
+    return box;
+  }
+
+  function auditList(audit) {
+    var list = el("ol", {"class": "lp-rl__audit"});
+    (audit || []).forEach(function (event) {
+      list.appendChild(el("li", {}, fmt(S.auditLine, {
+        at: moment(event.at), actor: event.actor, role: event.role, action: event.action,
+        from: event.from ? statusLabel(event.from) : "\u2014", to: statusLabel(event.to), version: event.version
+      })));
+    });
+    return list;
+  }
+
+  function coverageTable(coverage, caption) {
+    var table = el("table", {"class": "lp-rl__table"});
+    if (caption) { table.appendChild(el("caption", {}, caption)); }
+    var head = el("tr");
+    head.appendChild(el("th", {scope: "col"}, S.criterion));
+    head.appendChild(el("th", {scope: "col"}, S.status));
+    table.appendChild(el("thead")).appendChild(head);
+    fillCoverage(table.appendChild(el("tbody")), coverage);
+    return table;
+  }
+
+  function fillCoverage(tbody, coverage) {
+    tbody.textContent = "";
+    coverage.forEach(function (item) {
+      var row = el("tr", {"class": item.met ? "lp-rl__met" : ""});
+      var name = el("th", {scope: "row"});
+      name.appendChild(el("strong", {}, item.id));
+      name.appendChild(document.createTextNode(" " + item.text));
+      row.appendChild(name);
+      row.appendChild(el("td", {}, item.met ? fmt(S.coverageMet, {
+        titles: item.evidence.map(function (e) { return e.title; }).join("; ")
+      }) : S.coverageNotYet));
+      tbody.appendChild(row);
+    });
+  }
+
+  /* ------------------------------------------------------------ learner side */
+
+  var state = {entries: args.entries || [], coverage: args.coverage || [], score: args.score, editing: null};
+  var form = byId("-form");
+
+  function renderCoverage() {
+    var summary = byId("-coverage-summary");
+    if (!summary) { return; }
+    summary.textContent = fmt(S.coverageSummary, {met: state.score.points, total: state.score.possible});
+    fillCoverage(byId("-coverage-table").querySelector("tbody"), state.coverage);
+  }
+
+  function entryActionLabel(entry) {
+    if (entry.status === "referred") { return S.revise; }
+    return entry.editable ? S.edit : S.view;
+  }
+
+  function renderEntries() {
+    var target = byId("-entries");
+    if (!target) { return; }
+    target.textContent = "";
+    if (!state.entries.length) { target.appendChild(el("p", {"class": "lp-rl__note"}, S.noEntries)); return; }
+    var table = el("table", {"class": "lp-rl__table lp-rl__entry-table"});
+    var head = el("tr");
+    [S.title, S.type, S.status, S.submittedAt, ""].forEach(function (label) { head.appendChild(el("th", {scope: "col"}, label)); });
+    table.appendChild(el("thead")).appendChild(head);
+    var body = table.appendChild(el("tbody"));
+    state.entries.forEach(function (entry) {
+      var title = (entry.draft && entry.status === "draft" ? entry.draft.title : entry.title) || S.untitled;
+      var row = el("tr", {"data-entry": entry.entry_id});
+      row.appendChild(el("th", {scope: "row"}, title));
+      row.appendChild(el("td", {}, typeLabel(entry.entry_type || (entry.draft || {}).entry_type)));
+      row.appendChild(el("td", {"class": "lp-rl__status-" + entry.status}, statusLabel(entry.status)));
+      row.appendChild(el("td", {}, moment(entry.submitted_at)));
+      var cell = el("td");
+      if (entry.versions.length) {
+        var view = el("button", {type: "button", "class": "lp-rl__button lp-rl__button--small lp-rl__button--secondary",
+          "aria-label": S.view + ": " + title}, S.view);
+        view.addEventListener("click", function () { showDetail(entry.entry_id); });
+        cell.appendChild(view);
+      }
+      if (entry.editable) {
+        var action = entryActionLabel(entry);
+        var edit = el("button", {type: "button", "class": "lp-rl__button lp-rl__button--small",
+          "aria-label": action + ": " + title}, action);
+        edit.addEventListener("click", function () { openForm(entry.entry_id); });
+        cell.appendChild(edit);
+      }
+      row.appendChild(cell);
+      body.appendChild(row);
+    });
+    target.appendChild(table);
+  }
+
+  function findEntry(id) {
+    for (var i = 0; i < state.entries.length; i += 1) { if (state.entries[i].entry_id === id) { return state.entries[i]; } }
+    return null;
+  }
+
+  function putEntry(entry) {
+    var existing = findEntry(entry.entry_id);
+    if (existing) { state.entries[state.entries.indexOf(existing)] = entry; } else { state.entries.push(entry); }
+  }
+
+  function showDetail(id) {
+    var entry = findEntry(id);
+    var section = byId("-detail");
+    var body = byId("-detail-body");
+    if (!entry || !section) { return; }
+    body.textContent = "";
+    byId("-detail-heading").textContent = entry.title + " \u2014 " + statusLabel(entry.status);
+    if (entry.draft && entry.status === "referred") { body.appendChild(el("p", {"class": "lp-rl__note"}, S.workingCopy)); }
+    entry.versions.slice().reverse().forEach(function (version) { body.appendChild(versionBlock(version, 4)); });
+    section.hidden = false;
+    byId("-detail-heading").focus();
+  }
+
+  function fields() {
+    return {
+      title: byId("-f-title"), activity_date: byId("-f-date"), entry_type: byId("-f-type"),
+      body: byId("-f-body"), criteria: form.querySelectorAll("input[name=criteria]")
+    };
+  }
+
+  function countWords(text) { return (String(text).match(WORD) || []).length; }
+
+  function updateWords() {
+    var f = fields();
+    byId("-f-words").textContent = fmt(S.words, {count: countWords(f.body.value), min: args.minWords, max: args.maxWords});
+  }
+
+  function clearErrors() {
+    var box = byId("-error");
+    box.hidden = true;
+    box.textContent = "";
+    form.querySelectorAll("[aria-invalid]").forEach(function (node) {
+      node.removeAttribute("aria-invalid");
+      var described = (node.getAttribute("aria-describedby") || "").split(" ").filter(function (id) { return id && id !== P + "-error"; });
+      if (described.length) { node.setAttribute("aria-describedby", described.join(" ")); } else { node.removeAttribute("aria-describedby"); }
+    });
+  }
+
+  function showFormError(message, field) {
+    var box = byId("-error");
+    box.textContent = message;
+    box.hidden = false;
+    announce(message);
+    var f = fields();
+    var targets = field === "criteria" ? Array.prototype.slice.call(f.criteria) : (f[field] ? [f[field]] : []);
+    targets.forEach(function (node) {
+      node.setAttribute("aria-invalid", "true");
+      var described = (node.getAttribute("aria-describedby") || "").split(" ").filter(Boolean);
+      if (described.indexOf(P + "-error") < 0) { described.unshift(P + "-error"); }
+      node.setAttribute("aria-describedby", described.join(" "));
+    });
+    if (targets.length) { targets[0].focus(); }
+  }
+
+  function openForm(id) {
+    var entry = id ? findEntry(id) : null;
+    var source = {title: "", activity_date: "", entry_type: "", body: "", criteria: []};
+    if (entry) {
+      var latest = entry.versions[entry.versions.length - 1];
+      source = entry.draft || latest || source;
+    }
+    var f = fields();
+    state.editing = entry ? entry.entry_id : null;
+    f.title.value = source.title || "";
+    f.activity_date.value = source.activity_date || "";
+    f.entry_type.value = source.entry_type || "";
+    f.body.value = source.body || "";
+    f.criteria.forEach(function (box) { box.checked = (source.criteria || []).indexOf(box.value) >= 0; });
+    clearErrors();
+    updateWords();
+    form.hidden = false;
+    f.title.focus();
+  }
+
+  function collect() {
+    var f = fields();
+    var body = {
+      title: f.title.value, activity_date: f.activity_date.value, entry_type: f.entry_type.value, body: f.body.value,
+      criteria: Array.prototype.filter.call(f.criteria, function (box) { return box.checked; }).map(function (box) { return box.value; })
+    };
+    if (state.editing) { body.entry_id = state.editing; }
+    return body;
+  }
+
+  function send(handler, doneMessage) {
+    clearErrors();
+    var buttons = form.querySelectorAll("button");
+    buttons.forEach(function (button) { button.disabled = true; });
+    return post(handler, collect()).then(function (reply) {
+      buttons.forEach(function (button) { button.disabled = false; });
+      if (!reply.ok) {
+        showFormError(fmt(S.failed, {error: reply.data.error || reply.status}), reply.data.field);
+        return null;
+      }
+      putEntry(reply.data.entry);
+      state.editing = reply.data.entry.entry_id;
+      if (reply.data.coverage) { state.coverage = reply.data.coverage; state.score = reply.data.score; }
+      renderEntries();
+      renderCoverage();
+      announce(doneMessage);
+      return reply.data.entry;
+    }).catch(function () {
+      buttons.forEach(function (button) { button.disabled = false; });
+      showFormError(S.network, null);
+      return null;
+    });
+  }
+
+  if (form) {
+    byId("-f-body").addEventListener("input", updateWords);
+    byId("-new").addEventListener("click", function () { openForm(null); });
+    byId("-save").addEventListener("click", function () { send("save_draft", S.saved); });
+    byId("-cancel").addEventListener("click", function () {
+      form.hidden = true;
+      state.editing = null;
+      byId("-new").focus();
+    });
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      send("submit_entry", S.submitted).then(function (entry) {
+        if (!entry) { return; }
+        form.hidden = true;
+        state.editing = null;
+        showDetail(entry.entry_id);
+      });
+    });
+    renderEntries();
+    renderCoverage();
+  }
+
+  /* ------------------------------------------------------------ tutor side */
+
+  if (!args.isTutor) { return {}; }
+
+  var queue = {status: "submitted", page: 1, pages: 0, counts: {}};
+  var marking = {entryId: null, entry: null};
+  var ENTRY_HASH = "#" + P + "-entry-";
+
+  function loadQueue(status, page) {
+    var target = byId("-queue");
+    target.setAttribute("aria-busy", "true");
+    return post("queue", {status: status, page: page}).then(function (reply) {
+      target.removeAttribute("aria-busy");
+      if (!reply.ok) { target.textContent = fmt(S.loadFailed, {error: reply.data.error}); return; }
+      queue.status = status;
+      queue.page = reply.data.page;
+      queue.pages = reply.data.pages;
+      queue.counts = reply.data.counts;
+      renderQueue(reply.data);
+    }).catch(function () { target.removeAttribute("aria-busy"); target.textContent = fmt(S.loadFailed, {error: ""}); });
+  }
+
+  function renderQueue(data) {
+    root.querySelectorAll(".lp-rl__filter").forEach(function (button) {
+      var status = button.getAttribute("data-status");
+      button.textContent = fmt(S.queueStatuses[status], {count: data.counts[status] || 0});
+      button.setAttribute("aria-pressed", status === queue.status ? "true" : "false");
+    });
+    var target = byId("-queue");
+    target.textContent = "";
+    var pages = Math.max(data.pages, 1);
+    if (!data.entries.length) {
+      target.appendChild(el("p", {"class": "lp-rl__note"}, S.queueEmpty));
+    } else {
+      var table = el("table", {"class": "lp-rl__table lp-rl__queue-table"});
+      table.appendChild(el("caption", {}, fmt(S.queueCaption, {
+        status: statusLabel(queue.status), page: data.page, pages: pages
+      })));
+      var head = el("tr");
+      [S.learner, S.title, S.type, S.submittedAt, S.version, S.referrals, S.lockedBy].forEach(function (label) {
+        head.appendChild(el("th", {scope: "col"}, label));
+      });
+      table.appendChild(el("thead")).appendChild(head);
+      var body = table.appendChild(el("tbody"));
+      data.entries.forEach(function (entry) {
+        var row = el("tr", {"data-entry": entry.entry_id});
+        row.appendChild(el("td", {}, entry.learner));
+        var titleCell = el("th", {scope: "row"});
+        var link = el("a", {href: ENTRY_HASH + entry.entry_id, "class": "lp-rl__entry-link"}, entry.title);
+        link.addEventListener("click", function () { openEntry(entry.entry_id); });
+        titleCell.appendChild(link);
+        row.appendChild(titleCell);
+        row.appendChild(el("td", {}, typeLabel(entry.entry_type)));
+        row.appendChild(el("td", {}, moment(entry.submitted_at)));
+        row.appendChild(el("td", {}, entry.version));
+        row.appendChild(el("td", {}, entry.referrals));
+        row.appendChild(el("td", {}, entry.lock ? entry.lock.holder : ""));
+        body.appendChild(row);
+      });
+      target.appendChild(table);
+    }
+    byId("-page").textContent = fmt(S.page, {page: data.page, pages: pages});
+    byId("-prev").disabled = data.page <= 1;
+    byId("-next").disabled = data.page >= data.pages;
+  }
+
+  function openEntry(id) {
+    marking.entryId = id;
+    var section = byId("-marking");
+    byId("-marking-body").textContent = S.loading;
+    section.hidden = false;
+    return post("open_entry", {entry_id: id}).then(function (reply) {
+      if (!reply.ok) { byId("-marking-body").textContent = fmt(S.loadFailed, {error: reply.data.error}); return; }
+      renderMarking(reply.data);
+      byId("-marking-heading").focus();
+    });
+  }
+
+  function renderMarking(data) {
+    var entry = data.entry;
+    marking.entry = entry;
+    byId("-marking-heading").textContent = fmt(S.markingHeading, {title: entry.title, learner: entry.learner});
+    var body = byId("-marking-body");
+    body.textContent = "";
+    body.appendChild(el("p", {"class": "lp-rl__meta"}, statusLabel(entry.status)));
+    if (entry.lock) {
+      var mine = data.can_mark;
+      body.appendChild(el("p", {"class": "lp-rl__lock" + (mine ? "" : " lp-rl__lock--other")},
+        fmt(mine ? S.lockMine : S.lockOther, {holder: entry.lock.holder, time: time(entry.lock.expires_at)})));
+    } else if (entry.status !== "submitted") {
+      body.appendChild(el("p", {"class": "lp-rl__note"}, S.notWaiting));
+    }
+    var latest = entry.versions[entry.versions.length - 1];
+    if (data.can_mark && latest) { body.appendChild(markingForm(entry, latest)); }
+    entry.versions.slice().reverse().forEach(function (version) { body.appendChild(versionBlock(version, 5)); });
+    if (entry.audit) {
+      body.appendChild(el("h5", {}, S.audit));
+      body.appendChild(auditList(entry.audit));
+    }
+    var close = el("button", {type: "button", "class": "lp-rl__button lp-rl__button--secondary"}, S.close);
+    close.addEventListener("click", function () {
+      byId("-marking").hidden = true;
+      marking.entryId = null;
+      if (window.location.hash.indexOf(ENTRY_HASH) === 0) { history.replaceState(null, "", window.location.pathname + window.location.search); }
+      byId("-filter-" + queue.status).focus();
+    });
+    body.appendChild(close);
+  }
+
+  function markingForm(entry, version) {
+    var formNode = el("form", {"class": "lp-rl__mark-form", novalidate: true, "aria-label": fmt(S.markingHeading, {title: entry.title, learner: entry.learner})});
+    var error = el("p", {"class": "lp-rl__error", id: P + "-mark-error", hidden: true});
+    formNode.appendChild(error);
+    version.criteria.forEach(function (id, index) {
+      var base = P + "-mark-" + index;
+      var set = el("fieldset", {"class": "lp-rl__mark", "data-criterion": id});
+      set.appendChild(el("legend", {}, fmt(S.markCriterion, {id: id, text: criteria[id] ? criteria[id].text : ""})));
+      ["met", "not_yet_met"].forEach(function (value) {
+        var option = el("span", {"class": "lp-rl__option"});
+        option.appendChild(el("input", {type: "radio", name: base, id: base + "-" + value, value: value}));
+        option.appendChild(el("label", {"for": base + "-" + value}, S.criterionDecisions[value]));
+        set.appendChild(option);
+      });
+      var comment = el("p", {"class": "lp-rl__field"});
+      comment.appendChild(el("label", {"for": base + "-comment"}, fmt(S.comment, {id: id})));
+      comment.appendChild(el("textarea", {id: base + "-comment", rows: "2"}));
+      set.appendChild(comment);
+      formNode.appendChild(set);
+    });
+    var overall = el("p", {"class": "lp-rl__field"});
+    overall.appendChild(el("label", {"for": P + "-mark-feedback"}, S.overallFeedback));
+    overall.appendChild(el("textarea", {id: P + "-mark-feedback", rows: "5"}));
+    formNode.appendChild(overall);
+    var actions = el("p", {"class": "lp-rl__actions"});
+    [[null, S.saveFeedback, "lp-rl__button--secondary"], ["pass", S.pass, ""], ["refer", S.refer, ""]].forEach(function (spec) {
+      var button = el("button", {type: "button", "class": "lp-rl__button " + spec[2], "data-decision": spec[0] || ""}, spec[1]);
+      button.addEventListener("click", function () { mark(formNode, version, spec[0]); });
+      actions.appendChild(button);
+    });
+    var release = el("button", {type: "button", "class": "lp-rl__button lp-rl__button--secondary"}, S.release);
+    release.addEventListener("click", function () {
+      post("release_lock", {entry_id: entry.entry_id}).then(function (reply) {
+        if (!reply.ok) { error.textContent = reply.data.error; error.hidden = false; announce(reply.data.error); return; }
+        announce(S.released);
+        openEntry(entry.entry_id);
+        loadQueue(queue.status, queue.page);
+      });
+    });
+    actions.appendChild(release);
+    formNode.appendChild(actions);
+    formNode.addEventListener("submit", function (event) { event.preventDefault(); });
+    return formNode;
+  }
+
+  function mark(formNode, version, decision) {
+    var error = formNode.querySelector(".lp-rl__error");
+    error.hidden = true;
+    formNode.querySelectorAll("[aria-invalid]").forEach(function (node) { node.removeAttribute("aria-invalid"); });
+    var marks = {};
+    formNode.querySelectorAll(".lp-rl__mark").forEach(function (set) {
+      var chosen = set.querySelector("input[type=radio]:checked");
+      marks[set.getAttribute("data-criterion")] = {
+        decision: chosen ? chosen.value : null, comment: set.querySelector("textarea").value
+      };
+    });
+    var body = {
+      entry_id: marking.entryId, version: version.number, criteria: marks,
+      feedback: formNode.querySelector("#" + CSS.escape(P + "-mark-feedback")).value, decision: decision
+    };
+    formNode.querySelectorAll("button").forEach(function (button) { button.disabled = true; });
+    post("mark_entry", body).then(function (reply) {
+      formNode.querySelectorAll("button").forEach(function (button) { button.disabled = false; });
+      if (!reply.ok) {
+        error.textContent = reply.data.error || String(reply.status);
+        error.hidden = false;
+        announce(error.textContent);
+        var focus = null;
+        if (reply.data.field === "criteria") {
+          formNode.querySelectorAll(".lp-rl__mark").forEach(function (set) {
+            if (!set.querySelector("input:checked")) {
+              set.querySelectorAll("input[type=radio]").forEach(function (radio) { radio.setAttribute("aria-invalid", "true"); });
+              focus = focus || set.querySelector("input[type=radio]");
+            }
+          });
+        } else if (reply.data.field === "feedback") {
+          focus = formNode.querySelector("#" + CSS.escape(P + "-mark-feedback"));
+          focus.setAttribute("aria-invalid", "true");
+        }
+        (focus || formNode.querySelector("button[data-decision='" + (decision || "") + "']")).focus();
+        return;
+      }
+      renderMarking(reply.data);
+      announce(fmt(S.marked, {decision: S.decisions[decision || ""]}));
+      byId("-marking-heading").focus();
+      loadQueue(queue.status, queue.page);
+    }).catch(function () {
+      formNode.querySelectorAll("button").forEach(function (button) { button.disabled = false; });
+      error.textContent = S.network;
+      error.hidden = false;
+    });
+  }
+
+  root.querySelectorAll(".lp-rl__filter").forEach(function (button) {
+    button.addEventListener("click", function () { loadQueue(button.getAttribute("data-status"), 1); });
+  });
+  byId("-prev").addEventListener("click", function () { loadQueue(queue.status, Math.max(1, queue.page - 1)); });
+  byId("-next").addEventListener("click", function () { loadQueue(queue.status, queue.page + 1); });
+
+  byId("-lookup").addEventListener("submit", function (event) {
+    event.preventDefault();
+    var learner = byId("-lookup-learner").value.trim();
+    if (!learner) { byId("-lookup-learner").focus(); return; }
+    post("portfolio", {learner: learner}).then(function (reply) {
+      var section = byId("-portfolio");
+      var body = byId("-portfolio-body");
+      body.textContent = "";
+      section.hidden = false;
+      if (!reply.ok) { body.appendChild(el("p", {"class": "lp-rl__error"}, reply.data.error)); return; }
+      byId("-portfolio-heading").textContent = fmt(S.portfolioHeading, {learner: reply.data.learner});
+      body.appendChild(el("p", {}, fmt(S.coverageSummary, {met: reply.data.score.points, total: reply.data.score.possible})));
+      body.appendChild(coverageTable(reply.data.coverage, null));
+      body.appendChild(el("a", {"class": "lp-rl__link", href: withQuery(args.portfolioUrl, "learner", reply.data.learner)},
+        fmt(S.downloadPortfolio, {learner: reply.data.learner})));
+      reply.data.entries.forEach(function (entry) {
+        var article = el("section", {"class": "lp-rl__portfolio-entry"});
+        article.appendChild(el("h5", {}, entry.title + " \u2014 " + statusLabel(entry.status)));
+        entry.versions.slice().reverse().forEach(function (version) { article.appendChild(versionBlock(version, 6)); });
+        body.appendChild(article);
+      });
+      byId("-portfolio-heading").focus();
+    });
+  });
+
+  function openFromHash() {
+    var hash = window.location.hash;
+    if (hash.indexOf(ENTRY_HASH) === 0) {
+      var id = decodeURIComponent(hash.slice(ENTRY_HASH.length));
+      if (id && id !== marking.entryId) { openEntry(id); }
+    }
+  }
+  window.addEventListener("hashchange", openFromHash);
+
+  loadQueue("submitted", 1);
+  openFromHash();
+  return {};
+}
