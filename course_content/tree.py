@@ -201,17 +201,19 @@ class _Reader:
             raise OlxError(file, f"unexpected element <{element.tag}> where <{tag}> belongs", element)
 
     def chapter(self, pointer, file):
+        self.claim(pointer.get("url_name"), file, pointer)
         element, file, url_name = self.resolve(pointer, file)
-        chapter = Chapter(self.claim(url_name, file, pointer), element.get("display_name", ""), file)
+        chapter = Chapter(url_name, element.get("display_name", ""), file)
         for child in children(element):
             self.expect(child, "sequential", file)
             chapter.sequentials.append(self.sequential(child, file))
         return chapter
 
     def sequential(self, pointer, file):
+        self.claim(pointer.get("url_name"), file, pointer)
         element, file, url_name = self.resolve(pointer, file)
         sequential = Sequential(
-            self.claim(url_name, file, pointer), element.get("display_name", ""), file,
+            url_name, element.get("display_name", ""), file,
             graded=element.get("graded", "false").lower() == "true", format=element.get("format"),
         )
         for child in children(element):
@@ -220,8 +222,9 @@ class _Reader:
         return sequential
 
     def unit(self, pointer, file):
+        self.claim(pointer.get("url_name"), file, pointer)
         element, file, url_name = self.resolve(pointer, file)
-        unit = Unit(self.claim(url_name, file, pointer), element.get("display_name", ""), file)
+        unit = Unit(url_name, element.get("display_name", ""), file)
         for child in children(element):
             unit.components.append(self.component(child, file))
         return unit
@@ -229,8 +232,8 @@ class _Reader:
     def component(self, pointer, file):
         if pointer.tag in STRUCTURE or pointer.tag == "course":
             raise OlxError(file, f"<{pointer.tag}> cannot sit inside a unit", pointer)
+        self.claim(pointer.get("url_name"), file, pointer)
         element, file, url_name = self.resolve(pointer, file)
-        url_name = self.claim(url_name, file, pointer)
         component = Component(pointer.tag, url_name, element.get("display_name", ""), file, element)
         if pointer.tag == "html":
             filename = element.get("filename")
