@@ -297,9 +297,10 @@ def test_html_is_accessible_and_finished(course):
 def test_html_problems_are_named(tree):
     page = tree / "html" / "budget-monitoring-text.html"
     edit(page, "<caption>An illustrative budget report to partners at the end of the second quarter</caption>\n", "")
-    edit(page, "<h3>Set up the budget to be monitored</h3>", "<h4>Set up the budget to be monitored</h4>")
+    edit(page, "<h2>Monitor every month</h2>", "<h4>Monitor every month</h4>")
     edit(page, "<p>Think about the last budget report", '<p><a href="https://example.org/">click here</a>. TODO. Think about the last budget report')
-    edit(tree / "html" / "remit-text.html", "<h2>Agreeing the remit</h2>", "<h3>Agreeing the remit</h3>")
+    edit(tree / "html" / "remit-text.html", "<h2>A minimum remit, and room to go further</h2>",
+         "<h3>A minimum remit, and room to go further</h3>")
     report = validate(tree)
     found = problems(report, "html")
     for expected in ("a table needs a <caption>", "heading h4 follows h2", "link text 'click here'",
@@ -310,7 +311,7 @@ def test_html_problems_are_named(tree):
 
 
 def test_html_that_is_not_well_formed_is_an_error(tree):
-    edit(tree / "html" / "welcome-text.html", "<h3>What the programme offers</h3>", "<h3>What the programme offers")
+    edit(tree / "html" / "welcome-text.html", "<h2>What the programme offers</h2>", "<h2>What the programme offers")
     report = validate(tree)
     assert any("html/welcome-text.html" in p and "not well-formed" in p for p in problems(report, "html"))
 
