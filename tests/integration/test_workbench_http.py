@@ -1,15 +1,14 @@
 """The real workbench over HTTP on loopback: pages, CSRF, handlers, permissions, CSV."""
 import csv
-import http.cookiejar
 import io
 import json
 import re
-import urllib.error
-import urllib.request
 import uuid
 
 import pytest
 from lxml import etree
+
+from tests.integration.http_client import Client, handler_url, open_scenario
 
 pytestmark = pytest.mark.integration
 
@@ -18,40 +17,6 @@ SCENARIOS = {
     "lp_needs_assessment.1": "Individual learning-needs analysis",
     "lp_needs_assessment.2": "Satisfaction survey",
 }
-
-
-class Client:
-    """A cookie-keeping HTTP client that sends Django's CSRF token like the block's JavaScript."""
-
-    def __init__(self, base):
-        self.base = base
-        self.jar = http.cookiejar.CookieJar()
-        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar))
-
-    def request(self, path, body=None, method=None, csrf=True):
-        headers = {"Content-Type": "application/json"}
-        token = next((c.value for c in self.jar if c.name == "csrftoken"), None)
-        if csrf and token:
-            headers["X-CSRFToken"] = token
-        data = None if body is None else (body if isinstance(body, bytes) else json.dumps(body).encode())
-        req = urllib.request.Request(self.base + path, data=data, headers=headers, method=method)
-        try:
-            with self.opener.open(req, timeout=30) as reply:
-                return reply.status, reply.headers, reply.read().decode("utf-8")
-        except urllib.error.HTTPError as error:
-            return error.code, error.headers, error.read().decode("utf-8")
-
-
-def handler_url(page_html, handler, student):
-    usage = re.search(r"data-usage=['\"]([^'\"]+)['\"]", page_html).group(1)
-    return f"/handler/{usage}/{handler}/?student={student}"
-
-
-def open_scenario(base, scenario, student):
-    client = Client(base)
-    status, _, html = client.request(f"/scenario/{scenario}/?student={student}")
-    assert status == 200
-    return client, html
 
 
 def answers_for(html, value):

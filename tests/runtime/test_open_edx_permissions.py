@@ -11,8 +11,11 @@ from xblock.runtime import NullI18nService
 from xblock.test.tools import TestRuntime
 
 from lp_xblocks.common import permissions
-from lp_xblocks.data.models import NeedsAssessmentAttempt
+from submissions import api as submissions_api
+
+from lp_xblocks.data.models import NeedsAssessmentAttempt, ReflectiveEntry
 from lp_xblocks.needs_assessment.block import NeedsAssessmentBlock
+from lp_xblocks.reflective_log.block import ReflectiveLogBlock
 from tests.conftest import call_handler
 
 
@@ -54,17 +57,17 @@ class RecordingRuntime(TestRuntime):
         return f"/handler/{handler_name}"
 
 
-def make_block(**services):
+def make_block(cls=NeedsAssessmentBlock, **services):
     runtime = RecordingRuntime(**services)
-    usage = UsageKey("block-v1:LP+Managers+2026+type@lp_needs_assessment+block@check")
-    return runtime.construct_xblock_from_class(
-        NeedsAssessmentBlock, ScopeIds(42, "lp_needs_assessment", "def-1", usage))
+    tag = cls.__name__
+    usage = UsageKey(f"block-v1:LP+Managers+2026+type@{tag}+block@check")
+    return runtime.construct_xblock_from_class(cls, ScopeIds(42, tag, "def-1", usage))
 
 
-def staff(is_staff):
+def staff(is_staff, anonymous_id="anon-7f3", username="ann.lee", authenticated=True):
     return PlatformUserService(**{
-        "edx-platform.user_is_staff": is_staff, "edx-platform.anonymous_user_id": "anon-7f3",
-        "edx-platform.username": "ann.lee"})
+        "edx-platform.user_is_staff": is_staff, "edx-platform.anonymous_user_id": anonymous_id,
+        "edx-platform.username": username, "edx-platform.is_authenticated": authenticated})
 
 
 def test_course_staff_per_user_service_is_a_tutor():
@@ -116,3 +119,41 @@ def test_view_renders_in_a_bare_runtime_with_tutor_section_for_staff():
     learner_html = make_block(user=staff(False)).render("student_view").body_html()
     assert "/handler/cohort_report_csv" in staff_html and "lp-na__cohort" in staff_html
     assert "lp-na__cohort" not in learner_html and "Members&#x27; roles" in learner_html
+
+
+# ------------------------------------------------------------------------------- reflective log
+
+ENTRY = {"title": "Budget monitoring", "activity_date": "2026-10-01", "entry_type": "workplace",
+         "body": " ".join(["evidence"] * 160), "criteria": ["LP-1.1"]}
+
+
+def test_platform_anonymous_user_is_refused():
+    block = make_block(ReflectiveLogBlock, user=staff(False, authenticated=False))
+    assert permissions.is_anonymous(block)
+    assert call_handler(block, "my_entries", {})[0] == 403
+    assert not permissions.is_anonymous(make_block(ReflectiveLogBlock, user=staff(False)))
+    # Without a user service, the runtime's user id decides: the bare runtime here has user 42.
+    assert not permissions.is_anonymous(make_block(ReflectiveLogBlock))
+
+
+@pytest.mark.django_db
+def test_reflective_log_records_the_platform_identity_and_course_in_submissions():
+    learner = make_block(ReflectiveLogBlock, user=staff(False))
+    status, body, _ = call_handler(learner, "submit_entry", ENTRY)
+    assert status == 200, body
+    row = ReflectiveEntry.objects.get()
+    assert (row.student_id, row.username, row.course_key) == ("anon-7f3", "ann.lee", "course-v1:LP+Managers+2026")
+    item = {"student_id": "anon-7f3", "course_id": "course-v1:LP+Managers+2026",
+            "item_id": "block-v1:LP+Managers+2026+type@ReflectiveLogBlock+block@check", "item_type": "lp_reflective_log"}
+    assert submissions_api.get_submissions(item)[0]["answer"]["title"] == "Budget monitoring"
+
+    tutor = make_block(ReflectiveLogBlock, user=staff(True, anonymous_id="anon-tutor", username="tess.tutor"))
+    assert call_handler(learner, "queue", {})[0] == 403
+    status, body, _ = call_handler(tutor, "mark_entry", {
+        "entry_id": body["entry"]["entry_id"], "version": 1, "criteria": {"LP-1.1": {"decision": "met"}},
+        "feedback": "", "decision": "pass"})
+    assert status == 200 and body["entry"]["marker"] == "tess.tutor"
+    score = submissions_api.get_score(item)
+    assert (score["points_earned"], score["points_possible"]) == (1, 2)
+    # The tutor's request never publishes a grade or completion for the tutor.
+    assert [kind for kind, _data in tutor.runtime.published] == ["lp.reflective_log.marked"]
