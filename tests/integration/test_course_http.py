@@ -9,7 +9,7 @@ from lxml import etree
 
 from course_content.tree import load_course
 
-from .test_workbench_http import Client
+from .http_client import Client
 
 pytestmark = pytest.mark.integration
 
