@@ -281,25 +281,28 @@ class ReflectiveLogBlock(CompletableXBlockMixin, XBlock):
             "portfolio_url": self.runtime.handler_url(self, "portfolio_html"),
             "csv_url": self.runtime.handler_url(self, "entries_csv"),
             "statuses": rules.QUEUE_STATUSES,
+            # Learner text travels to the script as JSON in the page, escaped by Django's json_script
+            # (never through the runtime's init arguments, which some runtimes embed unescaped).
+            "data_id": prefix + "-data",
+            "data": {
+                "anonymous": anonymous,
+                "isTutor": is_tutor,
+                "criteria": self.criteria,
+                "entryTypes": self.entry_types,
+                "minWords": self.min_words,
+                "maxWords": self.max_words,
+                "entries": entries,
+                "coverage": covered,
+                "score": score,
+                "portfolioUrl": self.runtime.handler_url(self, "portfolio_html"),
+                "strings": self._strings(),
+            },
         }, i18n_service=i18n_service(self))
         frag = Fragment(html)
         frag.add_css(loader.load_unicode("static/reflective_log.css"))
         add_common_javascript(frag)
         frag.add_javascript(loader.load_unicode("static/reflective_log.js"))
-        frag.initialize_js("LpReflectiveLog", {
-            "prefix": prefix,
-            "anonymous": anonymous,
-            "isTutor": is_tutor,
-            "criteria": self.criteria,
-            "entryTypes": self.entry_types,
-            "minWords": self.min_words,
-            "maxWords": self.max_words,
-            "entries": entries,
-            "coverage": covered,
-            "score": score,
-            "portfolioUrl": self.runtime.handler_url(self, "portfolio_html"),
-            "strings": self._strings(),
-        })
+        frag.initialize_js("LpReflectiveLog", {"prefix": prefix})
         return frag
 
     def studio_view(self, context=None):  # pylint: disable=unused-argument

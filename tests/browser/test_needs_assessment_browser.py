@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.browser.helpers import serious_violations, wait_for_block
+
 pytestmark = [pytest.mark.browser]
 
 SCENARIOS = Path(__file__).resolve().parents[2] / "lp_xblocks" / "needs_assessment" / "scenarios"
@@ -33,9 +35,7 @@ def open_scenario(page, base, number, student):
     page.goto(f"{base}/scenario/lp_needs_assessment.{number}/?student={student}")
     page.locator(".lp-na").wait_for()
     # The workbench initialises blocks on DOM ready (before "load"); be sure the block's JS has run.
-    page.wait_for_function(
-        "() => window.jQuery && jQuery('.xblock-v1[data-init=LpNeedsAssessment]').prop('xblock_children') !== undefined"
-    )
+    wait_for_block(page, "LpNeedsAssessment")
 
 
 def statement_groups(page):
@@ -197,39 +197,17 @@ def test_keyboard_only_answer_submit_and_read_results(workbench_server, page, ar
     page.screenshot(path=str(artifacts / "needs_assessment_results.png"), full_page=True)
 
 
-def _serious_violations(page):
-    from axe_playwright_python.sync_playwright import Axe  # pylint: disable=import-outside-toplevel
-
-    response = Axe().run(page, context=".lp-na").response
-    found = []
-    for violation in response["violations"]:
-        if violation.get("impact") not in ("serious", "critical"):
-            continue
-        # The run is scoped to the block; keep the node check in case axe reports page-level nodes.
-        nodes = [
-            node for node in violation["nodes"]
-            if page.evaluate(
-                "(target) => { try { const n = document.querySelector(target);"
-                " return !!(n && n.closest('.lp-na')); } catch (e) { return true; } }",
-                node["target"][-1] if isinstance(node["target"][-1], str) else str(node["target"][-1]),
-            )
-        ]
-        if nodes:
-            found.append(f"{violation['id']} ({violation['impact']}): " + "; ".join(str(n["target"]) for n in nodes))
-    return found
-
-
 def test_no_serious_or_critical_axe_violations(workbench_server, page):
     pytest.importorskip("axe_playwright_python")
     open_scenario(page, workbench_server, LEARNING_NEEDS, learner("axe"))
-    before = _serious_violations(page)
+    before = serious_violations(page, ".lp-na")
     assert not before, "before submitting:\n" + "\n".join(before)
 
     check_all(page, lambda index, _sid: 1 + (index % 5))
     page.locator(".lp-na__form button[type=submit]").click()
     expect()(page.locator(".lp-na__results")).to_be_visible(timeout=TIMEOUT)
     expect()(page.locator(".lp-na__status")).to_contain_text("Submitted", timeout=TIMEOUT)
-    after = _serious_violations(page)
+    after = serious_violations(page, ".lp-na")
     assert not after, "after submitting:\n" + "\n".join(after)
     assert page.errors == []
 

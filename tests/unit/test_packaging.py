@@ -4,14 +4,16 @@ from importlib.metadata import distribution, entry_points
 
 import pytest
 
-BLOCK_TAGS = {"lp_needs_assessment"}
+BLOCK_TAGS = {"lp_needs_assessment", "lp_reflective_log"}
 
 
 def test_xblock_entry_points_load_the_blocks():
     found = {ep.name: ep for ep in entry_points(group="xblock.v1") if ep.name.startswith("lp_")}
     assert BLOCK_TAGS <= set(found)
     from lp_xblocks.needs_assessment.block import NeedsAssessmentBlock  # pylint: disable=import-outside-toplevel
+    from lp_xblocks.reflective_log.block import ReflectiveLogBlock  # pylint: disable=import-outside-toplevel
     assert found["lp_needs_assessment"].load() is NeedsAssessmentBlock
+    assert found["lp_reflective_log"].load() is ReflectiveLogBlock
 
 
 @pytest.mark.parametrize("group", ["lms.djangoapp", "cms.djangoapp"])
@@ -38,6 +40,13 @@ def test_wheel_contains_package_data():
         "lp_xblocks/common/static/lp_studio.js",
         "lp_xblocks/needs_assessment/scenarios/partnership_health_check.xml",
         "lp_xblocks/data/migrations/0001_initial.py",
+        "lp_xblocks/data/migrations/0002_reflective_log.py",
+        "lp_xblocks/reflective_log/templates/student_view.html",
+        "lp_xblocks/reflective_log/templates/studio_view.html",
+        "lp_xblocks/reflective_log/templates/portfolio.html",
+        "lp_xblocks/reflective_log/static/reflective_log.js",
+        "lp_xblocks/reflective_log/static/reflective_log.css",
+        "lp_xblocks/reflective_log/scenarios/chairing_meetings.xml",
         "course_content/__init__.py",
         "accreditation_export/__init__.py",
         "accreditation_export/catalogues/partnership_management.yaml",

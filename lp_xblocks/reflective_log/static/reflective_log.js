@@ -1,10 +1,11 @@
 /* Reflective-log block: the learner's portfolio (entries, form, feedback, coverage) and, for tutors,
  * the marking queue and marking panel. Every learner, tutor or author text goes on the page as a
  * text node (LpCommon.el / LpCommon.paragraphs), never as HTML. */
-function LpReflectiveLog(runtime, element, args) {
+function LpReflectiveLog(runtime, element, init) {
   "use strict";
-  var P = args.prefix;
+  var P = init.prefix;
   var root = element.querySelector("#" + P) || element;
+  var args = JSON.parse(root.querySelector("#" + P + "-data").textContent);
   var S = args.strings;
   var fmt = LpCommon.fmt, el = LpCommon.el, paragraphs = LpCommon.paragraphs;
   var announce = LpCommon.announcer(root.querySelector("#" + P + "-status"));

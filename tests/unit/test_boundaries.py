@@ -1,0 +1,40 @@
+"""The architecture's boundaries: pure cores import neither XBlock nor Django; only compat knows edx-platform."""
+import ast
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+PACKAGE = Path(__file__).resolve().parents[2] / "lp_xblocks"
+PURE_MODULES = [
+    "lp_xblocks.common.errors", "lp_xblocks.common.olx", "lp_xblocks.common.csv_safe",
+    "lp_xblocks.needs_assessment.instrument", "lp_xblocks.needs_assessment.olx",
+    "lp_xblocks.reflective_log.config", "lp_xblocks.reflective_log.olx", "lp_xblocks.reflective_log.rules",
+]
+PLATFORM_PACKAGES = ("lms", "cms", "common", "openedx", "xmodule", "completion")
+
+
+@pytest.mark.parametrize("module", PURE_MODULES)
+def test_pure_modules_import_neither_xblock_nor_django(module):
+    code = (f"import sys, {module}; "
+            "bad = sorted(m for m in sys.modules if m.split('.')[0] in ('xblock', 'django', 'webob', 'submissions')); "
+            "print(','.join(bad))")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "", f"{module} pulls in {result.stdout.strip()}"
+
+
+def test_only_compat_imports_edx_platform_code():
+    offenders = []
+    for path in PACKAGE.rglob("*.py"):
+        if path.name == "compat.py" or "migrations" in path.parts:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = []
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                names = [node.module]
+            offenders += [f"{path.relative_to(PACKAGE)}: {name}" for name in names
+                          if name.split(".")[0] in PLATFORM_PACKAGES]
+    assert offenders == []
