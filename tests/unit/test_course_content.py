@@ -393,3 +393,13 @@ def test_course_xml_names_the_advanced_modules(course):
     assert sorted(listed) == sorted(BLOCK_TAGS)
     assert etree.parse(str(SOURCE / "course.xml")).getroot().attrib == {"url_name": "2026", "org": "LPN",
                                                                          "course": "LPM"}
+
+
+def test_course_content_never_imports_the_sdk():
+    code = ("import sys, course_content.__main__, course_content.tree, course_content.build, course_content.validate; "
+            "light = sorted(m for m in sys.modules if m.split('.')[0] in ('xblock', 'django', 'workbench')); "
+            "course_content.validate.validate(); "
+            "print(','.join(light) + '|' + ','.join(sorted(m for m in sys.modules if m.split('.')[0] in "
+            "('workbench', 'sample_xblocks'))))")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "|", result.stdout
