@@ -53,6 +53,17 @@ def throwaway_database(prefix, keep=False):
             shutil.rmtree(tmpdir, ignore_errors=True)
 
 
+def two_blocks(xml):
+    """Parse a scenario twice into the SDK's runtime: the large and the small block's usage ids."""
+    from workbench.runtime import WorkbenchRuntime  # pylint: disable=import-outside-toplevel
+
+    parser = WorkbenchRuntime()
+    parser.id_generator.set_scenario("bench")
+    usage_id = parser.parse_xml_string(xml)
+    parser.id_generator.set_scenario("bench-small")
+    return parser.get_block(usage_id), usage_id, parser.parse_xml_string(xml)
+
+
 def fast_writes():
     """A throwaway database: skip fsyncs while filling."""
     from django.db import connection  # pylint: disable=import-outside-toplevel

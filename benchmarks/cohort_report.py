@@ -27,7 +27,7 @@ import sys
 import time
 from datetime import datetime, timedelta, timezone
 
-from _common import REPO, explain, fast_writes, handler_caller, print_table, throwaway_database, timed
+from _common import REPO, explain, fast_writes, handler_caller, print_table, throwaway_database, timed, two_blocks
 
 SCENARIO = REPO / "lp_xblocks" / "needs_assessment" / "scenarios" / "partnership_health_check.xml"
 TARGET_MS = 300.0
@@ -164,15 +164,8 @@ def main(argv=None):
 
 
 def run(args, db_name):
-    from workbench.runtime import WorkbenchRuntime  # pylint: disable=import-outside-toplevel
-
-    xml = SCENARIO.read_text(encoding="utf-8")
-    parser = WorkbenchRuntime()
-    parser.id_generator.set_scenario("bench")
-    usage_id = parser.parse_xml_string(xml)
-    parser.id_generator.set_scenario("bench-small")
-    small_usage_id = parser.parse_xml_string(xml)
-    instrument = parser.get_block(usage_id).instrument
+    block, usage_id, small_usage_id = two_blocks(SCENARIO.read_text(encoding="utf-8"))
+    instrument = block.instrument
     n_themes = len(instrument["themes"])
     n_statements = sum(len(theme["statements"]) for theme in instrument["themes"])
     print(f"Temporary database: {db_name}")

@@ -24,7 +24,7 @@ import sys
 import time
 from datetime import date, datetime, timedelta, timezone
 
-from _common import REPO, explain, fast_writes, handler_caller, print_table, throwaway_database, timed
+from _common import REPO, explain, fast_writes, handler_caller, print_table, throwaway_database, timed, two_blocks
 
 SCENARIO = REPO / "lp_xblocks" / "reflective_log" / "scenarios" / "chairing_meetings.xml"
 TARGET_MS = 150.0
@@ -125,17 +125,10 @@ def main(argv=None):
 
 
 def run(args, db_name):
-    from workbench.runtime import WorkbenchRuntime  # pylint: disable=import-outside-toplevel
-
     from lp_xblocks.reflective_log.rules import PAGE_SIZE, page_count  # pylint: disable=import-outside-toplevel
 
-    xml = SCENARIO.read_text(encoding="utf-8")
-    parser = WorkbenchRuntime()
-    parser.id_generator.set_scenario("bench")
-    usage_id = parser.parse_xml_string(xml)
-    parser.id_generator.set_scenario("bench-small")
-    small_id = parser.parse_xml_string(xml)
-    config = parser.get_block(usage_id)._config()  # pylint: disable=protected-access
+    block, usage_id, small_id = two_blocks(SCENARIO.read_text(encoding="utf-8"))
+    config = block._config()  # pylint: disable=protected-access
     print(f"Temporary database: {db_name}")
     print(f"Scenario: {SCENARIO.name}; blocks {usage_id}, {small_id}")
 

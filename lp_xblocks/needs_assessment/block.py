@@ -6,10 +6,8 @@ learning-needs analysis and a satisfaction survey. Learners rate statements grou
 block scores each theme, bands it, recommends next steps weakest theme first, places the
 partnership on the stages of partnership working, and shows progress between attempts.
 """
-import importlib.resources
 from datetime import datetime, timezone
 
-from lxml import etree
 from web_fragments.fragment import Fragment
 from webob import Response
 from xblock.completable import CompletableXBlockMixin
@@ -19,7 +17,7 @@ from xblock.utils.resources import ResourceLoader
 
 from ..common import permissions
 from ..common.csv_safe import csv_text
-from ..common.fragments import add_common_javascript, dom_id, studio_fragment
+from ..common.fragments import add_common_javascript, dom_id, packaged_scenarios, studio_fragment
 from ..common.http import HandlerError, json_handler, tutors_only_handler
 from ..common.i18n import gettext_for, i18n_service
 from . import instrument as core
@@ -429,10 +427,4 @@ class NeedsAssessmentBlock(CompletableXBlockMixin, XBlock):
     @staticmethod
     def workbench_scenarios():
         """The three instruments written from the programme's source documents."""
-        folder = importlib.resources.files(__package__).joinpath("scenarios")
-        scenarios = []
-        for filename in SCENARIO_FILES:
-            xml = folder.joinpath(filename).read_text(encoding="utf-8")
-            title = etree.fromstring(xml.encode("utf-8")).get("display_name")
-            scenarios.append((title, xml))
-        return scenarios
+        return packaged_scenarios(__package__, SCENARIO_FILES)

@@ -6,10 +6,8 @@ tutors mark each submitted version (criterion by criterion) as a pass or a refer
 without a decision; a referred entry is revised and resubmitted. Passed entries are the evidence
 for accreditation: the learner's score is the share of the block's criteria they cover.
 """
-import importlib.resources
 from datetime import datetime, timedelta, timezone
 
-from lxml import etree
 from web_fragments.fragment import Fragment
 from webob import Response
 from xblock.completable import CompletableXBlockMixin
@@ -20,7 +18,7 @@ from xblock.utils.resources import ResourceLoader
 from .. import compat
 from ..common import permissions
 from ..common.csv_safe import csv_text, safe_cell
-from ..common.fragments import add_common_javascript, dom_id, studio_fragment
+from ..common.fragments import add_common_javascript, dom_id, packaged_scenarios, studio_fragment
 from ..common.http import HandlerError, guarded_handler, json_handler
 from ..common.i18n import gettext_for, i18n_service
 from . import rules
@@ -143,31 +141,31 @@ class ReflectiveLogBlock(CompletableXBlockMixin, XBlock):
             self.completion_reported = fraction
             self.emit_completion(fraction)
 
-    def _own_entry(self, data):
-        """The current learner's entry named by ``entry_id`` (404 unknown, 403 another learner's)."""
+    def _entry(self, data, submitted_only=False):
+        """
+        The entry named by ``entry_id`` (400 without one, 404 unknown). Tutors' handlers pass
+        ``submitted_only``: a learner's drafts are private, so they are unknown to tutors too.
+        """
         _ = self._
         entry_id = data.get("entry_id")
         if not isinstance(entry_id, str) or not entry_id:
             raise HandlerError(400, _("entry_id: give the id of the entry."), field="entry_id")
         entry = _api().find_entry(permissions.block_key(self), entry_id)
-        if entry is None:
+        if entry is None or (submitted_only and entry.version == 0):
             raise HandlerError(404, _("There is no entry {entry_id} in this log.").format(entry_id=entry_id),
                                field="entry_id")
+        return entry
+
+    def _own_entry(self, data):
+        """The current learner's own entry (403 for another learner's)."""
+        entry = self._entry(data)
         if entry.student_id != permissions.student_id(self):
-            raise HandlerError(403, _("That entry belongs to another learner."))
+            raise HandlerError(403, self._("That entry belongs to another learner."))
         return entry
 
     def _submitted_entry(self, data):
-        """For tutors: the entry named by ``entry_id``, if it was ever submitted (drafts are private)."""
-        _ = self._
-        entry_id = data.get("entry_id")
-        if not isinstance(entry_id, str) or not entry_id:
-            raise HandlerError(400, _("entry_id: give the id of the entry."), field="entry_id")
-        entry = _api().find_entry(permissions.block_key(self), entry_id)
-        if entry is None or entry.version == 0:
-            raise HandlerError(404, _("There is no submitted entry {entry_id} in this log.").format(entry_id=entry_id),
-                               field="entry_id")
-        return entry
+        """For tutors: an entry that was submitted at least once."""
+        return self._entry(data, submitted_only=True)
 
     def _learner_lookup(self, data):
         """
@@ -187,13 +185,26 @@ class ReflectiveLogBlock(CompletableXBlockMixin, XBlock):
             raise HandlerError(403, _("You can only see your own portfolio."))
         return {"username": learner}, False
 
-    def _strings(self):
+    def _labels(self):
+        """Translated names of statuses, audit actions and roles (for the page and the export)."""
         _ = self._
         return {
             "statuses": {
                 rules.DRAFT: _("Draft"), rules.SUBMITTED: _("Submitted, waiting to be marked"),
                 rules.PASSED: _("Passed"), rules.REFERRED: _("Referred: revise and resubmit"),
+                rules.ARCHIVED: _("Removed by a course reset"),
             },
+            "actions": {
+                "created": _("created the entry"), "submitted": _("submitted"), "feedback": _("gave feedback"),
+                "passed": _("passed it"), "referred": _("referred it"), "reset": _("reset the learner's work"),
+            },
+            "roles": {"learner": _("learner"), "tutor": _("tutor"), "staff": _("course staff")},
+        }
+
+    def _strings(self):
+        _ = self._
+        return {
+            **self._labels(),
             "queueStatuses": {
                 rules.SUBMITTED: _("Waiting ({count})"), rules.REFERRED: _("Referred ({count})"),
                 rules.PASSED: _("Passed ({count})"),
@@ -509,6 +520,7 @@ class ReflectiveLogBlock(CompletableXBlockMixin, XBlock):
             "coverage": covered,
             "matrix": self._matrix(entries),
             "score": score,
+            "labels": self._labels(),
         }, i18n_service=i18n_service(self))
         safe_name = "".join(ch if ch.isalnum() or ch in "-_." else "_" for ch in learner)[:60] or "learner"
         response = Response(
@@ -522,6 +534,14 @@ class ReflectiveLogBlock(CompletableXBlockMixin, XBlock):
 
     def _export_entry(self, entry, types):
         """An entry with labels resolved and paragraphs split, for the export template."""
+        labels = self._labels()
+        audit = [
+            {**event, "action_label": labels["actions"].get(event["action"], event["action"]),
+             "role_label": labels["roles"].get(event["role"], event["role"]),
+             "from_label": labels["statuses"].get(event["from"], event["from"] or ""),
+             "to_label": labels["statuses"].get(event["to"], event["to"])}
+            for event in entry.get("audit", [])
+        ]
         versions = []
         for version in entry["versions"]:
             versions.append({
@@ -534,7 +554,8 @@ class ReflectiveLogBlock(CompletableXBlockMixin, XBlock):
                     for item in version["feedback"]
                 ],
             })
-        return {**entry, "versions": versions}
+        return {**entry, "versions": versions, "audit": audit,
+                "status_label": labels["statuses"].get(entry["status"], entry["status"])}
 
     def _matrix(self, entries):
         """Rows of criteria, columns of entries: what each version claimed and each decision found."""
@@ -670,13 +691,7 @@ class ReflectiveLogBlock(CompletableXBlockMixin, XBlock):
     @staticmethod
     def workbench_scenarios():
         """Reflective logs written from the programme's source documents."""
-        folder = importlib.resources.files(__package__).joinpath("scenarios")
-        scenarios = []
-        for filename in SCENARIO_FILES:
-            xml = folder.joinpath(filename).read_text(encoding="utf-8")
-            title = etree.fromstring(xml.encode("utf-8")).get("display_name")
-            scenarios.append((title, xml))
-        return scenarios
+        return packaged_scenarios(__package__, SCENARIO_FILES)
 
 
 # Fail early (at import) if the defaults are not a valid log.

@@ -79,7 +79,8 @@ function LpReflectiveLog(runtime, element, init) {
     var list = el("ol", {"class": "lp-rl__audit"});
     (audit || []).forEach(function (event) {
       list.appendChild(el("li", {}, fmt(S.auditLine, {
-        at: moment(event.at), actor: event.actor, role: event.role, action: event.action,
+        at: moment(event.at), actor: event.actor, role: S.roles[event.role] || event.role,
+        action: S.actions[event.action] || event.action,
         from: event.from ? statusLabel(event.from) : "\u2014", to: statusLabel(event.to), version: event.version
       })));
     });
