@@ -200,40 +200,41 @@ class _Reader:
         if element.tag != tag:
             raise OlxError(file, f"unexpected element <{element.tag}> where <{tag}> belongs", element)
 
-    def chapter(self, pointer, file):
+    def follow(self, pointer, file):
+        """Claim the url_name where it is referenced, then read what the pointer points to."""
         self.claim(pointer.get("url_name"), file, pointer)
-        element, file, url_name = self.resolve(pointer, file)
-        chapter = Chapter(url_name, element.get("display_name", ""), file)
+        return self.resolve(pointer, file)
+
+    def items(self, element, file, tag, read):
+        """Read each child with ``read``; every child must be a ``tag`` (any tag when None)."""
+        found = []
         for child in children(element):
-            self.expect(child, "sequential", file)
-            chapter.sequentials.append(self.sequential(child, file))
-        return chapter
+            if tag:
+                self.expect(child, tag, file)
+            found.append(read(child, file))
+        return found
+
+    def chapter(self, pointer, file):
+        element, file, url_name = self.follow(pointer, file)
+        return Chapter(url_name, element.get("display_name", ""), file,
+                       self.items(element, file, "sequential", self.sequential))
 
     def sequential(self, pointer, file):
-        self.claim(pointer.get("url_name"), file, pointer)
-        element, file, url_name = self.resolve(pointer, file)
-        sequential = Sequential(
+        element, file, url_name = self.follow(pointer, file)
+        return Sequential(
             url_name, element.get("display_name", ""), file,
             graded=element.get("graded", "false").lower() == "true", format=element.get("format"),
+            units=self.items(element, file, "vertical", self.unit),
         )
-        for child in children(element):
-            self.expect(child, "vertical", file)
-            sequential.units.append(self.unit(child, file))
-        return sequential
 
     def unit(self, pointer, file):
-        self.claim(pointer.get("url_name"), file, pointer)
-        element, file, url_name = self.resolve(pointer, file)
-        unit = Unit(url_name, element.get("display_name", ""), file)
-        for child in children(element):
-            unit.components.append(self.component(child, file))
-        return unit
+        element, file, url_name = self.follow(pointer, file)
+        return Unit(url_name, element.get("display_name", ""), file, self.items(element, file, None, self.component))
 
     def component(self, pointer, file):
         if pointer.tag in STRUCTURE or pointer.tag == "course":
             raise OlxError(file, f"<{pointer.tag}> cannot sit inside a unit", pointer)
-        self.claim(pointer.get("url_name"), file, pointer)
-        element, file, url_name = self.resolve(pointer, file)
+        element, file, url_name = self.follow(pointer, file)
         component = Component(pointer.tag, url_name, element.get("display_name", ""), file, element)
         if pointer.tag == "html":
             filename = element.get("filename")
