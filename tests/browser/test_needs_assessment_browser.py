@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.browser.axe_check import serious_violations
+
 pytestmark = [pytest.mark.browser]
 
 SCENARIOS = Path(__file__).resolve().parents[2] / "lp_xblocks" / "needs_assessment" / "scenarios"
@@ -198,25 +200,7 @@ def test_keyboard_only_answer_submit_and_read_results(workbench_server, page, ar
 
 
 def _serious_violations(page):
-    from axe_playwright_python.sync_playwright import Axe  # pylint: disable=import-outside-toplevel
-
-    response = Axe().run(page, context=".lp-na").response
-    found = []
-    for violation in response["violations"]:
-        if violation.get("impact") not in ("serious", "critical"):
-            continue
-        # The run is scoped to the block; keep the node check in case axe reports page-level nodes.
-        nodes = [
-            node for node in violation["nodes"]
-            if page.evaluate(
-                "(target) => { try { const n = document.querySelector(target);"
-                " return !!(n && n.closest('.lp-na')); } catch (e) { return true; } }",
-                node["target"][-1] if isinstance(node["target"][-1], str) else str(node["target"][-1]),
-            )
-        ]
-        if nodes:
-            found.append(f"{violation['id']} ({violation['impact']}): " + "; ".join(str(n["target"]) for n in nodes))
-    return found
+    return serious_violations(page, ".lp-na")
 
 
 def test_no_serious_or_critical_axe_violations(workbench_server, page):
