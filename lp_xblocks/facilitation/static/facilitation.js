@@ -233,7 +233,11 @@ function LpFacilitationExercise(runtime, element, args) {
     planError.textContent = "";
     root.querySelectorAll(".lp-fx__plan [aria-invalid]").forEach(function (node) {
       node.removeAttribute("aria-invalid");
-      if (node.getAttribute("aria-errormessage")) { node.removeAttribute("aria-errormessage"); }
+      var described = (node.getAttribute("aria-describedby") || "").split(" ").filter(function (id) {
+        return id && id !== planError.id;
+      });
+      if (described.length) { node.setAttribute("aria-describedby", described.join(" ")); }
+      else { node.removeAttribute("aria-describedby"); }
     });
   }
 
@@ -249,7 +253,9 @@ function LpFacilitationExercise(runtime, element, args) {
     }
     if (target) {
       target.setAttribute("aria-invalid", "true");
-      target.setAttribute("aria-errormessage", planError.id);
+      // The message joins the field's description, so it is read out with the field.
+      var described = target.getAttribute("aria-describedby");
+      target.setAttribute("aria-describedby", (described ? described + " " : "") + planError.id);
       target.focus();
     } else {
       root.querySelector(".lp-fx__add-row").focus();
