@@ -27,7 +27,7 @@ class Migration(migrations.Migration):
                 ('passed', models.BooleanField(default=False)),
             ],
             options={
-                'indexes': [models.Index(fields=['block_key', 'ending_id', 'student_id'], name='lp_fx_ending_idx')],
+                'indexes': [models.Index(fields=['block_key', 'ending_id', 'student_id', 'passed'], name='lp_fx_ending_idx')],
                 'constraints': [models.UniqueConstraint(fields=('block_key', 'student_id', 'attempt'), name='lp_fx_attempt_unique')],
             },
         ),

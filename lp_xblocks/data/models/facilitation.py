@@ -25,7 +25,7 @@ class FacilitationAttempt(models.Model):
             models.UniqueConstraint(fields=["block_key", "student_id", "attempt"], name="lp_fx_attempt_unique"),
         ]
         indexes = [
-            models.Index(fields=["block_key", "ending_id", "student_id"], name="lp_fx_ending_idx"),
+            models.Index(fields=["block_key", "ending_id", "student_id", "passed"], name="lp_fx_ending_idx"),
         ]
 
     def __str__(self):
