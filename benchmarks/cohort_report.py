@@ -22,18 +22,16 @@ constant query count) is met, and non-zero only when something goes wrong (e.g. 
 answer 200 or reports the wrong number of learners).
 """
 import argparse
-import json
-import os
 import random
-import shutil
 import statistics
 import sys
-import tempfile
 import time
 from datetime import datetime, timedelta, timezone
-from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
+from harness import (
+    REPO, explain, fast_inserts, handler_caller, measure, parse_scenario_file, print_table, run_in_temporary_database,
+)
+
 SCENARIO = REPO / "lp_xblocks" / "needs_assessment" / "scenarios" / "partnership_health_check.xml"
 TARGET_MS = 300.0
 SMALL_COHORT = 100
@@ -51,29 +49,6 @@ def parse_args(argv=None):
     if args.learners < 1 or args.repeat < 1:
         parser.error("--learners and --repeat must be at least 1")
     return args
-
-
-def setup_django(tmpdir):
-    """Settings on a fresh SQLite file in ``tmpdir``; migrate quietly."""
-    os.environ["DJANGO_SETTINGS_MODULE"] = "lp_xblocks.workbench.settings"
-    os.environ["LP_VAR_DIR"] = tmpdir
-    os.environ["LP_WORKBENCH_DB"] = os.path.join(tmpdir, "bench.db")
-    import logging  # pylint: disable=import-outside-toplevel
-
-    import django  # pylint: disable=import-outside-toplevel
-    from django.conf import settings  # pylint: disable=import-outside-toplevel
-    from django.core.management import call_command  # pylint: disable=import-outside-toplevel
-
-    django.setup()
-    db_name = str(settings.DATABASES["default"]["NAME"])
-    if not db_name.startswith(tmpdir):
-        raise RuntimeError(f"refusing to run on {db_name}: expected a database under {tmpdir}")
-    # Measure as production runs: no per-query debug cursor or SQL logging (the workbench settings have
-    # DEBUG = True and log every query to a file). CaptureQueriesContext still forces the debug cursor.
-    settings.DEBUG = False
-    logging.getLogger("django.db.backends").setLevel(logging.WARNING)
-    call_command("migrate", run_syncdb=True, verbosity=0, interactive=False)
-    return db_name
 
 
 # ---------------------------------------------------------------------------- filling
@@ -94,7 +69,7 @@ def fill(usage_id, instrument, learners, rng, prefix):
 
     Returns ``(attempt_rows, theme_score_rows, seconds)``.
     """
-    from django.db import connection, transaction  # pylint: disable=import-outside-toplevel
+    from django.db import transaction  # pylint: disable=import-outside-toplevel
     from django.db.models import Max  # pylint: disable=import-outside-toplevel
 
     from lp_xblocks.data.models import (  # pylint: disable=import-outside-toplevel
@@ -140,8 +115,7 @@ def fill(usage_id, instrument, learners, rng, prefix):
         n_attempts += 1
         n_scores += len(scored["themes"])
 
-    with connection.cursor() as cursor:  # a throwaway database: skip fsyncs while filling
-        cursor.execute("PRAGMA synchronous = OFF")
+    fast_inserts()
     with transaction.atomic():
         for index in range(learners):
             student_id = f"{prefix}-{index:06d}"
@@ -167,28 +141,6 @@ def fill(usage_id, instrument, learners, rng, prefix):
 # ---------------------------------------------------------------------------- measuring
 
 
-def call_cohort_report(usage_id):
-    """Load the block as a tutor and call the handler; yields (status, data, ms, queries) per call."""
-    from django.db import connection  # pylint: disable=import-outside-toplevel
-    from django.test.utils import CaptureQueriesContext  # pylint: disable=import-outside-toplevel
-    from webob import Request  # pylint: disable=import-outside-toplevel
-    from workbench.runtime import WorkbenchRuntime  # pylint: disable=import-outside-toplevel
-
-    block = WorkbenchRuntime("tutor").get_block(usage_id)
-
-    def once():
-        request = Request.blank("/", method="POST", body=b"{}")
-        request.content_type = "application/json"
-        with CaptureQueriesContext(connection) as captured:
-            started = time.perf_counter()
-            response = block.handle("cohort_report", request)
-            elapsed = (time.perf_counter() - started) * 1000
-        data = json.loads(response.body.decode("utf-8")) if response.content_type == "application/json" else None
-        return response.status_code, data, elapsed, [query["sql"] for query in captured.captured_queries]
-
-    return once
-
-
 def check(status, data, learners, label):
     if status != 200:
         raise RuntimeError(f"{label}: cohort_report answered {status}: {data}")
@@ -197,67 +149,17 @@ def check(status, data, learners, label):
         raise RuntimeError(f"{label}: cohort_report reported {got} learners, expected {learners}")
 
 
-def measure(usage_id, learners, repeat, label):
-    """Warm-up plus ``repeat`` timed calls; returns a dict of figures."""
-    once = call_cohort_report(usage_id)
-    status, data, warm_ms, warm_queries = once()  # also loads the block's content fields
-    check(status, data, learners, label + " warm-up")
-    times, counts, last_sql = [], [], []
-    for _ in range(repeat):
-        status, data, elapsed, queries = once()
-        check(status, data, learners, label)
-        times.append(elapsed)
-        counts.append(len(queries))
-        last_sql = queries
-    return {
-        "times": times, "counts": counts, "sql": last_sql, "data": data,
-        "warm_ms": warm_ms, "warm_queries": len(warm_queries),
-    }
-
-
-def explain(sql_list):
-    from django.db import connection  # pylint: disable=import-outside-toplevel
-
-    print("\nEXPLAIN QUERY PLAN of the handler's queries (large cohort):")
-    with connection.cursor() as cursor:
-        for sql in sql_list:
-            print(f"\n  {sql}")
-            cursor.execute("EXPLAIN QUERY PLAN " + sql)
-            for row in cursor.fetchall():
-                print(f"    {row}")
-
-
 # ---------------------------------------------------------------------------- main
 
 
 def main(argv=None):
     args = parse_args(argv)
-    sys.path.insert(0, str(REPO))
-    tmpdir = tempfile.mkdtemp(prefix="lp-bench-cohort-")
-    try:
-        db_name = setup_django(tmpdir)
-        return run(args, db_name)
-    finally:
-        try:
-            from django.db import connections  # pylint: disable=import-outside-toplevel
-            connections.close_all()
-        except Exception:  # pylint: disable=broad-except
-            pass
-        if args.keep_db:
-            print(f"\nDatabase kept at {os.path.join(tmpdir, 'bench.db')}")
-        else:
-            shutil.rmtree(tmpdir, ignore_errors=True)
+    return run_in_temporary_database("lp-bench-cohort-", args.keep_db, lambda db_name: run(args, db_name))
 
 
 def run(args, db_name):
-    from workbench.runtime import WorkbenchRuntime  # pylint: disable=import-outside-toplevel
-
-    xml = SCENARIO.read_text(encoding="utf-8")
-    parser = WorkbenchRuntime()
-    parser.id_generator.set_scenario("bench")
-    usage_id = parser.parse_xml_string(xml)
-    parser.id_generator.set_scenario("bench-small")
-    small_usage_id = parser.parse_xml_string(xml)
+    parser, usage_id = parse_scenario_file(SCENARIO, "bench")
+    _, small_usage_id = parse_scenario_file(SCENARIO, "bench-small")
     instrument = parser.get_block(usage_id).instrument
     n_themes = len(instrument["themes"])
     n_statements = sum(len(theme["statements"]) for theme in instrument["themes"])
@@ -271,8 +173,10 @@ def run(args, db_name):
     print(f"Filled {SMALL_COHORT} learners ({small_attempts} attempts, {small_scores} theme scores) "
           f"in {small_seconds:.2f} s")
 
-    small = measure(small_usage_id, SMALL_COHORT, args.repeat, f"{SMALL_COHORT} learners")
-    large = measure(usage_id, args.learners, args.repeat, f"{args.learners} learners")
+    small = measure(handler_caller(small_usage_id, "cohort_report"), args.repeat,
+                    lambda status, data, label: check(status, data, SMALL_COHORT, label), f"{SMALL_COHORT} learners")
+    large = measure(handler_caller(usage_id, "cohort_report"), args.repeat,
+                    lambda status, data, label: check(status, data, args.learners, label), f"{args.learners} learners")
 
     times = large["times"]
     median = statistics.median(times)
@@ -296,12 +200,7 @@ def run(args, db_name):
         (f"target median < {TARGET_MS:.0f} ms", "met" if fast else "NOT met"),
         ("target constant query count", "met" if constant else "NOT met"),
     ]
-    width = max(len(name) for name, _ in rows)
-    print()
-    print(f"{'measure':<{width}}  value")
-    print(f"{'-' * width}  {'-' * 30}")
-    for name, value in rows:
-        print(f"{name:<{width}}  {value}")
+    print_table(rows)
 
     respondents = {theme["id"]: theme["respondents"] for theme in large["data"]["themes"]}
     if set(respondents.values()) != {args.learners}:
