@@ -6,10 +6,8 @@ next scene, until an ending shows the path taken, the points out of the best pat
 the principles of good partnership practice demonstrated and missed. They may try again at any time (the
 best score counts) and keep an action plan (what / where / whom / when) for their own partnership.
 """
-import importlib.resources
 from datetime import datetime, timezone
 
-from lxml import etree
 from web_fragments.fragment import Fragment
 from xblock.completable import CompletableXBlockMixin
 from xblock.core import XBlock
@@ -19,8 +17,9 @@ from xblock.utils.resources import ResourceLoader
 from ..common import permissions
 from ..common.csv_safe import safe_cell
 from ..common.fragments import add_common_javascript, dom_id, studio_fragment
-from ..common.http import HandlerError, json_handler
+from ..common.http import HandlerError, json_handler, parsed_field
 from ..common.i18n import gettext_for, i18n_service
+from ..common.olx import packaged_scenarios
 from . import action_plan as plans
 from . import scenario as core
 from .olx import parse_scenario, parse_scenario_string, scenario_to_string, write_scenario
@@ -400,14 +399,7 @@ class FacilitationExerciseBlock(CompletableXBlockMixin, XBlock):
             raise HandlerError(400, _("display_name: a name is required."), field="display_name")
         if weight is None:
             raise HandlerError(400, _("weight: must be a number from 0."), field="weight")
-        new_scenario = self.scenario
-        if "scenario_xml" in data:
-            if not isinstance(data["scenario_xml"], str):
-                raise HandlerError(400, _("scenario_xml: must be text."), field="scenario_xml")
-            try:
-                new_scenario = parse_scenario_string(data["scenario_xml"])
-            except core.ScenarioError as error:
-                raise HandlerError(400, error.translated(_), field="scenario_xml") from error
+        new_scenario = parsed_field(data, "scenario_xml", parse_scenario_string, core.ScenarioError, _, self.scenario)
         self.display_name = display_name.strip()
         self.weight = weight
         self.scenario = new_scenario
@@ -468,10 +460,4 @@ class FacilitationExerciseBlock(CompletableXBlockMixin, XBlock):
     @staticmethod
     def workbench_scenarios():
         """The three scenarios written from the programme's source documents."""
-        folder = importlib.resources.files(__package__).joinpath("scenarios")
-        scenarios = []
-        for filename in SCENARIO_FILES:
-            xml = folder.joinpath(filename).read_text(encoding="utf-8")
-            title = etree.fromstring(xml.encode("utf-8")).get("display_name")
-            scenarios.append((title, xml))
-        return scenarios
+        return packaged_scenarios(__package__, SCENARIO_FILES)

@@ -27,7 +27,7 @@ from fractions import Fraction
 from typing import Any
 
 from ..common.errors import N_, LocalisedError
-from ..common.olx import ID_PATTERN
+from ..common.olx import IdRegistry
 
 
 class ScenarioError(LocalisedError):
@@ -109,18 +109,7 @@ def _check_settings(scenario: dict) -> None:
 
 def _check_ids_and_texts(scenario: dict) -> set:
     """Ids well formed and unique; required texts present. Returns the principle ids."""
-    seen: set[str] = set()
-
-    def claim(kind: str, ident: Any) -> None:
-        if not ident:
-            raise ScenarioError(N_("a {kind} has no id"), kind=kind)
-        if not ID_PATTERN.match(str(ident)):
-            raise ScenarioError(
-                N_("{kind} '{id}': an id may hold only letters, digits, '-', '_' and '.'"), kind=kind, id=ident
-            )
-        if ident in seen:
-            raise ScenarioError(N_("{kind} '{id}': id is used more than once"), kind=kind, id=ident)
-        seen.add(ident)
+    claim = IdRegistry(ScenarioError).claim
 
     principles = set()
     for principle in scenario.get("principles") or []:

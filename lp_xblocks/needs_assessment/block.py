@@ -6,10 +6,8 @@ learning-needs analysis and a satisfaction survey. Learners rate statements grou
 block scores each theme, bands it, recommends next steps weakest theme first, places the
 partnership on the stages of partnership working, and shows progress between attempts.
 """
-import importlib.resources
 from datetime import datetime, timezone
 
-from lxml import etree
 from web_fragments.fragment import Fragment
 from webob import Response
 from xblock.completable import CompletableXBlockMixin
@@ -20,8 +18,9 @@ from xblock.utils.resources import ResourceLoader
 from ..common import permissions
 from ..common.csv_safe import csv_text
 from ..common.fragments import add_common_javascript, dom_id, studio_fragment
-from ..common.http import HandlerError, json_handler, tutors_only_handler
+from ..common.http import HandlerError, json_handler, parsed_field, tutors_only_handler
 from ..common.i18n import gettext_for, i18n_service
+from ..common.olx import packaged_scenarios
 from . import instrument as core
 from .olx import instrument_to_string, parse_instrument, parse_instrument_string, write_instrument
 
@@ -364,14 +363,8 @@ class NeedsAssessmentBlock(CompletableXBlockMixin, XBlock):
             core.validate_kind(kind)
         except core.InstrumentError as error:
             raise HandlerError(400, error.translated(_), field="kind") from error
-        new_instrument = self.instrument
-        if "instrument_xml" in data:
-            if not isinstance(data["instrument_xml"], str):
-                raise HandlerError(400, _("instrument_xml: must be text."), field="instrument_xml")
-            try:
-                new_instrument = parse_instrument_string(data["instrument_xml"])
-            except core.InstrumentError as error:
-                raise HandlerError(400, error.translated(_), field="instrument_xml") from error
+        new_instrument = parsed_field(
+            data, "instrument_xml", parse_instrument_string, core.InstrumentError, _, self.instrument)
         self.display_name = display_name.strip()
         self.kind = kind
         self.allow_retake = allow_retake
@@ -429,10 +422,4 @@ class NeedsAssessmentBlock(CompletableXBlockMixin, XBlock):
     @staticmethod
     def workbench_scenarios():
         """The three instruments written from the programme's source documents."""
-        folder = importlib.resources.files(__package__).joinpath("scenarios")
-        scenarios = []
-        for filename in SCENARIO_FILES:
-            xml = folder.joinpath(filename).read_text(encoding="utf-8")
-            title = etree.fromstring(xml.encode("utf-8")).get("display_name")
-            scenarios.append((title, xml))
-        return scenarios
+        return packaged_scenarios(__package__, SCENARIO_FILES)

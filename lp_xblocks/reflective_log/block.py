@@ -6,10 +6,8 @@ tutors mark each submitted version (criterion by criterion) as a pass or a refer
 without a decision; a referred entry is revised and resubmitted. Passed entries are the evidence
 for accreditation: the learner's score is the share of the block's criteria they cover.
 """
-import importlib.resources
 from datetime import datetime, timedelta, timezone
 
-from lxml import etree
 from web_fragments.fragment import Fragment
 from webob import Response
 from xblock.completable import CompletableXBlockMixin
@@ -21,8 +19,9 @@ from .. import compat
 from ..common import permissions
 from ..common.csv_safe import csv_text, safe_cell
 from ..common.fragments import add_common_javascript, dom_id, studio_fragment
-from ..common.http import HandlerError, guarded_handler, json_handler
+from ..common.http import HandlerError, guarded_handler, json_handler, parsed_field
 from ..common.i18n import gettext_for, i18n_service
+from ..common.olx import packaged_scenarios
 from . import rules
 from .config import ConfigError, validate as validate_config
 from .olx import DEFAULT_LIMITS, config_to_string, parse_config, parse_config_string, write_config
@@ -589,14 +588,7 @@ class ReflectiveLogBlock(CompletableXBlockMixin, XBlock):
         display_name = data.get("display_name", self.display_name)
         if not isinstance(display_name, str) or not display_name.strip():
             raise HandlerError(400, _("display_name: a name is required."), field="display_name")
-        config = self._config()
-        if "config_xml" in data:
-            if not isinstance(data["config_xml"], str):
-                raise HandlerError(400, _("config_xml: must be text."), field="config_xml")
-            try:
-                config = parse_config_string(data["config_xml"])
-            except ConfigError as error:
-                raise HandlerError(400, error.translated(_), field="config_xml") from error
+        config = parsed_field(data, "config_xml", parse_config_string, ConfigError, _, self._config())
         self.display_name = display_name.strip()
         self._set_config(config)
         return {"result": "success"}
@@ -667,13 +659,7 @@ class ReflectiveLogBlock(CompletableXBlockMixin, XBlock):
     @staticmethod
     def workbench_scenarios():
         """Reflective logs written from the programme's source documents."""
-        folder = importlib.resources.files(__package__).joinpath("scenarios")
-        scenarios = []
-        for filename in SCENARIO_FILES:
-            xml = folder.joinpath(filename).read_text(encoding="utf-8")
-            title = etree.fromstring(xml.encode("utf-8")).get("display_name")
-            scenarios.append((title, xml))
-        return scenarios
+        return packaged_scenarios(__package__, SCENARIO_FILES)
 
 
 # Fail early (at import) if the defaults are not a valid log.
