@@ -21,7 +21,6 @@ It is a measurement, not a test: the exit status is 0 whether or not the target 
 constant query count) is met, and non-zero only when something goes wrong (e.g. the handler does not
 answer 200 or reports the wrong number of learners).
 """
-import argparse
 import random
 import statistics
 import sys
@@ -29,26 +28,14 @@ import time
 from datetime import datetime, timedelta, timezone
 
 from harness import (
-    REPO, explain, fast_inserts, handler_caller, measure, parse_scenario_file, print_table, run_in_temporary_database,
+    REPO, explain, fast_inserts, handler_caller, measure, parse_args, parse_scenario_file, print_table,
+    run_in_temporary_database,
 )
 
 SCENARIO = REPO / "lp_xblocks" / "needs_assessment" / "scenarios" / "partnership_health_check.xml"
 TARGET_MS = 300.0
 SMALL_COHORT = 100
 BATCH = 2000  # attempts per bulk_create batch (theme scores: BATCH * themes rows)
-
-
-def parse_args(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n", 1)[0])
-    parser.add_argument("--learners", type=int, default=10_000, help="learners in the large cohort (default 10000)")
-    parser.add_argument("--repeat", type=int, default=5, help="timed handler calls after one warm-up (default 5)")
-    parser.add_argument("--seed", type=int, default=42, help="random seed for the answers (default 42)")
-    parser.add_argument("--explain", action="store_true", help="print EXPLAIN QUERY PLAN of the handler's queries")
-    parser.add_argument("--keep-db", action="store_true", help="keep the temporary database and print its path")
-    args = parser.parse_args(argv)
-    if args.learners < 1 or args.repeat < 1:
-        parser.error("--learners and --repeat must be at least 1")
-    return args
 
 
 # ---------------------------------------------------------------------------- filling
@@ -153,7 +140,7 @@ def check(status, data, learners, label):
 
 
 def main(argv=None):
-    args = parse_args(argv)
+    args = parse_args(__doc__.split("\n\n", 1)[0], argv)
     return run_in_temporary_database("lp-bench-cohort-", args.keep_db, lambda db_name: run(args, db_name))
 
 

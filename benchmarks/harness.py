@@ -3,6 +3,7 @@ What every benchmark here shares: a throwaway SQLite database, a real handler ca
 it (timed, its SQL queries counted), EXPLAIN QUERY PLAN, and a table of figures. Imported by the scripts
 in this folder (``python benchmarks/<name>.py`` puts the folder on ``sys.path``).
 """
+import argparse
 import json
 import os
 import shutil
@@ -12,6 +13,20 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
+
+
+def parse_args(description, argv=None):
+    """The options every benchmark takes: cohort size, repeats, seed, EXPLAIN, keeping the database."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--learners", type=int, default=10_000, help="learners in the large cohort (default 10000)")
+    parser.add_argument("--repeat", type=int, default=5, help="timed handler calls after one warm-up (default 5)")
+    parser.add_argument("--seed", type=int, default=42, help="random seed for the learners' work (default 42)")
+    parser.add_argument("--explain", action="store_true", help="print EXPLAIN QUERY PLAN of the handler's queries")
+    parser.add_argument("--keep-db", action="store_true", help="keep the temporary database and print its path")
+    args = parser.parse_args(argv)
+    if args.learners < 1 or args.repeat < 1:
+        parser.error("--learners and --repeat must be at least 1")
+    return args
 
 
 def setup_django(tmpdir):
