@@ -299,7 +299,7 @@ class FacilitationExerciseBlock(CompletableXBlockMixin, XBlock):
         """The learner's current scene or ending, path, best score, attempts and action plan."""
         return self._state()
 
-    @json_handler(methods=("POST",))
+    @json_handler(methods=("POST",), signed_in=True)
     def choose(self, data, suffix=""):  # pylint: disable=unused-argument
         """Take a choice of the current scene: answers its feedback and the next scene or the ending."""
         _ = self._
@@ -362,13 +362,13 @@ class FacilitationExerciseBlock(CompletableXBlockMixin, XBlock):
         })
         self._report_completion()
 
-    @json_handler(methods=("POST",))
+    @json_handler(methods=("POST",), signed_in=True)
     def restart(self, data, suffix=""):  # pylint: disable=unused-argument
         """Go back to the first scene; the best score and the action plan are kept."""
         self.play = core.new_play(self.scenario)
         return self._state()
 
-    @json_handler(methods=("POST",))
+    @json_handler(methods=("POST",), signed_in=True)
     def save_action_plan(self, data, suffix=""):  # pylint: disable=unused-argument
         """Replace the learner's action plan and reflection; 400 naming the row and field at fault."""
         _ = self._

@@ -186,6 +186,17 @@ def test_post_handlers_refuse_get_with_405(block, handler):
     assert response.headers["Allow"] == "POST"
 
 
+@pytest.mark.parametrize("handler, body", [
+    ("choose", {"scene": "opening", "choice": 0}), ("restart", {}), ("save_action_plan", {"rows": ROWS}),
+])
+def test_anonymous_visitors_cannot_play_or_save(block, handler, body):
+    before = stored(block, "none")
+    status, reply, _ = call_handler(block("none"), handler, body)
+    assert status == 403 and "Sign in" in reply["error"]
+    assert stored(block, "none") == before
+    assert not FacilitationChoice.objects.exists()
+
+
 def test_concurrent_duplicate_choice_is_409_and_stores_nothing_twice(block):
     play(block, "hal", [("opening", 0)])
     first, second = block("hal"), block("hal")  # two tabs loaded before either moves
