@@ -208,6 +208,15 @@ def test_try_again_from_a_scene_and_the_best_score_counts(workbench_server, page
         page.locator(".lp-fx__make-move").click()
         page.locator(".lp-fx__continue").click()
 
+    # Making a move without choosing one is refused on the page, with the message tied to the group.
+    requests = []
+    page.on("request", lambda request: requests.append(request.url) if "/choose" in request.url else None)
+    page.locator(".lp-fx__make-move").click()
+    message = page.locator(".lp-fx__scene .lp-fx__error")
+    expect()(message).to_have_text("Choose one of the moves first.")
+    assert page.locator(".lp-fx__scene fieldset").get_attribute("aria-describedby") == message.get_attribute("id")
+    assert active(page)["type"] == "radio" and requests == []
+
     move(2)  # "no comment": the story runs
     expect()(page.locator(".lp-fx__scene-title")).to_have_text("Scene 2: The story runs")
     page.get_by_role("button", name="Start again").click()

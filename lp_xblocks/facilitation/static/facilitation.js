@@ -79,6 +79,7 @@ function LpFacilitationExercise(runtime, element, args) {
     form.appendChild(group);
     var error = el("p", {"class": "lp-fx__error", id: P + "-choose-error"});
     error.hidden = true;
+    group.setAttribute("aria-describedby", error.id);  // empty until a move is refused
     form.appendChild(error);
     var submit = el("button", {type: "submit", "class": "lp-fx__button lp-fx__make-move"}, S.choose);
     form.appendChild(submit);
