@@ -2,7 +2,7 @@
 The reflective log in headless Chromium, served by the real workbench: a learner and tutors in separate
 browser contexts go through draft, submit, refer with a comment, revise, resubmit and pass, by keyboard
 where a person would; axe-core checks both sides. Scenario 0 is "chairing partnership meetings"
-(criteria LPM1-2.1, 2.2, 2.3; 150 to 1500 words).
+(criteria LPM1-3.1, 3.2, 3.3, as in the unit catalogue; 150 to 1500 words).
 """
 import csv
 import io
@@ -12,7 +12,8 @@ import pytest
 from lxml import etree
 
 from lp_xblocks.reflective_log.rules import count_words
-from tests.browser.helpers import serious_violations, wait_for_block
+from tests.browser.axe_check import serious_violations
+from tests.browser.helpers import wait_for_block
 
 pytestmark = [pytest.mark.browser]
 
@@ -93,7 +94,7 @@ def test_draft_submit_refer_resubmit_pass_with_two_browsers(workbench_server, br
     expect()(ann.locator(".lp-rl__entry-table tbody tr td").nth(1)).to_have_text("Draft")
 
     # Submitting too few words is refused: the message names the limit, the body is marked and focused.
-    ann.locator("input[name=criteria][value='LPM1-2.1']").check()
+    ann.locator("input[name=criteria][value='LPM1-3.1']").check()
     press_button(ann, "Submit for marking")
     expect()(ann.locator(".lp-rl__error")).to_contain_text("write at least 150 words", timeout=TIMEOUT)
     assert focused(ann)["id"].endswith("-f-body") and focused(ann)["invalid"] == "true"
@@ -101,7 +102,7 @@ def test_draft_submit_refer_resubmit_pass_with_two_browsers(workbench_server, br
     ann.locator("textarea[name=body]").fill(BODY)
     expect()(ann.locator(".lp-rl__words")).to_contain_text(f"{count_words(BODY)} words")
     assert count_words(BODY) == 174
-    ann.locator("input[name=criteria][value='LPM1-2.2']").focus()
+    ann.locator("input[name=criteria][value='LPM1-3.2']").focus()
     ann.keyboard.press("Space")
     press_button(ann, "Submit for marking")
     expect()(status_text(ann)).to_have_text("Entry submitted for marking.", timeout=TIMEOUT)
@@ -135,9 +136,9 @@ def test_draft_submit_refer_resubmit_pass_with_two_browsers(workbench_server, br
 
     # Refer with the keyboard: 2.1 met, 2.2 not yet met with a comment, overall feedback.
     form = tess.locator(".lp-rl__mark-form")
-    form.locator("fieldset[data-criterion='LPM1-2.1'] input[value=met]").focus()
+    form.locator("fieldset[data-criterion='LPM1-3.1'] input[value=met]").focus()
     tess.keyboard.press("Space")
-    form.locator("fieldset[data-criterion='LPM1-2.2'] input[value=met]").focus()
+    form.locator("fieldset[data-criterion='LPM1-3.2'] input[value=met]").focus()
     tess.keyboard.press("ArrowRight")  # moves to and selects "Not yet met"
     tess.keyboard.press("Tab")
     tess.keyboard.type("Say what you would do differently next time.")
@@ -153,7 +154,7 @@ def test_draft_submit_refer_resubmit_pass_with_two_browsers(workbench_server, br
     ann.get_by_role("button", name="View: Chairing the adult learning fair meeting").click()
     feedback = ann.locator(".lp-rl__detail .lp-rl__feedback")
     expect()(feedback).to_contain_text("Feedback from tutor")
-    expect()(feedback).to_contain_text("LPM1-2.2: Not yet met \u2014 Say what you would do differently next time.")
+    expect()(feedback).to_contain_text("LPM1-3.2: Not yet met \u2014 Say what you would do differently next time.")
     press_button(ann, "Revise and resubmit: Chairing the adult learning fair meeting")
     assert ann.locator("textarea[name=body]").input_value() == BODY
     ann.locator("textarea[name=body]").fill(BODY + "\n\nNext time I will agree the protocols before the agenda.")
@@ -169,7 +170,7 @@ def test_draft_submit_refer_resubmit_pass_with_two_browsers(workbench_server, br
     expect()(tess.locator(".lp-rl__mark-form")).to_be_visible(timeout=TIMEOUT)
     assert "Version 2" in tess.locator(".lp-rl__marking-body .lp-rl__version h5").first.inner_text()
     form = tess.locator(".lp-rl__mark-form")
-    for criterion in ("LPM1-2.1", "LPM1-2.2"):
+    for criterion in ("LPM1-3.1", "LPM1-3.2"):
         form.locator(f"fieldset[data-criterion='{criterion}'] input[value=met]").check()
     press_button(tess, "Pass")
     expect()(status_text(tess)).to_have_text("Saved: Pass.", timeout=TIMEOUT)
@@ -199,7 +200,7 @@ def test_free_text_is_escaped_in_view_queue_export_and_csv(workbench_server, bro
     ann.locator("input[name=activity_date]").fill("2026-09-01")
     ann.locator("select[name=entry_type]").select_option("event")
     ann.locator("textarea[name=body]").fill(EVIL_BODY)
-    ann.locator("input[name=criteria][value='LPM1-2.3']").check()
+    ann.locator("input[name=criteria][value='LPM1-3.3']").check()
     ann.get_by_role("button", name="Submit for marking").click()
     expect()(status_text(ann)).to_have_text("Entry submitted for marking.", timeout=TIMEOUT)
     detail = ann.locator(".lp-rl__detail")
@@ -213,8 +214,8 @@ def test_free_text_is_escaped_in_view_queue_export_and_csv(workbench_server, bro
     row.locator("a").click()
     form = tess.locator(".lp-rl__mark-form")
     expect()(form).to_be_visible(timeout=TIMEOUT)
-    form.locator("fieldset[data-criterion='LPM1-2.3'] input[value=not_yet_met]").check()
-    form.locator("fieldset[data-criterion='LPM1-2.3'] textarea").fill(EVIL_COMMENT)
+    form.locator("fieldset[data-criterion='LPM1-3.3'] input[value=not_yet_met]").check()
+    form.locator("fieldset[data-criterion='LPM1-3.3'] textarea").fill(EVIL_COMMENT)
     form.locator("textarea").last.fill(EVIL_COMMENT)
     tess.get_by_role("button", name="Refer", exact=True).click()
     expect()(status_text(tess)).to_have_text("Saved: Refer.", timeout=TIMEOUT)

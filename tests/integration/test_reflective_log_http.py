@@ -16,7 +16,7 @@ BODY = " ".join(["The partners agreed the agenda and every action had an owner a
 
 def entry(**changes):
     return {"title": "Chairing the steering group", "activity_date": "2026-10-14", "entry_type": "workplace",
-            "body": BODY, "criteria": ["LPM1-2.1", "LPM1-2.2"], **changes}
+            "body": BODY, "criteria": ["LPM1-3.1", "LPM1-3.2"], **changes}
 
 
 def test_index_lists_the_reflective_logs(workbench_server):
@@ -48,7 +48,7 @@ def test_learner_submits_and_tutor_marks_over_http(workbench_server):
     assert status == 200 and json.loads(body)["can_mark"] is True
     status, _, body = tutor.request(handler_url(tutor_html, "mark_entry", "tutor"), {
         "entry_id": submitted["entry_id"], "version": 1, "feedback": "Well evidenced.", "decision": "pass",
-        "criteria": {"LPM1-2.1": {"decision": "met"}, "LPM1-2.2": {"decision": "met", "comment": "Honest."}}})
+        "criteria": {"LPM1-3.1": {"decision": "met"}, "LPM1-3.2": {"decision": "met", "comment": "Honest."}}})
     assert status == 200, body
     assert json.loads(body)["score"] == {"points": 2, "possible": 3}
 

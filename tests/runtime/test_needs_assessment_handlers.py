@@ -380,3 +380,14 @@ def test_studio_view_renders_the_instrument_xml(block):
     html = block("tutor").render("studio_view").body_html()
     assert "&lt;theme id=&quot;leadership&quot;" in html
     assert 'name="instrument_xml"' in html
+
+
+def test_author_text_cannot_end_the_page_data_script(workbench_block):
+    evil = XML.format(retake="true").replace('title="Trust"', 'title="Trust &lt;/script&gt;&lt;script&gt;alert(1)&lt;/script&gt;"')
+    block = workbench_block(evil)
+    assert call_handler(block("ann"), "submit", {"answers": ANSWERS})[0] == 200  # the results carry the titles
+    html = block("ann").render("student_view").body_html()
+    # Two script elements: the page data (json_script) and the runtime's init arguments (the prefix only).
+    assert html.count("<script") == 2 and html.count("</script>") == 2
+    assert "\\u003C/script\\u003E\\u003Cscript\\u003Ealert(1)" in html
+    assert re.search(r'class="xblock_json_init_args">\{"prefix": "lpna-[0-9a-f]+"\}</script>', html)

@@ -66,5 +66,12 @@ window.LpCommon = window.LpCommon || (function () {
     return fragment;
   }
 
-  return {fmt: fmt, el: el, csrfToken: csrfToken, post: post, announcer: announcer, paragraphs: paragraphs};
+  /* The block's page data: JSON the server rendered with Django's json_script into an element with id
+   * "<prefix>-data" (escaped there, so free text can never end the script early). */
+  function pageData(root, prefix) {
+    return JSON.parse(root.querySelector("#" + prefix + "-data").textContent);
+  }
+
+  return {fmt: fmt, el: el, csrfToken: csrfToken, post: post, announcer: announcer, paragraphs: paragraphs,
+          pageData: pageData};
 }());

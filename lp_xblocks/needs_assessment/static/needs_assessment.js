@@ -1,8 +1,10 @@
 /* Needs-assessment block: submit answers, show results, chart, recommendations and progress.
  * Every piece of learner or author text is put on the page as a text node, never as HTML. */
-function LpNeedsAssessment(runtime, element, args) {
+function LpNeedsAssessment(runtime, element, init) {
   "use strict";
-  var root = element.querySelector("#" + args.prefix) || element;
+  var root = element.querySelector("#" + init.prefix) || element;
+  var args = LpCommon.pageData(root, init.prefix);
+  args.prefix = init.prefix;
   var S = args.strings;
   var form = root.querySelector(".lp-na__form");
   var status = root.querySelector(".lp-na__status");

@@ -5,7 +5,7 @@ function LpReflectiveLog(runtime, element, init) {
   "use strict";
   var P = init.prefix;
   var root = element.querySelector("#" + P) || element;
-  var args = JSON.parse(root.querySelector("#" + P + "-data").textContent);
+  var args = LpCommon.pageData(root, P);
   var S = args.strings;
   var fmt = LpCommon.fmt, el = LpCommon.el, paragraphs = LpCommon.paragraphs;
   var announce = LpCommon.announcer(root.querySelector("#" + P + "-status"));
