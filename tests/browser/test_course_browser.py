@@ -51,7 +51,7 @@ def answer_questionnaire(page, value):
 
 
 def play_exercise_to_an_ending(page):
-    """Take the first move in every scene until an ending, then save a one-row action plan."""
+    """Take the first move in every scene until an ending, then fill and save the action plan."""
     block = page.locator(".lp-fx")
     page.wait_for_function("() => document.querySelector('.lp-fx__stage h3') !== null")
     for _scene in range(20):
@@ -67,10 +67,11 @@ def play_exercise_to_an_ending(page):
     expect()(block.locator(".lp-fx__score")).not_to_be_empty()
     if not block.locator(".lp-fx__plan-row").count():
         block.locator(".lp-fx__add-row").click()
-    row = block.locator(".lp-fx__plan-row").first
-    for field, value in (("what", "Agree the agenda with the chair a week ahead"), ("where", "Executive board"),
-                         ("whom", "Partnership manager"), ("when", "ongoing")):
-        row.locator(f"input[name={field}]").fill(value)
+    rows = block.locator(".lp-fx__plan-row")  # as many rows as the exercise asks for at least
+    for index in range(rows.count()):
+        for field, value in (("what", f"Agree the agenda with the chair a week ahead ({index + 1})"),
+                             ("where", "Executive board"), ("whom", "Partnership manager"), ("when", "ongoing")):
+            rows.nth(index).locator(f"input[name={field}]").fill(value)
     block.locator(".lp-fx__save-plan").click()
     expect()(block.locator(".lp-fx__saved")).not_to_be_empty(timeout=TIMEOUT)
     expect()(block.locator(".lp-fx__plan-error")).to_be_hidden()

@@ -1,5 +1,6 @@
 """The course OLX: build determinism, tarball contents, olxcleaner, the blocks' parsers, links, catalogue, checks."""
 import gzip
+import importlib.resources
 import io
 import json
 import re
@@ -403,3 +404,14 @@ def test_course_content_never_imports_the_sdk():
             "('workbench', 'sample_xblocks'))))")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "|", result.stdout
+
+
+def test_reflective_log_workbench_scenarios_claim_catalogue_criteria_with_its_wording():
+    known = criteria(load_catalogue())
+    folder = importlib.resources.files("lp_xblocks.reflective_log").joinpath("scenarios")
+    scenarios = sorted(path for path in folder.iterdir() if path.name.endswith(".xml"))
+    assert scenarios
+    for path in scenarios:
+        for node in etree.fromstring(path.read_bytes()).iter("criterion"):
+            assert node.get("id") in known, (path.name, node.get("id"))
+            assert " ".join(node.text.split()) == known[node.get("id")]["text"], (path.name, node.get("id"))
