@@ -59,5 +59,10 @@ def test_wheel_contains_package_data():
         "lp_xblocks/data/migrations/0003_facilitation_exercise.py",
         "course_content/__init__.py",
         "accreditation_export/__init__.py",
+        "accreditation_export/catalogues/partnership_management.yaml",
+        "course_content/olx/course.xml",
+        "course_content/olx/policies/2026/grading_policy.json",
+        "course_content/olx/html/welcome-text.html",
+        "course_content/olx/static/images/course_image.png",
     ):
         assert needed in files, needed
