@@ -19,7 +19,7 @@ migrate: $(BIN)/.installed
 	$(BIN)/django-admin migrate --run-syncdb --settings=$(SETTINGS) --verbosity 0
 
 run: migrate
-	@echo "Workbench on http://$(HOST):$(PORT)/  (add ?student=tutor for the tutor's side)"
+	@echo "Workbench on http://$(HOST):$(PORT)/ : the whole course and every block scenario (add ?student=tutor for the tutor's side)"
 	@echo "The whole course on http://$(HOST):$(PORT)/course/"
 	$(BIN)/django-admin runserver $(HOST):$(PORT) --settings=$(SETTINGS)
 

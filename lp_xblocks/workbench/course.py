@@ -1,5 +1,6 @@
 """
-The whole course in the SDK workbench: ``/course/`` is the outline, ``/course/<unit>/`` renders one unit.
+The whole course in the SDK workbench: ``/`` is the front page (the course, then every block scenario),
+``/course/`` is the outline, ``/course/<unit>/`` renders one unit.
 
 The course is read from ``course_content``'s OLX tree and every component is parsed into the workbench
 runtime once per process. Open edX's ``<html filename>`` pointer is resolved while loading: the SDK's html
@@ -10,6 +11,7 @@ import threading
 from dataclasses import dataclass
 from urllib.parse import parse_qs, urlencode, urlparse
 
+from django.conf import settings
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -77,6 +79,21 @@ def _student(request):
 
 def _unit_url(unit_url_name, student):
     return reverse("lp_course_unit", args=[unit_url_name]) + "?" + urlencode({"student": student})
+
+
+def home(request):
+    """The workbench's front page: the whole course first, then every block scenario."""
+    student = _student(request)
+    query = "?" + urlencode({"student": student})
+    scenarios = [
+        {"title": scenario.description, "url": reverse("workbench_show_scenario", args=[name]) + query}
+        for name, scenario in sorted(get_scenarios().items())
+        if name.split(".")[0] not in settings.EXCLUDED_XBLOCKS  # the SDK's sample blocks stay hidden
+    ]
+    return render(request, "lp_workbench/home.html", {
+        "course": load().course, "course_url": reverse("lp_course_index") + query, "scenarios": scenarios,
+        "student_id": student,
+    })
 
 
 def index(request):

@@ -39,6 +39,17 @@ def text_of(element):
     return " ".join(" ".join(element.itertext()).split())
 
 
+def test_front_page_leads_to_the_course_and_every_scenario(workbench_server):
+    status, body, doc = page(Client(workbench_server), "/?student=ann")
+    assert status == 200
+    links = doc.xpath("//main//a")
+    assert links[0].get("href") == "/course/?student=ann" and text_of(links[0]) == COURSE.display_name
+    scenario_links = [a.get("href") for a in links[1:]]
+    assert "/scenario/lp_reflective_log.0/?student=ann" in scenario_links
+    assert len(scenario_links) == 3 + 2 + 3  # needs assessment, reflective log, facilitation
+    assert all(Client(workbench_server).request(href)[0] == 200 for href in scenario_links)
+
+
 def test_outline_lists_every_unit_in_course_order(workbench_server):
     student = f"outline-{uuid.uuid4().hex[:6]}"
     status, body, doc = page(Client(workbench_server), f"/course/?student={student}")
