@@ -1,8 +1,5 @@
 """What every block's fragment needs: ids unique per block instance and the shared JavaScript helpers."""
 import hashlib
-import importlib.resources
-
-from lxml import etree
 
 from web_fragments.fragment import Fragment
 from xblock.utils.resources import ResourceLoader
@@ -35,15 +32,3 @@ def studio_fragment(html, css, prefix, saved_message):
     fragment.initialize_js("LpStudioEditor", {"prefix": prefix, "saved": saved_message})
     return fragment
 
-
-def packaged_scenarios(package, filenames):
-    """
-    ``(title, xml)`` pairs for the workbench from OLX files in ``package``'s ``scenarios/`` folder; the
-    title is the root element's ``display_name``.
-    """
-    folder = importlib.resources.files(package).joinpath("scenarios")
-    scenarios = []
-    for filename in filenames:
-        xml = folder.joinpath(filename).read_text(encoding="utf-8")
-        scenarios.append((etree.fromstring(xml.encode("utf-8")).get("display_name"), xml))
-    return scenarios

@@ -17,9 +17,10 @@ from xblock.utils.resources import ResourceLoader
 
 from ..common import permissions
 from ..common.csv_safe import csv_text
-from ..common.fragments import add_common_javascript, dom_id, packaged_scenarios, studio_fragment
-from ..common.http import HandlerError, json_handler, tutors_only_handler
+from ..common.fragments import add_common_javascript, dom_id, studio_fragment
+from ..common.http import HandlerError, json_handler, parsed_field, tutors_only_handler
 from ..common.i18n import gettext_for, i18n_service
+from ..common.olx import packaged_scenarios
 from . import instrument as core
 from .olx import instrument_to_string, parse_instrument, parse_instrument_string, write_instrument
 
@@ -364,14 +365,8 @@ class NeedsAssessmentBlock(CompletableXBlockMixin, XBlock):
             core.validate_kind(kind)
         except core.InstrumentError as error:
             raise HandlerError(400, error.translated(_), field="kind") from error
-        new_instrument = self.instrument
-        if "instrument_xml" in data:
-            if not isinstance(data["instrument_xml"], str):
-                raise HandlerError(400, _("instrument_xml: must be text."), field="instrument_xml")
-            try:
-                new_instrument = parse_instrument_string(data["instrument_xml"])
-            except core.InstrumentError as error:
-                raise HandlerError(400, error.translated(_), field="instrument_xml") from error
+        new_instrument = parsed_field(
+            data, "instrument_xml", parse_instrument_string, core.InstrumentError, _, self.instrument)
         self.display_name = display_name.strip()
         self.kind = kind
         self.allow_retake = allow_retake

@@ -18,9 +18,10 @@ from xblock.utils.resources import ResourceLoader
 from .. import compat
 from ..common import permissions
 from ..common.csv_safe import csv_text, safe_cell
-from ..common.fragments import add_common_javascript, dom_id, packaged_scenarios, studio_fragment
-from ..common.http import HandlerError, guarded_handler, json_handler
+from ..common.fragments import add_common_javascript, dom_id, studio_fragment
+from ..common.http import HandlerError, guarded_handler, json_handler, parsed_field
 from ..common.i18n import gettext_for, i18n_service
+from ..common.olx import packaged_scenarios
 from . import rules
 from .config import ConfigError, validate as validate_config
 from .olx import DEFAULT_LIMITS, config_to_string, parse_config, parse_config_string, write_config
@@ -613,14 +614,7 @@ class ReflectiveLogBlock(CompletableXBlockMixin, XBlock):
         display_name = data.get("display_name", self.display_name)
         if not isinstance(display_name, str) or not display_name.strip():
             raise HandlerError(400, _("display_name: a name is required."), field="display_name")
-        config = self._config()
-        if "config_xml" in data:
-            if not isinstance(data["config_xml"], str):
-                raise HandlerError(400, _("config_xml: must be text."), field="config_xml")
-            try:
-                config = parse_config_string(data["config_xml"])
-            except ConfigError as error:
-                raise HandlerError(400, error.translated(_), field="config_xml") from error
+        config = parsed_field(data, "config_xml", parse_config_string, ConfigError, _, self._config())
         self.display_name = display_name.strip()
         self._set_config(config)
         return {"result": "success"}
