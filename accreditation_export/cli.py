@@ -350,5 +350,9 @@ def reference_server(host, port, token, control):
         _("Reference awarding body on {url}; stop with Ctrl+C").format(url=url)))
 
 
+# Management information and Open Badges (issue 7): commands in their own packages.
+from .mi import command as _mi  # pylint: disable=wrong-import-position  # noqa: E402
+main.add_command(_mi.command(common_options, register_options))
+
 if __name__ == "__main__":
     main()
