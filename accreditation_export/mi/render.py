@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 from lp_xblocks.common.csv_safe import csv_text
@@ -69,6 +70,11 @@ def cell_text(value, column: str = "") -> str:
     if isinstance(value, dt.date):
         return value.isoformat()
     return str(value)
+
+
+def whole_percent(count: int, total: int) -> int:
+    """``count`` of ``total`` as a whole percentage, rounded half-up (1 of 8 is 13%)."""
+    return int((Decimal(count) * 100 / Decimal(total)).quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
 def _numeric(value) -> bool:
@@ -178,7 +184,7 @@ def bars_svg(chart: Bars) -> Markup:
             body.append(h("rect", {"x": round(x, 1), "y": y + 6, "width": round(w, 1), "height": row_h - 12,
                                    "fill": colour, "stroke": "#333", "stroke-width": 0.5}))
             if w >= 34:
-                body.append(_text(x + w / 2, y + row_h / 2, f"{round(share * 100)}%", anchor="middle", size=12,
+                body.append(_text(x + w / 2, y + row_h / 2, f"{whole_percent(count, row.n)}%", anchor="middle", size=12,
                                   fill=_ink(colour)))
             x += w
         mean_text = cell_text(row.mean) if row.mean is not None else "\u2013"
@@ -278,7 +284,7 @@ td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
 .suppressed { color: #555; font-style: italic; }
 @media print {
   body { max-width: none; padding: 0; font-size: 10pt; } nav { display: none; }
-  h2 { break-before: page; } h2:first-of-type { break-before: auto; }
+  main > section + section { break-before: page; }
   figure, tr { break-inside: avoid; } thead { display: table-header-group; }
   .table-wrap { overflow: visible; } table { font-size: 8.5pt; }
   a { color: #111; text-decoration: none; }
