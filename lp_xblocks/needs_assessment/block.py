@@ -222,8 +222,10 @@ class NeedsAssessmentBlock(CompletableXBlockMixin, XBlock):
                 "strings": self._strings(),
             },
         }, i18n_service=i18n_service(self))
-        return block_fragment(html, loader.load_unicode("static/needs_assessment.css"), loader.load_unicode("static/needs_assessment.js"),
-                              "LpNeedsAssessment", {"prefix": prefix})
+        return block_fragment(
+            html, loader.load_unicode("static/needs_assessment.css"), loader.load_unicode("static/needs_assessment.js"),
+            "LpNeedsAssessment", {"prefix": prefix},
+        )
 
     def studio_view(self, context=None):  # pylint: disable=unused-argument
         """Edit the display name, kind, retakes and the instrument XML (validated on save)."""

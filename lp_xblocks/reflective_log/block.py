@@ -309,8 +309,10 @@ class ReflectiveLogBlock(CompletableXBlockMixin, XBlock):
                 "strings": self._strings(),
             },
         }, i18n_service=i18n_service(self))
-        return block_fragment(html, loader.load_unicode("static/reflective_log.css"), loader.load_unicode("static/reflective_log.js"),
-                              "LpReflectiveLog", {"prefix": prefix})
+        return block_fragment(
+            html, loader.load_unicode("static/reflective_log.css"), loader.load_unicode("static/reflective_log.js"),
+            "LpReflectiveLog", {"prefix": prefix},
+        )
 
     def studio_view(self, context=None):  # pylint: disable=unused-argument
         """Edit the display name and the log's OLX (prompt, criteria, entry types, word limits)."""
