@@ -1,4 +1,5 @@
-# Two commands: `make run` (the workbench with every scenario, on SQLite under var/) and `make test`.
+# Two commands: `make run` (the workbench with every scenario and the whole course, on SQLite under var/) and `make test`.
+# `make validate` checks the course OLX and prints its counts; `make course` validates and builds dist/<course>.tar.gz.
 PYTHON ?= python3
 VENV ?= .venv
 HOST ?= 127.0.0.1
@@ -6,27 +7,35 @@ PORT ?= 8000
 SETTINGS = lp_xblocks.workbench.settings
 BIN = $(VENV)/bin
 
-.PHONY: run test migrate benchmark wheel clean
+.PHONY: run test migrate benchmark wheel clean validate course
 
 $(BIN)/.installed: setup.cfg pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[workbench]' 'tox>=4.11,<5'
+	$(BIN)/pip install --quiet -e '.[workbench,course]' 'tox>=4.11,<5'
 	touch $@
 
 migrate: $(BIN)/.installed
 	$(BIN)/django-admin migrate --run-syncdb --settings=$(SETTINGS) --verbosity 0
 
 run: migrate
-	@echo "Workbench on http://$(HOST):$(PORT)/  (add ?student=tutor for the tutor's side)"
+	@echo "Workbench on http://$(HOST):$(PORT)/ : the whole course and every block scenario (add ?student=tutor for the tutor's side)"
+	@echo "The whole course on http://$(HOST):$(PORT)/course/"
 	$(BIN)/django-admin runserver $(HOST):$(PORT) --settings=$(SETTINGS)
 
 test: $(BIN)/.installed
 	$(BIN)/tox
 
+validate: $(BIN)/.installed
+	$(BIN)/python -m course_content validate
+
+course: validate
+	$(BIN)/python -m course_content build --output dist
+
 benchmark: $(BIN)/.installed
 	$(BIN)/python benchmarks/cohort_report.py
 	$(BIN)/python benchmarks/marking_queue.py
+	$(BIN)/python benchmarks/facilitation_choice_report.py
 	$(BIN)/python benchmarks/accreditation_export.py
 
 wheel: $(BIN)/.installed

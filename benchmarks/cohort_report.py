@@ -21,31 +21,21 @@ It is a measurement, not a test: the exit status is 0 whether or not the target 
 constant query count) is met, and non-zero only when something goes wrong (e.g. the handler does not
 answer 200 or reports the wrong number of learners).
 """
-import argparse
 import random
+import statistics
 import sys
 import time
 from datetime import datetime, timedelta, timezone
 
-from _common import REPO, explain, fast_writes, handler_caller, print_table, throwaway_database, timed, two_blocks
+from harness import (
+    REPO, explain, fast_inserts, handler_caller, measure, parse_args, parse_scenario_file, print_table,
+    run_in_temporary_database,
+)
 
 SCENARIO = REPO / "lp_xblocks" / "needs_assessment" / "scenarios" / "partnership_health_check.xml"
 TARGET_MS = 300.0
 SMALL_COHORT = 100
 BATCH = 2000  # attempts per bulk_create batch (theme scores: BATCH * themes rows)
-
-
-def parse_args(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n", 1)[0])
-    parser.add_argument("--learners", type=int, default=10_000, help="learners in the large cohort (default 10000)")
-    parser.add_argument("--repeat", type=int, default=5, help="timed handler calls after one warm-up (default 5)")
-    parser.add_argument("--seed", type=int, default=42, help="random seed for the answers (default 42)")
-    parser.add_argument("--explain", action="store_true", help="print EXPLAIN QUERY PLAN of the handler's queries")
-    parser.add_argument("--keep-db", action="store_true", help="keep the temporary database and print its path")
-    args = parser.parse_args(argv)
-    if args.learners < 1 or args.repeat < 1:
-        parser.error("--learners and --repeat must be at least 1")
-    return args
 
 
 # ---------------------------------------------------------------------------- filling
@@ -112,7 +102,7 @@ def fill(usage_id, instrument, learners, rng, prefix):
         n_attempts += 1
         n_scores += len(scored["themes"])
 
-    fast_writes()
+    fast_inserts()
     with transaction.atomic():
         for index in range(learners):
             student_id = f"{prefix}-{index:06d}"
@@ -138,34 +128,26 @@ def fill(usage_id, instrument, learners, rng, prefix):
 # ---------------------------------------------------------------------------- measuring
 
 
-def check(learners, label):
-    """A check of each answer: 200, and the right number of learners."""
-    def verify(status, data):
-        if status != 200:
-            raise RuntimeError(f"{label}: cohort_report answered {status}: {data}")
-        if not isinstance(data, dict) or data.get("learners") != learners:
-            got = data.get("learners") if isinstance(data, dict) else data
-            raise RuntimeError(f"{label}: cohort_report reported {got} learners, expected {learners}")
-    return verify
-
-
-def measure(usage_id, learners, repeat, label):
-    """Warm-up plus ``repeat`` timed calls of the handler as a tutor."""
-    return timed(handler_caller(usage_id, "tutor", "cohort_report", {}), repeat, check(learners, label))
+def check(status, data, learners, label):
+    if status != 200:
+        raise RuntimeError(f"{label}: cohort_report answered {status}: {data}")
+    if not isinstance(data, dict) or data.get("learners") != learners:
+        got = data.get("learners") if isinstance(data, dict) else data
+        raise RuntimeError(f"{label}: cohort_report reported {got} learners, expected {learners}")
 
 
 # ---------------------------------------------------------------------------- main
 
 
 def main(argv=None):
-    args = parse_args(argv)
-    with throwaway_database("lp-bench-cohort-", keep=args.keep_db) as db_name:
-        return run(args, db_name)
+    args = parse_args(__doc__.split("\n\n", 1)[0], argv)
+    return run_in_temporary_database("lp-bench-cohort-", args.keep_db, lambda db_name: run(args, db_name))
 
 
 def run(args, db_name):
-    block, usage_id, small_usage_id = two_blocks(SCENARIO.read_text(encoding="utf-8"))
-    instrument = block.instrument
+    parser, usage_id = parse_scenario_file(SCENARIO, "bench")
+    _, small_usage_id = parse_scenario_file(SCENARIO, "bench-small")
+    instrument = parser.get_block(usage_id).instrument
     n_themes = len(instrument["themes"])
     n_statements = sum(len(theme["statements"]) for theme in instrument["themes"])
     print(f"Temporary database: {db_name}")
@@ -178,13 +160,15 @@ def run(args, db_name):
     print(f"Filled {SMALL_COHORT} learners ({small_attempts} attempts, {small_scores} theme scores) "
           f"in {small_seconds:.2f} s")
 
-    small = measure(small_usage_id, SMALL_COHORT, args.repeat, f"{SMALL_COHORT} learners")
-    large = measure(usage_id, args.learners, args.repeat, f"{args.learners} learners")
+    small = measure(handler_caller(small_usage_id, "cohort_report"), args.repeat,
+                    lambda status, data, label: check(status, data, SMALL_COHORT, label), f"{SMALL_COHORT} learners")
+    large = measure(handler_caller(usage_id, "cohort_report"), args.repeat,
+                    lambda status, data, label: check(status, data, args.learners, label), f"{args.learners} learners")
 
     times = large["times"]
-    median = large["median"]
-    small_q = small["counts"]
-    large_q = large["counts"]
+    median = statistics.median(times)
+    small_q = sorted(set(small["counts"]))
+    large_q = sorted(set(large["counts"]))
     constant = small_q == large_q and len(large_q) == 1
     fast = median < TARGET_MS
 
@@ -196,7 +180,7 @@ def run(args, db_name):
         ("median ms per call", f"{median:.1f}"),
         ("min ms per call", f"{min(times):.1f}"),
         ("max ms per call", f"{max(times):.1f}"),
-        (f"median ms at {SMALL_COHORT} learners", f"{small['median']:.1f}"),
+        (f"median ms at {SMALL_COHORT} learners", f"{statistics.median(small['times']):.1f}"),
         (f"SQL queries per call at {SMALL_COHORT}", ", ".join(map(str, small_q))),
         (f"SQL queries per call at {args.learners}", ", ".join(map(str, large_q))),
         ("SQL queries on first (cold) call", f"{small['warm_queries']} at {SMALL_COHORT}, {large['warm_queries']} at {args.learners}"),
@@ -210,7 +194,7 @@ def run(args, db_name):
         print(f"\nnote: respondents per theme differ from learners: {respondents}")
 
     if args.explain or not fast:
-        explain(large["sql"], "the handler's queries, large cohort")
+        explain(large["sql"])
     return 0
 
 

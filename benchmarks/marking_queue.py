@@ -6,7 +6,7 @@ Benchmark the reflective log's marking ``queue`` handler over 10,000 submitted e
 
 What it does:
 
-1. Migrates a fresh temporary SQLite database (see ``_common.throwaway_database``).
+1. Migrates a fresh temporary SQLite database (``harness.run_in_temporary_database``).
 2. Parses the "chairing partnership meetings" reflective log into the SDK's WorkbenchRuntime.
 3. Fills ``--entries`` submitted entries (from learners with one to four entries each, at seeded
    submission times), plus a third as many passed and a tenth as many referred entries, each with its
@@ -18,13 +18,16 @@ What it does:
 A measurement, not a test: the exit status is 0 whether or not the target (under 150 ms and at most 10
 queries a page) is met, and non-zero only when the handler misbehaves (not 200, wrong counts or order).
 """
-import argparse
 import random
+import statistics
 import sys
 import time
 from datetime import date, datetime, timedelta, timezone
 
-from _common import REPO, explain, fast_writes, handler_caller, print_table, throwaway_database, timed, two_blocks
+from harness import (
+    REPO, explain, fast_inserts, handler_caller, measure, parse_args, parse_scenario_file, print_table,
+    run_in_temporary_database,
+)
 
 SCENARIO = REPO / "lp_xblocks" / "reflective_log" / "scenarios" / "chairing_meetings.xml"
 TARGET_MS = 150.0
@@ -33,19 +36,6 @@ SMALL = 100
 BATCH = 2000
 BODY = ("I chaired the partnership's steering group. We agreed the agenda in advance, kept to time and "
         "recorded each action with an owner and a date. ") * 8
-
-
-def parse_args(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n", 1)[0])
-    parser.add_argument("--entries", type=int, default=10_000, help="submitted entries (default 10000)")
-    parser.add_argument("--repeat", type=int, default=5, help="timed calls per page after one warm-up (default 5)")
-    parser.add_argument("--seed", type=int, default=7, help="random seed (default 7)")
-    parser.add_argument("--explain", action="store_true", help="print EXPLAIN QUERY PLAN of the handler's queries")
-    parser.add_argument("--keep-db", action="store_true", help="keep the temporary database and print its path")
-    args = parser.parse_args(argv)
-    if args.entries < 1 or args.repeat < 1:
-        parser.error("--entries and --repeat must be at least 1")
-    return args
 
 
 def fill(usage_id, config, submitted, rng, prefix):
@@ -73,7 +63,7 @@ def fill(usage_id, config, submitted, rng, prefix):
         entries.clear()
         versions.clear()
 
-    fast_writes()
+    fast_inserts()
     next_id = (ReflectiveEntry.objects.order_by("-id").values_list("id", flat=True).first() or 0) + 1
     with transaction.atomic():
         for status in plan:
@@ -103,11 +93,11 @@ def fill(usage_id, config, submitted, rng, prefix):
     return counts, time.perf_counter() - started
 
 
-def check(expected_counts, page, first_title=None):
+def check(expected_counts, page):
     """Each answer: 200, the right counts, a full page in submission order."""
-    def verify(status, data):
+    def verify(status, data, label):
         if status != 200:
-            raise RuntimeError(f"queue answered {status}: {data}")
+            raise RuntimeError(f"{label}: queue answered {status}: {data}")
         if data["counts"] != expected_counts:
             raise RuntimeError(f"queue counts {data['counts']}, expected {expected_counts}")
         if data["page"] != page or not data["entries"]:
@@ -119,16 +109,16 @@ def check(expected_counts, page, first_title=None):
 
 
 def main(argv=None):
-    args = parse_args(argv)
-    with throwaway_database("lp-bench-queue-", keep=args.keep_db) as db_name:
-        return run(args, db_name)
+    args = parse_args(__doc__.split("\n\n", 1)[0], argv, size=("entries", "submitted entries"))
+    return run_in_temporary_database("lp-bench-queue-", args.keep_db, lambda db_name: run(args, db_name))
 
 
 def run(args, db_name):
     from lp_xblocks.reflective_log.rules import PAGE_SIZE, page_count  # pylint: disable=import-outside-toplevel
 
-    block, usage_id, small_id = two_blocks(SCENARIO.read_text(encoding="utf-8"))
-    config = block._config()  # pylint: disable=protected-access
+    parser, usage_id = parse_scenario_file(SCENARIO, "bench")
+    _, small_id = parse_scenario_file(SCENARIO, "bench-small")
+    config = parser.get_block(usage_id)._config()  # pylint: disable=protected-access
     print(f"Temporary database: {db_name}")
     print(f"Scenario: {SCENARIO.name}; blocks {usage_id}, {small_id}")
 
@@ -138,12 +128,16 @@ def run(args, db_name):
     small_counts, _ = fill(small_id, config, SMALL, rng, "small")
 
     last = page_count(args.entries)
-    first_page = timed(handler_caller(usage_id, "tutor", "queue", {"status": "submitted", "page": 1}),
-                       args.repeat, check(counts, 1))
-    last_page = timed(handler_caller(usage_id, "tutor", "queue", {"status": "submitted", "page": last}),
-                      args.repeat, check(counts, last))
-    small = timed(handler_caller(small_id, "tutor", "queue", {"status": "submitted", "page": 1}),
-                  args.repeat, check(small_counts, 1))
+    def queue(usage, page, expected, label):
+        once = handler_caller(usage, "queue", body={"status": "submitted", "page": page})
+        figures = measure(once, args.repeat, check(expected, page), label)
+        figures["median"] = statistics.median(figures["times"])
+        figures["counts"] = sorted(set(figures["counts"]))
+        return figures
+
+    first_page = queue(usage_id, 1, counts, "first page")
+    last_page = queue(usage_id, last, counts, "last page")
+    small = queue(small_id, 1, small_counts, f"{SMALL} entries")
 
     worst_ms = max(first_page["median"], last_page["median"])
     worst_queries = max(first_page["counts"] + last_page["counts"])

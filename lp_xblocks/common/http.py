@@ -117,3 +117,19 @@ def guarded_handler(tutors_only=False, signed_in=False):
 def tutors_only_handler(func):
     """Decorate a plain ``(self, request, suffix)`` handler so that only tutors may call it (403 JSON)."""
     return guarded_handler(tutors_only=True)(func)
+
+
+def parsed_field(data, name, parse, error_type, gettext, default):
+    """
+    A Studio save's text field read with ``parse`` (for example the block's XML), or ``default`` when the
+    request leaves it out. Raises a 400 :class:`HandlerError` naming the field when it is not text or when
+    ``parse`` raises ``error_type`` (whose translated message names the element at fault).
+    """
+    if name not in data:
+        return default
+    if not isinstance(data[name], str):
+        raise HandlerError(400, gettext("{field}: must be text.").format(field=name), field=name)
+    try:
+        return parse(data[name])
+    except error_type as error:
+        raise HandlerError(400, error.translated(gettext), field=name) from error

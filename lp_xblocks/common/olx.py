@@ -4,12 +4,39 @@ OLX helpers shared by the blocks' pure OLX modules (lxml only: no XBlock, no Dja
 Author text in OLX is plain text: markup inside an element is read as its text, runs of white space
 fold to one space, and (where asked) blank lines separate paragraphs.
 """
+import importlib.resources
 import re
 
 from lxml import etree
 
+from .errors import N_
+
 # Ids authors give to themes, statements, criteria, scenes...: letters, digits, '-', '_' and '.'.
 ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$")
+
+
+
+class IdRegistry:
+    """
+    The ids claimed so far in one piece of content (an instrument, a scenario): each must be present,
+    well formed (:data:`ID_PATTERN`) and unique. A broken rule raises ``error_type`` naming the element.
+    """
+
+    def __init__(self, error_type):
+        self.error_type = error_type
+        self.seen = set()
+
+    def claim(self, kind: str, ident) -> None:
+        if not ident:
+            raise self.error_type(N_("a {kind} has no id"), kind=kind)
+        if not ID_PATTERN.match(str(ident)):
+            raise self.error_type(
+                N_("{kind} '{id}': an id may hold only letters, digits, '-', '_' and '.'"), kind=kind, id=ident
+            )
+        if ident in self.seen:
+            raise self.error_type(N_("{kind} '{id}': id is used more than once"), kind=kind, id=ident)
+        self.seen.add(ident)
+
 
 _SPACES = re.compile(r"\s+")
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n\s*")
@@ -60,3 +87,13 @@ def to_string(root) -> str:
     """An element as an indented XML document (what a Studio editor shows)."""
     etree.indent(root, space="  ")
     return etree.tostring(root, encoding="unicode")
+
+
+def packaged_scenarios(package: str, filenames) -> list:
+    """A block's workbench scenarios: ``(display_name, OLX text)`` for each file in the package's ``scenarios/``."""
+    folder = importlib.resources.files(package).joinpath("scenarios")
+    scenarios = []
+    for filename in filenames:
+        xml = folder.joinpath(filename).read_text(encoding="utf-8")
+        scenarios.append((etree.fromstring(xml.encode("utf-8")).get("display_name"), xml))
+    return scenarios

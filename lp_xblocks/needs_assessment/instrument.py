@@ -24,7 +24,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Iterable
 
 from ..common.errors import N_, LocalisedError
-from ..common.olx import ID_PATTERN
+from ..common.olx import IdRegistry
 
 KINDS = ("partnership", "individual", "satisfaction")
 
@@ -72,19 +72,7 @@ def validate(instrument: dict) -> None:
     themes = instrument.get("themes") or []
     if not themes:
         raise InstrumentError(N_("at least one theme is needed"))
-    seen: set[str] = set()
-
-    def claim(kind: str, ident: Any) -> None:
-        if not ident:
-            raise InstrumentError(N_("a {kind} has no id"), kind=kind)
-        if not ID_PATTERN.match(str(ident)):
-            raise InstrumentError(
-                N_("{kind} '{id}': an id may hold only letters, digits, '-', '_' and '.'"),
-                kind=kind, id=ident,
-            )
-        if ident in seen:
-            raise InstrumentError(N_("{kind} '{id}': id is used more than once"), kind=kind, id=ident)
-        seen.add(ident)
+    claim = IdRegistry(InstrumentError).claim
 
     for theme in themes:
         claim("theme", theme.get("id"))

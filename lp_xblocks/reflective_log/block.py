@@ -8,7 +8,6 @@ for accreditation: the learner's score is the share of the block's criteria they
 """
 from datetime import datetime, timedelta, timezone
 
-from web_fragments.fragment import Fragment
 from webob import Response
 from xblock.completable import CompletableXBlockMixin
 from xblock.core import XBlock
@@ -18,9 +17,10 @@ from xblock.utils.resources import ResourceLoader
 from .. import compat
 from ..common import permissions
 from ..common.csv_safe import csv_text, safe_cell
-from ..common.fragments import add_common_javascript, dom_id, packaged_scenarios, studio_fragment
-from ..common.http import HandlerError, guarded_handler, json_handler
+from ..common.fragments import block_fragment, dom_id, studio_fragment
+from ..common.http import HandlerError, guarded_handler, json_handler, parsed_field
 from ..common.i18n import gettext_for, i18n_service
+from ..common.olx import packaged_scenarios
 from . import rules
 from .config import ConfigError, validate as validate_config
 from .olx import DEFAULT_LIMITS, config_to_string, parse_config, parse_config_string, write_config
@@ -309,12 +309,10 @@ class ReflectiveLogBlock(CompletableXBlockMixin, XBlock):
                 "strings": self._strings(),
             },
         }, i18n_service=i18n_service(self))
-        frag = Fragment(html)
-        frag.add_css(loader.load_unicode("static/reflective_log.css"))
-        add_common_javascript(frag)
-        frag.add_javascript(loader.load_unicode("static/reflective_log.js"))
-        frag.initialize_js("LpReflectiveLog", {"prefix": prefix})
-        return frag
+        return block_fragment(
+            html, loader.load_unicode("static/reflective_log.css"), loader.load_unicode("static/reflective_log.js"),
+            "LpReflectiveLog", {"prefix": prefix},
+        )
 
     def studio_view(self, context=None):  # pylint: disable=unused-argument
         """Edit the display name and the log's OLX (prompt, criteria, entry types, word limits)."""
@@ -613,14 +611,7 @@ class ReflectiveLogBlock(CompletableXBlockMixin, XBlock):
         display_name = data.get("display_name", self.display_name)
         if not isinstance(display_name, str) or not display_name.strip():
             raise HandlerError(400, _("display_name: a name is required."), field="display_name")
-        config = self._config()
-        if "config_xml" in data:
-            if not isinstance(data["config_xml"], str):
-                raise HandlerError(400, _("config_xml: must be text."), field="config_xml")
-            try:
-                config = parse_config_string(data["config_xml"])
-            except ConfigError as error:
-                raise HandlerError(400, error.translated(_), field="config_xml") from error
+        config = parsed_field(data, "config_xml", parse_config_string, ConfigError, _, self._config())
         self.display_name = display_name.strip()
         self._set_config(config)
         return {"result": "success"}

@@ -17,7 +17,7 @@ Reading and writing OLX lives in :mod:`.olx`.
 from __future__ import annotations
 
 from ..common.errors import N_, LocalisedError
-from ..common.olx import ID_PATTERN
+from ..common.olx import IdRegistry
 
 # An author cannot ask for more than this: a longer entry no longer fits one submission record.
 MAX_WORDS_LIMIT = 4000
@@ -55,18 +55,10 @@ def validate(config: dict) -> None:
 def _check_items(items: list, kind: str, text_key: str) -> None:
     if not items:
         raise ConfigError(N_("at least one <{kind}> is needed"), kind=kind)
-    seen = set()
-    for position, item in enumerate(items, start=1):
+    ids = IdRegistry(ConfigError)  # criterion ids and entry-type ids are separate namespaces
+    for item in items:
         ident = item.get("id")
-        if not ident:
-            raise ConfigError(N_("{kind} {position}: the id is missing"), kind=kind, position=position)
-        if not ID_PATTERN.match(str(ident)):
-            raise ConfigError(
-                N_("{kind} '{id}': an id may hold only letters, digits, '-', '_' and '.'"), kind=kind, id=ident
-            )
-        if ident in seen:
-            raise ConfigError(N_("{kind} '{id}': the id is used more than once"), kind=kind, id=ident)
-        seen.add(ident)
+        ids.claim(kind, ident)
         if not (item.get(text_key) or "").strip():
             raise ConfigError(N_("{kind} '{id}': the text is empty"), kind=kind, id=ident)
 

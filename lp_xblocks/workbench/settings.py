@@ -9,7 +9,7 @@ import os
 from importlib.metadata import entry_points
 
 from workbench.settings import *  # noqa: F401,F403  pylint: disable=wildcard-import,unused-wildcard-import
-from workbench.settings import INSTALLED_APPS, LOGGING
+from workbench.settings import INSTALLED_APPS, LOGGING, TEMPLATES
 
 LP_VAR_DIR = os.path.abspath(os.environ.get("LP_VAR_DIR", "var"))
 os.makedirs(LP_VAR_DIR, exist_ok=True)
@@ -40,3 +40,10 @@ EXCLUDED_XBLOCKS = {
     entry_point.name for entry_point in entry_points(group="xblock.v1")
     if not entry_point.name.startswith("lp_")
 }
+
+# The SDK's URLs plus the whole course as pages (/course/): see lp_xblocks/workbench/urls.py.
+ROOT_URLCONF = "lp_xblocks.workbench.urls"
+TEMPLATES = [
+    {**TEMPLATES[0], "DIRS": [*TEMPLATES[0]["DIRS"], os.path.join(os.path.dirname(__file__), "templates")]},
+    *TEMPLATES[1:],
+]

@@ -14,7 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.helpers import serious_violations, wait_for_block
+from tests.browser import keyboard
+from tests.browser.axe_check import serious_violations
+from tests.browser.helpers import wait_for_block
 
 pytestmark = [pytest.mark.browser]
 
@@ -96,12 +98,7 @@ def active(page):
 
 
 def tab_until(page, predicate, limit=60, key="Tab"):
-    for _ in range(limit):
-        page.keyboard.press(key)
-        focused = active(page)
-        if predicate(focused):
-            return focused
-    raise AssertionError(f"{key} never reached the expected element; focus ended on {active(page)}")
+    return keyboard.tab_until(page, predicate, active, limit=limit, key=key)
 
 
 # ----------------------------------------------------------------------------------------------- tests

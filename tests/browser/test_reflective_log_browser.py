@@ -12,7 +12,8 @@ import pytest
 from lxml import etree
 
 from lp_xblocks.reflective_log.rules import count_words
-from tests.browser.helpers import serious_violations, wait_for_block
+from tests.browser.axe_check import serious_violations
+from tests.browser.helpers import wait_for_block
 
 pytestmark = [pytest.mark.browser]
 

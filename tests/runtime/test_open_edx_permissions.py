@@ -13,7 +13,8 @@ from xblock.test.tools import TestRuntime
 from lp_xblocks.common import permissions
 from submissions import api as submissions_api
 
-from lp_xblocks.data.models import NeedsAssessmentAttempt, ReflectiveEntry
+from lp_xblocks.data.models import FacilitationAttempt, NeedsAssessmentAttempt, ReflectiveEntry
+from lp_xblocks.facilitation.block import FacilitationExerciseBlock
 from lp_xblocks.needs_assessment.block import NeedsAssessmentBlock
 from lp_xblocks.reflective_log.block import ReflectiveLogBlock
 from tests.conftest import call_handler
@@ -157,3 +158,34 @@ def test_reflective_log_records_the_platform_identity_and_course_in_submissions(
     assert (score["points_earned"], score["points_possible"]) == (1, 2)
     # The tutor's request never publishes a grade or completion for the tutor.
     assert [kind for kind, _data in tutor.runtime.published] == ["lp.reflective_log.marked"]
+
+
+# ------------------------------------------------------------------------------- facilitation exercise
+
+
+@pytest.mark.django_db
+def test_facilitation_exercise_records_the_platform_identity_grade_and_completion():
+    learner = make_block(FacilitationExerciseBlock, user=staff(False))
+    assert call_handler(learner, "choose", {"scene": "opening", "choice": 0})[0] == 200
+    row = FacilitationAttempt.objects.get()
+    assert (row.student_id, row.username, row.course_key, row.ending_id) == (
+        "anon-7f3", "ann.lee", "course-v1:LP+Managers+2026", "owned")
+    assert row.points == row.max_points == 2
+    status, body, _ = call_handler(learner, "save_action_plan", {"rows": [
+        {"what": "Name a lead partner for every action", "where": "Executive board", "whom": "Chair", "when": "ongoing"}]})
+    assert status == 200 and body["complete"] is True
+    published = learner.runtime.published
+    assert ("grade", {"value": 2, "max_value": 2}) in published
+    assert ("completion", {"completion": 1.0}) in published
+    assert call_handler(learner, "choice_report", {})[0] == 403
+    status, report, _ = call_handler(make_block(FacilitationExerciseBlock, user=staff(True)), "choice_report", {})
+    assert status == 200 and report["learners"] == {"started": 1, "finished": 1, "passed": 1}
+
+
+def test_facilitation_exercise_refuses_anonymous_play_and_renders_in_a_bare_runtime():
+    visitor = make_block(FacilitationExerciseBlock, user=staff(False, authenticated=False))
+    assert call_handler(visitor, "choose", {"scene": "opening", "choice": 0})[0] == 403
+    staff_html = make_block(FacilitationExerciseBlock, user=staff(True)).render("student_view").body_html()
+    learner_html = make_block(FacilitationExerciseBlock, user=staff(False)).render("student_view").body_html()
+    assert "lp-fx__report" in staff_html and "lp-fx__report" not in learner_html
+    assert "An action with no owner" in learner_html

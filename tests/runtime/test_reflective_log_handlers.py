@@ -488,7 +488,7 @@ def test_olx_round_trip_through_the_block(log):
 
 
 def test_invalid_olx_names_the_element(workbench_block):
-    with pytest.raises(ValueError, match="criterion 'A-1': the id is used more than once"):
+    with pytest.raises(ValueError, match="criterion 'A-1': id is used more than once"):
         workbench_block('<lp_reflective_log><prompt>p</prompt><criterion id="A-1">a</criterion>'
                         '<criterion id="A-1">b</criterion><entry_type id="e">E</entry_type></lp_reflective_log>')
 

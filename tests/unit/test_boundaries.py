@@ -11,6 +11,7 @@ PURE_MODULES = [
     "lp_xblocks.common.errors", "lp_xblocks.common.olx", "lp_xblocks.common.csv_safe",
     "lp_xblocks.needs_assessment.instrument", "lp_xblocks.needs_assessment.olx",
     "lp_xblocks.reflective_log.config", "lp_xblocks.reflective_log.olx", "lp_xblocks.reflective_log.rules",
+    "lp_xblocks.facilitation.scenario", "lp_xblocks.facilitation.action_plan", "lp_xblocks.facilitation.olx",
 ]
 PLATFORM_PACKAGES = ("lms", "cms", "common", "openedx", "xmodule", "completion")
 

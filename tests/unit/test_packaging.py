@@ -4,7 +4,7 @@ from importlib.metadata import distribution, entry_points
 
 import pytest
 
-BLOCK_TAGS = {"lp_needs_assessment", "lp_reflective_log"}
+BLOCK_TAGS = {"lp_needs_assessment", "lp_reflective_log", "lp_facilitation_exercise"}
 
 
 def test_xblock_entry_points_load_the_blocks():
@@ -14,6 +14,8 @@ def test_xblock_entry_points_load_the_blocks():
     from lp_xblocks.reflective_log.block import ReflectiveLogBlock  # pylint: disable=import-outside-toplevel
     assert found["lp_needs_assessment"].load() is NeedsAssessmentBlock
     assert found["lp_reflective_log"].load() is ReflectiveLogBlock
+    from lp_xblocks.facilitation.block import FacilitationExerciseBlock  # pylint: disable=import-outside-toplevel
+    assert found["lp_facilitation_exercise"].load() is FacilitationExerciseBlock
 
 
 @pytest.mark.parametrize("group", ["lms.djangoapp", "cms.djangoapp"])
@@ -47,7 +49,20 @@ def test_wheel_contains_package_data():
         "lp_xblocks/reflective_log/static/reflective_log.js",
         "lp_xblocks/reflective_log/static/reflective_log.css",
         "lp_xblocks/reflective_log/scenarios/chairing_meetings.xml",
+        "lp_xblocks/facilitation/templates/student_view.html",
+        "lp_xblocks/facilitation/templates/studio_view.html",
+        "lp_xblocks/facilitation/static/facilitation.js",
+        "lp_xblocks/facilitation/static/facilitation.css",
+        "lp_xblocks/facilitation/scenarios/contentious_meeting.xml",
+        "lp_xblocks/facilitation/scenarios/reluctant_partner.xml",
+        "lp_xblocks/facilitation/scenarios/one_voice.xml",
+        "lp_xblocks/data/migrations/0003_facilitation_exercise.py",
         "course_content/__init__.py",
         "accreditation_export/__init__.py",
+        "accreditation_export/catalogues/partnership_management.yaml",
+        "course_content/olx/course.xml",
+        "course_content/olx/policies/2026/grading_policy.json",
+        "course_content/olx/html/welcome-text.html",
+        "course_content/olx/static/images/course_image.png",
     ):
         assert needed in files, needed

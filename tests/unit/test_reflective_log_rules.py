@@ -35,9 +35,9 @@ def config(**changes):
 @pytest.mark.parametrize("changes, message", [
     ({"prompt": "  "}, "prompt: the prompt is empty"),
     ({"criteria": []}, "at least one <criterion> is needed"),
-    ({"criteria": [{"id": "A-1", "text": "x"}, {"id": "A-1", "text": "y"}]}, "criterion 'A-1': the id is used more than once"),
+    ({"criteria": [{"id": "A-1", "text": "x"}, {"id": "A-1", "text": "y"}]}, "criterion 'A-1': id is used more than once"),
     ({"criteria": [{"id": "A 1", "text": "x"}]}, "criterion 'A 1': an id may hold only letters, digits, '-', '_' and '.'"),
-    ({"criteria": [{"id": "", "text": "x"}]}, "criterion 1: the id is missing"),
+    ({"criteria": [{"id": "", "text": "x"}]}, "a criterion has no id"),
     ({"criteria": [{"id": "A-1", "text": " "}]}, "criterion 'A-1': the text is empty"),
     ({"entry_types": []}, "at least one <entry_type> is needed"),
     ({"entry_types": [{"id": "w", "label": ""}]}, "entry_type 'w': the text is empty"),

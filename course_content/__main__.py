@@ -1,0 +1,86 @@
+"""
+``python -m course_content validate`` checks the course and prints its counts;
+``python -m course_content build`` writes the Studio import tarball into ``dist/``.
+
+Exit status: 0 when valid (or built), 1 when there are errors, 2 for wrong arguments.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from accreditation_export.catalogue import DEFAULT_CATALOGUE
+
+from . import SOURCE
+from .tree import OlxError
+
+
+def _print_counts(report, out) -> None:
+    course, numbers = report.course, report.counts
+    print(f"Course {course.org}/{course.number}/{course.run}: {course.display_name}", file=out)
+    for chapter in course.chapters:
+        units = sum(len(sequential.units) for sequential in chapter.sequentials)
+        print(f"  {chapter.display_name}: {len(chapter.sequentials)} sequentials, {units} units", file=out)
+    print(f"modules: {numbers['modules']}", file=out)
+    print(f"sequentials: {numbers['sequentials']}", file=out)
+    print(f"units: {numbers['units']}", file=out)
+    blocks = numbers["blocks"]
+    print(f"blocks: {sum(blocks.values())} (" + ", ".join(f"{tag} {n}" for tag, n in blocks.items()) + ")",
+          file=out)
+    words = numbers["words"]
+    print(f"participant-facing words: {words['total']} (html pages {words['html']}, blocks {words['blocks']}, "
+          f"about pages {words['about']})", file=out)
+    print(f"internal links checked: {numbers.get('links', 0)}", file=out)
+
+
+def cmd_validate(args) -> int:
+    from .validate import validate  # pylint: disable=import-outside-toplevel
+
+    report = validate(args.source, args.catalogue)
+    out = sys.stdout
+    if report.course is not None:
+        _print_counts(report, out)
+    cleaner = report.counts.get("olxcleaner", {})
+    print(f"olxcleaner: {cleaner.get('errors', 0)} errors, {cleaner.get('warnings', 0)} warnings "
+          f"({cleaner.get('explained', 0)} warnings checked more precisely here)", file=out)
+    for problem in report.warnings:
+        print(problem, file=out)
+    for problem in report.errors:
+        print(problem, file=sys.stderr)
+    if report.errors:
+        print(f"FAILED: {len(report.errors)} errors", file=sys.stderr)
+        return 1
+    print("OK: no errors", file=out)
+    return 0
+
+
+def cmd_build(args) -> int:
+    from .build import build  # pylint: disable=import-outside-toplevel
+
+    try:
+        target = build(args.output, args.source)
+    except OlxError as error:
+        print(f"ERROR {error}", file=sys.stderr)
+        return 1
+    print(f"Built {target} ({target.stat().st_size} bytes): import it in Studio under Tools > Import")
+    return 0
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m course_content", description=__doc__.strip().splitlines()[0])
+    commands = parser.add_subparsers(dest="command", required=True)
+    check = commands.add_parser("validate", help="check the OLX tree and print its counts")
+    check.add_argument("--source", type=Path, default=SOURCE, help="the OLX tree (default: the packaged course)")
+    check.add_argument("--catalogue", type=Path, default=DEFAULT_CATALOGUE, help="the accreditation unit catalogue")
+    check.set_defaults(run=cmd_validate)
+    make = commands.add_parser("build", help="write the Studio import tarball")
+    make.add_argument("--source", type=Path, default=SOURCE, help="the OLX tree (default: the packaged course)")
+    make.add_argument("--output", type=Path, default=Path("dist"), help="folder for the tarball (default: dist)")
+    make.set_defaults(run=cmd_build)
+    args = parser.parse_args(argv)
+    return args.run(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

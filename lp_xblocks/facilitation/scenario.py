@@ -1,0 +1,432 @@
+"""
+The branching-scenario engine behind the facilitation-exercise block (pure: no XBlock, no Django).
+
+A *scenario* is plain, JSON-serialisable data::
+
+    {
+      "start": "opening",                      # the first scene
+      "pass_ratio": 0.6,                       # points / maximum needed to pass
+      "min_rows": 1,                           # rows the learner's action plan needs at least
+      "principles": [{"id": "openness", "text": "Members feel able to talk honestly and freely"}],
+      "scenes": [{"id": "opening", "title": "...", "narrative": "...",
+                  "choices": [{"text": "...", "feedback": "...", "goto": "round", "points": 2,
+                               "principles": ["openness"]}]}],
+      "endings": [{"id": "agreed", "title": "...", "text": "..."}],
+    }
+
+The scenes and endings form a directed acyclic graph: every choice leads to another scene or to an
+ending. This module validates that graph, computes the highest score a path can reach, moves a learner's
+*play* (where they are and the choices they made) one choice at a time, and describes the outcome of a
+finished path. Reading and writing OLX lives in :mod:`lp_xblocks.facilitation.olx`.
+
+Every error is a :class:`ScenarioError` whose message names the scene, choice or ending at fault.
+"""
+from __future__ import annotations
+
+from fractions import Fraction
+from typing import Any
+
+from ..common.errors import N_, LocalisedError
+from ..common.olx import IdRegistry
+
+
+class ScenarioError(LocalisedError):
+    """A scenario that breaks a rule. ``str(error)`` is the English message."""
+
+
+class NotCurrent(LocalisedError):
+    """A choice was made for a scene the learner is not at (a stale page or a forged request)."""
+
+
+class NoSuchChoice(LocalisedError):
+    """The scene is current but has no choice with that index."""
+
+
+# --------------------------------------------------------------------------- lookups
+
+
+def scenes_by_id(scenario: dict) -> dict:
+    return {scene["id"]: scene for scene in scenario["scenes"]}
+
+
+def endings_by_id(scenario: dict) -> dict:
+    return {ending["id"]: ending for ending in scenario["endings"]}
+
+
+def _where(scene_id: str, position: int) -> dict:
+    """Parameters naming a choice in messages: scene id and the choice's 1-based position."""
+    return {"scene": scene_id, "choice": position}
+
+
+# --------------------------------------------------------------------------- validation
+
+
+def validate(scenario: dict) -> None:
+    """
+    Raise :class:`ScenarioError` for the first rule the scenario breaks.
+
+    Rules: ids well formed and unique across principles, scenes and endings; titles and texts present;
+    ``pass_ratio`` between 0 and 1 and ``min_rows`` a whole number from 0; every scene has at least one
+    choice; points are whole numbers from 0; every principle a choice names exists; ``start`` and every
+    ``goto`` name a scene or ending; the graph has no cycle; every scene and ending is reachable from
+    ``start``; the best path is worth at least one point.
+    """
+    _check_settings(scenario)
+    principles = _check_ids_and_texts(scenario)
+    scenes, endings = scenes_by_id(scenario), endings_by_id(scenario)
+    start = scenario.get("start")
+    if not start:
+        raise ScenarioError(N_("start: the first scene is not named"))
+    if start not in scenes and start not in endings:
+        raise ScenarioError(N_("start '{start}' is not a scene or an ending"), start=start)
+    for scene in scenario["scenes"]:
+        for position, choice in enumerate(scene["choices"], start=1):
+            _check_choice(choice, principles, scenes, endings, **_where(scene["id"], position))
+    post_order(scenario)
+    reached = reachable(scenario)
+    for scene in scenario["scenes"]:
+        if scene["id"] not in reached:
+            raise ScenarioError(
+                N_("scene '{scene}' is not reachable from start '{start}'"), scene=scene["id"], start=start
+            )
+    for ending in scenario["endings"]:
+        if ending["id"] not in reached:
+            raise ScenarioError(
+                N_("ending '{ending}' is not reachable from start '{start}'"), ending=ending["id"], start=start
+            )
+    if max_points(scenario) < 1:
+        raise ScenarioError(N_("the best path is worth no points: give the better choices points"))
+
+
+def _check_settings(scenario: dict) -> None:
+    ratio = scenario.get("pass_ratio")
+    if not _is_number(ratio) or not 0 <= ratio <= 1:
+        raise ScenarioError(N_("pass_ratio '{ratio}' must be a number from 0 to 1"), ratio=ratio)
+    rows = scenario.get("min_rows")
+    if not _is_whole(rows) or rows < 0:
+        raise ScenarioError(N_("action_plan min_rows '{rows}' must be a whole number from 0"), rows=rows)
+
+
+def _check_ids_and_texts(scenario: dict) -> set:
+    """Ids well formed and unique; required texts present. Returns the principle ids."""
+    claim = IdRegistry(ScenarioError).claim
+
+    principles = set()
+    for principle in scenario.get("principles") or []:
+        claim("principle", principle.get("id"))
+        if not principle.get("text"):
+            raise ScenarioError(N_("principle '{id}': text is empty"), id=principle["id"])
+        principles.add(principle["id"])
+    if not scenario.get("scenes"):
+        raise ScenarioError(N_("at least one scene is needed"))
+    for scene in scenario["scenes"]:
+        claim("scene", scene.get("id"))
+        for key in ("title", "narrative"):
+            if not scene.get(key):
+                raise ScenarioError(N_("scene '{scene}': {part} is empty"), scene=scene["id"], part=key)
+        if not scene.get("choices"):
+            raise ScenarioError(
+                N_("scene '{scene}' has no choices: every path must end in an ending"), scene=scene["id"]
+            )
+        for position, choice in enumerate(scene["choices"], start=1):
+            for key in ("text", "feedback"):
+                if not choice.get(key):
+                    raise ScenarioError(
+                        N_("scene '{scene}', choice {choice}: {part} is empty"),
+                        part=key, **_where(scene["id"], position),
+                    )
+    if not scenario.get("endings"):
+        raise ScenarioError(N_("at least one ending is needed"))
+    for ending in scenario["endings"]:
+        claim("ending", ending.get("id"))
+        for key in ("title", "text"):
+            if not ending.get(key):
+                raise ScenarioError(N_("ending '{ending}': {part} is empty"), ending=ending["id"], part=key)
+    return principles
+
+
+def _check_choice(item: dict, principles: set, scenes: dict, endings: dict, **where: Any) -> None:
+    points = item.get("points")
+    if not _is_whole(points) or points < 0:
+        raise ScenarioError(
+            N_("scene '{scene}', choice {choice}: points '{points}' must be a whole number from 0"),
+            points=points, **where,
+        )
+    for principle in item.get("principles") or []:
+        if principle not in principles:
+            raise ScenarioError(
+                N_("scene '{scene}', choice {choice}: principle '{principle}' is not defined"),
+                principle=principle, **where,
+            )
+    goto = item.get("goto")
+    if not goto:
+        raise ScenarioError(N_("scene '{scene}', choice {choice}: goto is missing"), **where)
+    if goto not in scenes and goto not in endings:
+        raise ScenarioError(
+            N_("scene '{scene}', choice {choice}: goto '{goto}' is not a scene or an ending"), goto=goto, **where
+        )
+
+
+def post_order(scenario: dict) -> list:
+    """
+    Every scene id, each after all the scenes its choices lead to (iterative depth-first search, so a long
+    scenario cannot exhaust the stack). A choice leading back onto the search's trail is a cycle: raises
+    :class:`ScenarioError` naming the scene, the choice and the loop.
+    """
+    scenes = scenes_by_id(scenario)
+    on_trail, done, order = set(), set(), []
+    for root in scenes:
+        if root in done:
+            continue
+        trail, next_choice = [root], [0]
+        on_trail.add(root)
+        while trail:
+            node, position = trail[-1], next_choice[-1]
+            choices = scenes[node]["choices"]
+            if position == len(choices):
+                trail.pop()
+                next_choice.pop()
+                on_trail.discard(node)
+                done.add(node)
+                order.append(node)
+                continue
+            next_choice[-1] += 1
+            goto = choices[position]["goto"]
+            if goto in on_trail:
+                loop = " -> ".join(trail[trail.index(goto):] + [goto])
+                raise ScenarioError(
+                    N_("scene '{scene}', choice {choice}: goto '{goto}' makes a cycle ({loop})"),
+                    goto=goto, loop=loop, **_where(node, position + 1),
+                )
+            if goto in scenes and goto not in done:
+                trail.append(goto)
+                next_choice.append(0)
+                on_trail.add(goto)
+    return order
+
+
+def reachable(scenario: dict) -> set:
+    """Ids of every scene and ending a path from ``start`` can reach (``start`` included)."""
+    scenes = scenes_by_id(scenario)
+    seen = {scenario["start"]}
+    stack = [scenario["start"]]
+    while stack:
+        node = stack.pop()
+        for choice in scenes.get(node, {}).get("choices", []):
+            if choice["goto"] not in seen:
+                seen.add(choice["goto"])
+                stack.append(choice["goto"])
+    return seen
+
+
+def _is_whole(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and value == value
+
+
+# --------------------------------------------------------------------------- scoring
+
+
+def best_paths(scenario: dict) -> dict:
+    """For every scene and ending, the most points a path from it to an ending can collect."""
+    scenes = scenes_by_id(scenario)
+    best: dict[str, int] = {ending["id"]: 0 for ending in scenario["endings"]}
+    for scene_id in post_order(scenario):  # every destination is valued before the scenes leading to it
+        best[scene_id] = max(choice["points"] + best[choice["goto"]] for choice in scenes[scene_id]["choices"])
+    return best
+
+
+def max_points(scenario: dict) -> int:
+    """The maximum score: the points of the highest-scoring path from ``start`` (computed, never authored)."""
+    return best_paths(scenario)[scenario["start"]]
+
+
+def passed(points: int, maximum: int, pass_ratio: float) -> bool:
+    """Whether ``points`` out of ``maximum`` reaches the pass ratio (exact arithmetic: 3/5 passes 0.6)."""
+    if maximum <= 0:
+        return False
+    return Fraction(points, maximum) >= Fraction(str(pass_ratio))
+
+
+def path_points(scenario: dict, path: list) -> int:
+    """The points of the choices along ``path`` (``[{"scene", "choice"}]``)."""
+    scenes = scenes_by_id(scenario)
+    return sum(scenes[step["scene"]]["choices"][step["choice"]]["points"] for step in path)
+
+
+def outcome(scenario: dict, path: list) -> dict:
+    """
+    What a finished path earned: ``{"points", "max", "passed", "demonstrated", "missed"}``.
+
+    ``demonstrated`` lists the principles (``{"id", "text"}``, document order) that a choice on the path
+    named; ``missed`` the scenario's other principles.
+    """
+    scenes = scenes_by_id(scenario)
+    shown = {
+        principle
+        for step in path
+        for principle in scenes[step["scene"]]["choices"][step["choice"]].get("principles") or []
+    }
+    points, maximum = path_points(scenario, path), max_points(scenario)
+    principles = scenario.get("principles") or []
+    return {
+        "points": points,
+        "max": maximum,
+        "passed": passed(points, maximum, scenario["pass_ratio"]),
+        "demonstrated": [dict(p) for p in principles if p["id"] in shown],
+        "missed": [dict(p) for p in principles if p["id"] not in shown],
+    }
+
+
+def best_of(points: list) -> int | None:
+    """The best of some attempts' points, or None before any attempt was finished."""
+    return max(points) if points else None
+
+
+# --------------------------------------------------------------------------- playing
+
+
+def new_play(scenario: dict) -> dict:
+    """A play at the start: ``{"at": node id, "path": [], "attempt": None}`` (numbered on its first choice)."""
+    return {"at": scenario["start"], "path": [], "attempt": None}
+
+
+def is_consistent(scenario: dict, play: dict) -> bool:
+    """
+    Whether a stored play still fits the scenario (it may have been edited since): replaying its path from
+    ``start`` must take existing choices of the scenes it names and arrive where the play is.
+    """
+    if not isinstance(play, dict) or not isinstance(play.get("path"), list):
+        return False
+    scenes, endings = scenes_by_id(scenario), endings_by_id(scenario)
+    node = scenario["start"]
+    for step in play["path"]:
+        scene = scenes.get(step.get("scene")) if isinstance(step, dict) else None
+        if scene is None or step["scene"] != node:
+            return False
+        index = step.get("choice")
+        if not _is_whole(index) or not 0 <= index < len(scene["choices"]):
+            return False
+        node = scene["choices"][index]["goto"]
+    return node == play.get("at") and (node in scenes or node in endings)
+
+
+def at_ending(scenario: dict, play: dict) -> bool:
+    return play["at"] in endings_by_id(scenario)
+
+
+def choose(scenario: dict, play: dict, scene_id: Any, index: Any) -> tuple[dict, dict]:
+    """
+    Take choice ``index`` (0-based) of scene ``scene_id``; returns ``(new play, the choice)``.
+
+    Raises :class:`NotCurrent` unless ``scene_id`` is the scene the play is at, and :class:`NoSuchChoice`
+    when the scene has no such choice. The play passed in is never changed.
+    """
+    scenes = scenes_by_id(scenario)
+    if scene_id != play["at"] or scene_id not in scenes:
+        raise NotCurrent(
+            N_("'{scene}' is not your current scene; reload the page to continue from where you are"),
+            scene=scene_id,
+        )
+    choices = scenes[scene_id]["choices"]
+    if not _is_whole(index) or not 0 <= index < len(choices):
+        raise NoSuchChoice(
+            N_("scene '{scene}' has no choice {index}: choices are numbered 0 to {last}"),
+            scene=scene_id, index=index, last=len(choices) - 1,
+        )
+    choice = choices[index]
+    new = {
+        "at": choice["goto"],
+        "path": play["path"] + [{"scene": scene_id, "choice": index}],
+        "attempt": play.get("attempt"),
+    }
+    return new, choice
+
+
+# --------------------------------------------------------------------------- what learners see
+
+
+def scene_view(scene: dict) -> dict:
+    """A scene as the learner sees it: no points, feedback, principles or destinations."""
+    return {
+        "id": scene["id"],
+        "title": scene["title"],
+        "narrative": scene["narrative"],
+        "choices": [{"index": index, "text": choice["text"]} for index, choice in enumerate(scene["choices"])],
+    }
+
+
+def path_view(scenario: dict, path: list) -> list:
+    """The path taken: ``[{"scene", "title", "choice", "text"}]``."""
+    scenes = scenes_by_id(scenario)
+    return [
+        {
+            "scene": step["scene"],
+            "title": scenes[step["scene"]]["title"],
+            "choice": step["choice"],
+            "text": scenes[step["scene"]]["choices"][step["choice"]]["text"],
+        }
+        for step in path
+    ]
+
+
+def ending_view(scenario: dict, ending_id: str, path: list) -> dict:
+    """An ending reached by ``path``: its text and the outcome of the path."""
+    ending = endings_by_id(scenario)[ending_id]
+    return {"id": ending["id"], "title": ending["title"], "text": ending["text"], **outcome(scenario, path)}
+
+
+def structure(scenario: dict) -> dict:
+    """The scenario for other clients (mobile apps): the graph and its texts, no points or feedback."""
+    return {
+        "start": scenario["start"],
+        "pass_ratio": scenario["pass_ratio"],
+        "min_rows": scenario["min_rows"],
+        "max_points": max_points(scenario),
+        "principles": [dict(p) for p in scenario.get("principles") or []],
+        "scenes": [
+            {
+                "id": scene["id"], "title": scene["title"], "narrative": scene["narrative"],
+                "choices": [{"index": i, "text": c["text"], "goto": c["goto"]} for i, c in enumerate(scene["choices"])],
+            }
+            for scene in scenario["scenes"]
+        ],
+        "endings": [dict(ending) for ending in scenario["endings"]],
+    }
+
+
+# --------------------------------------------------------------------------- tutors
+
+
+def choice_report(scenario: dict, choices: dict, endings: dict, learners: dict) -> dict:
+    """
+    Lay aggregated counts over the scenario, in document order, with zeros where nobody went.
+
+    ``choices`` maps ``(scene id, choice index)`` to ``{"learners", "times"}``; ``endings`` maps an ending
+    id to ``{"learners", "attempts"}``; ``learners`` is ``{"started", "finished", "passed"}``. Counts for
+    scenes, choices or endings no longer in the scenario are left out.
+    """
+    zero_choice, zero_ending = {"learners": 0, "times": 0}, {"learners": 0, "attempts": 0}
+    return {
+        "learners": dict(learners),
+        "max_points": max_points(scenario),
+        "scenes": [
+            {
+                "id": scene["id"],
+                "title": scene["title"],
+                "choices": [
+                    {"index": index, "text": choice["text"], "points": choice["points"],
+                     **choices.get((scene["id"], index), zero_choice)}
+                    for index, choice in enumerate(scene["choices"])
+                ],
+            }
+            for scene in scenario["scenes"]
+        ],
+        "endings": [
+            {"id": ending["id"], "title": ending["title"], **endings.get(ending["id"], zero_ending)}
+            for ending in scenario["endings"]
+        ],
+    }

@@ -1,0 +1,143 @@
+"""The whole course in the workbench over HTTP: the outline, every unit as a page, jump_to_id, handlers."""
+import html
+import json
+import re
+import uuid
+
+import pytest
+from lxml import etree
+
+from course_content.tree import load_course
+
+from .http_client import Client
+
+pytestmark = pytest.mark.integration
+
+COURSE = load_course()
+UNITS = [unit for _chapter, _sequential, unit in COURSE.units()]
+BLOCK_MODULES = {
+    "lp_needs_assessment": "lp_xblocks.needs_assessment.block",
+    "lp_reflective_log": "lp_xblocks.reflective_log.block",
+    "lp_facilitation_exercise": "lp_xblocks.facilitation.block",
+}
+ERROR_TEXT = re.compile(
+    r"Traceback|Server Error|No such view|PluginMissingError|TemplateSyntaxError|Page not found|"
+    r"not installed in this workbench|\$[A-Za-z_{]")
+
+
+def block_handler(body, tag, handler, student):
+    usage = etree.fromstring(body, etree.HTMLParser()).xpath(f"//*[@data-block-type='{tag}']/@data-usage")[0]
+    return f"/handler/{usage}/{handler}/?student={student}"
+
+
+def page(client, path):
+    status, _headers, body = client.request(path)
+    return status, body, etree.fromstring(body, etree.HTMLParser())
+
+
+def text_of(element):
+    return " ".join(" ".join(element.itertext()).split())
+
+
+def test_front_page_leads_to_the_course_and_every_scenario(workbench_server):
+    status, body, doc = page(Client(workbench_server), "/?student=ann")
+    assert status == 200
+    links = doc.xpath("//main//a")
+    assert links[0].get("href") == "/course/?student=ann" and text_of(links[0]) == COURSE.display_name
+    scenario_links = [a.get("href") for a in links[1:]]
+    assert "/scenario/lp_reflective_log.0/?student=ann" in scenario_links
+    assert len(scenario_links) == 3 + 2 + 3  # needs assessment, reflective log, facilitation
+    assert all(Client(workbench_server).request(href)[0] == 200 for href in scenario_links)
+
+
+def test_outline_lists_every_unit_in_course_order(workbench_server):
+    student = f"outline-{uuid.uuid4().hex[:6]}"
+    status, body, doc = page(Client(workbench_server), f"/course/?student={student}")
+    assert status == 200
+    assert doc.xpath("//h1")[0].text == COURSE.display_name
+    assert [text_of(h) for h in doc.xpath("//main//h2")] == [c.display_name for c in COURSE.chapters]
+    sequentials = [text_of(h) for h in doc.xpath("//main//h3")]
+    assert [s.split(" (graded")[0] for s in sequentials] == [
+        s.display_name for c in COURSE.chapters for s in c.sequentials]
+    assert sum("(graded: Reflective log)" in s for s in sequentials) == 4
+    links = doc.xpath("//ol[@class='lp-course-units']//a")
+    assert [text_of(a) for a in links] == [unit.display_name for unit in UNITS]
+    assert [a.get("href") for a in links] == [f"/course/{unit.url_name}/?student={student}" for unit in UNITS]
+    assert not ERROR_TEXT.search(body)
+
+
+@pytest.mark.parametrize("unit", UNITS, ids=[unit.url_name for unit in UNITS])
+def test_every_unit_renders_its_html_and_blocks(workbench_server, unit):
+    for component in unit.components:
+        if component.tag != "html":
+            pytest.importorskip(BLOCK_MODULES[component.tag])
+    status, body, doc = page(Client(workbench_server), f"/course/{unit.url_name}/?student=visitor")
+    assert status == 200
+    assert not ERROR_TEXT.search(body), ERROR_TEXT.search(body).group(0)
+    assert text_of(doc.xpath("//main/h1")[0]) == unit.display_name
+    sections = doc.xpath("//main/div[contains(@class, 'lp-course-component')]")
+    assert [s.get("id") for s in sections] == [c.url_name for c in unit.components]
+    for section, component in zip(sections, unit.components):
+        assert section.xpath(".//*[@data-usage]"), component.url_name
+        rendered = text_of(section)
+        if component.tag == "html":
+            source = etree.fromstring(f"<div>{component.html}</div>".encode())
+            first = " ".join(next(p for p in source.iter("p")).itertext())
+            assert " ".join(first.split()) in rendered
+            assert len(section.xpath(".//table")) == len(source.findall(".//table"))
+        else:
+            assert html.unescape(component.display_name) in rendered
+    ids = doc.xpath("//@id")
+    assert len(ids) == len(set(ids))
+
+
+def test_unit_pages_link_to_their_neighbours(workbench_server):
+    _status, _body, doc = page(Client(workbench_server), "/course/budget-contributions/?student=nav")
+    assert doc.xpath("//a[@rel='prev']/@href") == ["/course/budget-funding/?student=nav"]
+    assert doc.xpath("//a[@rel='next']/@href") == ["/course/budget-monitoring/?student=nav"]
+    crumbs = [text_of(li) for li in doc.xpath("//nav[contains(@class, 'lp-course-crumbs')]//li")]
+    assert crumbs == ["Induction", "Tools of the trade: the partnership budget", "Cash and in-kind contributions"]
+
+
+def test_jump_to_id_opens_the_unit_that_holds_the_target(workbench_server):
+    client = Client(workbench_server)
+    status, headers, _ = _no_redirect(client, "/jump_to_id/learning-needs-analysis?student=ana")
+    assert status == 302
+    assert headers["Location"].endswith("/course/starting-point/?student=ana#learning-needs-analysis")
+    status, headers, _ = _no_redirect(client, "/jump_to_id/remit", referer=f"{workbench_server}/course/?student=ben")
+    assert status == 302 and headers["Location"].endswith("/course/remit/?student=ben")
+    assert client.request("/jump_to_id/no-such-thing")[0] == 404
+    assert client.request("/course/no-such-unit/")[0] == 404
+
+
+def _no_redirect(client, path, referer=None):
+    import urllib.error  # pylint: disable=import-outside-toplevel
+    import urllib.request  # pylint: disable=import-outside-toplevel
+
+    class Stop(urllib.request.HTTPRedirectHandler):
+        def redirect_request(self, *args, **kwargs):  # pylint: disable=unused-argument
+            return None
+
+    opener = urllib.request.build_opener(Stop)
+    request = urllib.request.Request(client.base + path, headers={"Referer": referer} if referer else {})
+    try:
+        with opener.open(request, timeout=30) as reply:
+            return reply.status, reply.headers, reply.read().decode()
+    except urllib.error.HTTPError as error:
+        return error.code, error.headers, error.read().decode()
+
+
+def test_course_blocks_answer_their_handlers_per_student(workbench_server):
+    student = f"course-{uuid.uuid4().hex[:8]}"
+    client = Client(workbench_server)
+    status, body = client.request(f"/course/health-check/?student={student}")[::2]
+    assert status == 200
+    ids = re.findall(r'<fieldset class="lp-na__statement"[^>]*data-statement="([^"]+)"', body)
+    assert len(ids) >= 30
+    status, _, reply = client.request(block_handler(body, "lp_needs_assessment", "submit", student),
+                                    {"answers": {i: 3 for i in ids}})
+    assert status == 200, reply
+    assert json.loads(reply)["stage"] == "Co-ordination"
+    # The answers are the student's own: another student sees a fresh questionnaire.
+    assert client.request(f"/course/health-check/?student={student}")[2].count(" checked>") == len(ids)
+    assert client.request(f"/course/health-check/?student={student}-other")[2].count(" checked>") == 0
