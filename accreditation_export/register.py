@@ -12,12 +12,12 @@ number shared with another row is *rejected* with the reason: never dropped sile
 """
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from .csvfile import reading
 from .i18n import _
 
 REQUIRED = ("username", "uln", "given_name", "family_name", "date_of_birth", "candidate_number", "opted_in")
@@ -111,35 +111,14 @@ def read_register(path, *, qualifications, default_qualification, today=None) ->
     """
     today = today or dt.date.today()
     path = Path(path)
-    try:
-        handle = path.open(newline="", encoding="utf-8-sig")
-    except OSError as error:
-        raise RegisterError(_("{path}: cannot be read: {why}").format(path=path, why=error.strerror)) from error
-    with handle:
-        reader = csv.reader(handle)
-        try:
-            header = next(reader)
-        except StopIteration:
-            raise RegisterError(_("{path}: the file is empty; expected a header row").format(path=path)) from None
-        except (csv.Error, UnicodeDecodeError) as error:
-            raise RegisterError(_("{path}:1: cannot be read as CSV: {why}").format(path=path, why=error)) from error
+    with reading(path, RegisterError) as (header, rows):
         columns = [_column(name) for name in header]
         missing = [name for name in REQUIRED if name not in columns]
         if missing:
             raise RegisterError(_("{path}:1: missing columns: {names} (the header has: {found})").format(
                 path=path, names=", ".join(missing), found=", ".join(header)))
         position = {name: columns.index(name) for name in REQUIRED + OPTIONAL if name in columns}
-
-        def rows():
-            try:
-                for row in reader:
-                    if any(cell.strip() for cell in row):
-                        yield reader.line_num, row
-            except (csv.Error, UnicodeDecodeError) as error:
-                raise RegisterError(_("{path}:{line}: cannot be read as CSV: {why}").format(
-                    path=path, line=reader.line_num, why=error)) from error
-
-        return check_rows(rows(), position, qualifications, default_qualification, today)
+        return check_rows(rows, position, qualifications, default_qualification, today)
 
 
 def check_rows(rows, position, qualifications, default_qualification, today) -> Register:
