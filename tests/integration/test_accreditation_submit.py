@@ -50,7 +50,7 @@ def server():
 
 
 def settings(server, **changes):
-    values = dict(url=server.url, token=TOKEN, centre_number=CATALOGUE.centre_number, timeout=(1.0, 0.5), retries=3,
+    values = dict(url=server.url, token=TOKEN, centre_number=CATALOGUE.centre_number, timeout=(1.0, 2.0), retries=3,
                   backoff=0.01)
     values.update(changes)
     return Settings(**values)
@@ -116,9 +116,9 @@ def test_429_is_retried_after_retry_after(tmp_path, server):
 
 
 def test_an_answer_later_than_the_timeout_is_resent_and_found_already_received(tmp_path, server):
-    server.delay_next(1, seconds=1.5)  # stores the claim, answers after the client's 0.5 s read timeout
+    server.delay_next(1, seconds=2.0)  # stores the claim, answers after the client's 1 s read timeout
     claims = claims_for(1)
-    _plan, summary, states = run(tmp_path, server, claims)
+    _plan, summary, states = run(tmp_path, server, claims, timeout=(1.0, 1.0))
     assert (summary.accepted, summary.already) == (1, 1)
     assert sorted(server.state.posts.values()) == [1, 2]  # the delayed claim was posted twice
     assert_each_accepted_once(server, claims, states)
