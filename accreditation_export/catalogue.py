@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 import yaml
@@ -112,9 +113,17 @@ class Unit:
     requires: tuple[Requirement, ...]
     outcomes: tuple[Outcome, ...]
 
-    @property
+    @cached_property
     def criteria(self) -> tuple[Criterion, ...]:
         return tuple(criterion for outcome in self.outcomes for criterion in outcome.criteria)
+
+    @cached_property
+    def criterion_ids(self) -> tuple[str, ...]:
+        return tuple(criterion.id for criterion in self.criteria)
+
+    @cached_property
+    def rank(self) -> int:
+        return level_rank(self.level)
 
 
 @dataclass(frozen=True)
@@ -134,7 +143,19 @@ class Qualification:
     mandatory_units: tuple[str, ...]
     optional_groups: tuple[Group, ...]
 
-    @property
+    @cached_property
+    def rank(self) -> int:
+        return level_rank(self.level)
+
+    @cached_property
+    def membership(self) -> dict:
+        """Unit id -> (mandatory, index of its optional group or -1)."""
+        found = {unit: (True, -1) for unit in self.mandatory_units}
+        for index, group in enumerate(self.optional_groups):
+            found.update({unit: (False, index) for unit in group.units})
+        return found
+
+    @cached_property
     def unit_ids(self) -> tuple[str, ...]:
         """The qualification's units: mandatory first, then each group's, each once."""
         seen = list(self.mandatory_units)

@@ -19,7 +19,7 @@ import hashlib
 import json
 from dataclasses import dataclass, field
 
-from .catalogue import Catalogue, Qualification, Requirement, Unit, level_rank
+from .catalogue import Catalogue, Qualification, Requirement, Unit
 from .sources.base import Exercise, Learner, ReflectiveEntry
 
 PASSED = "passed"
@@ -47,19 +47,36 @@ class UnitResult:
     unit: Unit
     achieved: bool
     date: dt.date | None
-    criteria: list
     requirements: list
+    _met: dict = field(repr=False)          # the learner's criterion id -> (earliest pass, entry)
+    _others: dict = field(repr=False)       # the learner's criterion id -> entries not (yet) meeting it
+
+    @property
+    def criteria(self) -> list:
+        """Each criterion's decision: the evidence, or the entries that claim it without meeting it."""
+        found = []
+        for ident in self.unit.criterion_ids:
+            hit = self._met.get(ident)
+            others = self._others.get(ident, [])
+            found.append(CriterionResult(ident, True, hit[0], hit[1], others) if hit else
+                         CriterionResult(ident, False, others=others))
+        return found
 
     @property
     def evidence_refs(self) -> tuple:
         """What the unit was achieved on, as stable references (the idempotency key hashes them)."""
-        refs = {f"reflective_entry:{c.evidence.entry_id}:v{c.evidence.version}" for c in self.criteria if c.met}
+        refs = set()
+        for ident in self.unit.criterion_ids:
+            hit = self._met.get(ident)
+            if hit:
+                refs.add(f"reflective_entry:{hit[1].entry_id}:v{hit[1].version}")
         refs.update(r.requirement.ref for r in self.requirements if r.met)
         return tuple(sorted(refs))
 
     @property
     def missing(self) -> int:
-        return sum(not c.met for c in self.criteria) + sum(not r.met for r in self.requirements)
+        return sum(ident not in self._met for ident in self.unit.criterion_ids) + sum(
+            not r.met for r in self.requirements)
 
 
 @dataclass(slots=True)
@@ -79,7 +96,12 @@ class QualificationResult:
     date: dt.date | None
     credits: int
     credits_at_level: int
-    checks: list
+    _totals: object = field(repr=False)
+
+    @property
+    def checks(self) -> list:
+        """Each rule of combination with what it needs and what the learner has."""
+        return self._totals.checks()
 
 
 @dataclass(slots=True)
@@ -93,10 +115,6 @@ class LearnerResult:
         return combine(qualification, self.units, tz)
 
 
-def _local_date(moment: dt.datetime | None, tz) -> dt.date | None:
-    return moment.astimezone(tz).date() if moment is not None else None
-
-
 def map_learner(catalogue: Catalogue, username: str, records, tz) -> LearnerResult:
     """Decide every criterion and unit of the catalogue for one learner's records (dates in ``tz``)."""
     met: dict[str, tuple] = {}
@@ -104,19 +122,23 @@ def map_learner(catalogue: Catalogue, username: str, records, tz) -> LearnerResu
     exercises: dict[str, Exercise] = {}
     unknown = set()
     known = False
+    in_catalogue = catalogue.criterion_unit
+    met_get = met.get
     for record in records:
         known = True
-        if isinstance(record, ReflectiveEntry):
+        if type(record) is ReflectiveEntry:  # pylint: disable=unidiomatic-typecheck  # the hot path
             counted = record.status == PASSED and record.decided_at is not None
+            marked = record.criteria_met
+            when = record.decided_at
             for ident in record.criteria:
-                if ident not in catalogue.criterion_unit:
+                if ident not in in_catalogue:
                     if counted:
                         unknown.add(ident)
                     continue
-                if counted and (record.criteria_met is None or ident in record.criteria_met):
-                    best = met.get(ident)
-                    if best is None or record.decided_at < best[0]:
-                        met[ident] = (record.decided_at, record)
+                if counted and (marked is None or ident in marked):
+                    best = met_get(ident)
+                    if best is None or when < best[0]:
+                        met[ident] = (when, record)
                 else:
                     others.setdefault(ident, []).append(record)
         elif isinstance(record, Exercise):
@@ -126,19 +148,17 @@ def map_learner(catalogue: Catalogue, username: str, records, tz) -> LearnerResu
         elif not isinstance(record, Learner):
             raise TypeError(f"unknown record {record!r}")
     units = {}
+    days: dict = {}  # local dates of the moments seen, computed once each
     for unit in catalogue.units:
-        criteria = []
         achieved = True
         latest = None
-        for criterion in unit.criteria:
-            found = met.get(criterion.id)
+        for ident in unit.criterion_ids:
+            found = met_get(ident)
             if found is None:
                 achieved = False
-                criteria.append(CriterionResult(criterion.id, False, others=others.get(criterion.id, [])))
-            else:
-                if latest is None or found[0] > latest:
-                    latest = found[0]
-                criteria.append(CriterionResult(criterion.id, True, found[0], found[1], others.get(criterion.id, [])))
+                break
+            if latest is None or found[0] > latest:
+                latest = found[0]
         requirements = []
         for requirement in unit.requires:
             record = exercises.get(requirement.ref)
@@ -147,7 +167,12 @@ def map_learner(catalogue: Catalogue, username: str, records, tz) -> LearnerResu
                 latest = record.completed_at
             achieved = achieved and ok
             requirements.append(RequirementResult(requirement, ok, record.completed_at if ok else None, record))
-        units[unit.id] = UnitResult(unit, achieved, _local_date(latest, tz) if achieved else None, criteria, requirements)
+        date = None
+        if achieved and latest is not None:
+            date = days.get(latest)
+            if date is None:
+                date = days[latest] = latest.astimezone(tz).date()
+        units[unit.id] = UnitResult(unit, achieved, date, requirements, met, others)
     return LearnerResult(username, known, units, tuple(sorted(unknown)))
 
 
@@ -160,41 +185,66 @@ def _better(record: Exercise, best: Exercise) -> bool:
     return record.attempts > best.attempts
 
 
+class _Totals:
+    """Running sums of one qualification's rules of combination as achieved units are added."""
+
+    __slots__ = ("q", "mandatory", "groups", "credits", "at_level")
+
+    def __init__(self, qualification: Qualification):
+        self.q = qualification
+        self.mandatory = set()
+        self.groups = [0] * len(qualification.optional_groups)
+        self.credits = 0
+        self.at_level = 0
+
+    def add(self, unit: Unit):
+        credit = unit.credit
+        self.credits += credit
+        if unit.rank >= self.q.rank:
+            self.at_level += credit
+        mandatory, group = self.q.membership[unit.id]
+        if mandatory:
+            self.mandatory.add(unit.id)
+        elif group >= 0:
+            self.groups[group] += credit
+
+    def ok(self) -> bool:
+        q = self.q
+        return (len(self.mandatory) == len(q.mandatory_units) and self.credits >= q.credits_required
+                and self.at_level >= q.min_credits_at_or_above_level
+                and all(have >= group.min_credits for have, group in zip(self.groups, q.optional_groups)))
+
+    def checks(self) -> list:
+        q = self.q
+        found = [Check("mandatory", unit_id in self.mandatory, 1, int(unit_id in self.mandatory), unit_id)
+                 for unit_id in q.mandatory_units]
+        found += [Check("group", have >= group.min_credits, group.min_credits, have, group.title)
+                  for have, group in zip(self.groups, q.optional_groups)]
+        found.append(Check("credits", self.credits >= q.credits_required, q.credits_required, self.credits))
+        found.append(Check("level", self.at_level >= q.min_credits_at_or_above_level, q.min_credits_at_or_above_level,
+                           self.at_level, q.level))
+        return found
+
+
 def combine(qualification: Qualification, units: dict, tz=None) -> QualificationResult:  # pylint: disable=unused-argument
     """Apply the rules of combination to the achieved units; the date is when they first all held."""
-    members = [units[unit_id] for unit_id in qualification.unit_ids if unit_id in units]
-    achieved = [result for result in members if result.achieved]
-    checks = _checks(qualification, achieved)
-    ok = all(check.ok for check in checks)
+    achieved = [units[unit_id] for unit_id in qualification.unit_ids if unit_id in units and units[unit_id].achieved]
+    totals = _Totals(qualification)
+    for result in achieved:
+        totals.add(result.unit)
+    ok = totals.ok()
     date = None
-    if ok:
-        ordered = sorted(achieved, key=lambda result: result.date or dt.date.min)
-        for count in range(1, len(ordered) + 1):
-            if all(check.ok for check in _checks(qualification, ordered[:count])):
-                date = ordered[count - 1].date
+    dates = {result.date for result in achieved}
+    if ok and len(dates) == 1:
+        date = dates.pop()  # everything on one day (the common case): no need to replay
+    elif ok:
+        running = _Totals(qualification)
+        for result in sorted(achieved, key=lambda result: result.date or dt.date.min):
+            running.add(result.unit)
+            if running.ok():
+                date = result.date
                 break
-    credits = sum(result.unit.credit for result in achieved)
-    at_level = sum(result.unit.credit for result in achieved if _at_level(result.unit, qualification))
-    return QualificationResult(qualification, ok, date, credits, at_level, checks)
-
-
-def _at_level(unit: Unit, qualification: Qualification) -> bool:
-    return level_rank(unit.level) >= level_rank(qualification.level)
-
-
-def _checks(qualification: Qualification, achieved: list) -> list:
-    by_id = {result.unit.id: result for result in achieved}
-    checks = [Check("mandatory", unit_id in by_id, 1, int(unit_id in by_id), unit_id)
-              for unit_id in qualification.mandatory_units]
-    for group in qualification.optional_groups:
-        have = sum(by_id[unit_id].unit.credit for unit_id in group.units if unit_id in by_id)
-        checks.append(Check("group", have >= group.min_credits, group.min_credits, have, group.title))
-    credits = sum(result.unit.credit for result in achieved)
-    checks.append(Check("credits", credits >= qualification.credits_required, qualification.credits_required, credits))
-    at_level = sum(result.unit.credit for result in achieved if _at_level(result.unit, qualification))
-    checks.append(Check("level", at_level >= qualification.min_credits_at_or_above_level,
-                        qualification.min_credits_at_or_above_level, at_level, qualification.level))
-    return checks
+    return QualificationResult(qualification, ok, date, totals.credits, totals.at_level, totals)
 
 
 def idempotency_key(centre_number: str, uln: str, candidate_number: str, unit_code: str, evidence_refs) -> str:

@@ -85,6 +85,7 @@ class Writer:
                             for u in catalogue.units}
         self._unit_json = {u.id: _dumps({"code": u.code, "credit": u.credit, "level": u.level, "title": u.title})
                            for u in catalogue.units}
+        self._iso = {}   # date -> its ISO text, made once
         self._files, self._csv = [], {}
         for name in ("claims.csv", "results.csv"):
             if name in formats:
@@ -119,7 +120,9 @@ class Writer:
             unit_result = units[unit_id]
             cells = self._unit_cells[unit_id]
             if unit_result.achieved:
-                date = unit_result.date.isoformat()
+                date = self._iso.get(unit_result.date)
+                if date is None:
+                    date = self._iso[unit_result.date] = unit_result.date.isoformat()
                 row = person + cells + [ACHIEVED, date]
                 if claims is not None:
                     claims.writerow(row)

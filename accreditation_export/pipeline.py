@@ -31,6 +31,7 @@ def evaluate(catalogue, candidates: list, records: Iterable, tz, rejections: lis
     Map each candidate (sorted by username) on its records. A candidate the source has no record of at all
     is appended to ``rejections`` (a mistyped username would otherwise pass as 'nothing achieved').
     """
+    qualifications = {q.code: q for q in catalogue.qualifications}
     groups = by_learner(records)
     current = next(groups, None)
     previous = None
@@ -49,5 +50,5 @@ def evaluate(catalogue, candidates: list, records: Iterable, tz, rejections: lis
                 .format(username=candidate.username)))
             continue
         result = map_learner(catalogue, candidate.username, found, tz)
-        qualification = catalogue.qualification(candidate.qualification)
+        qualification = qualifications[candidate.qualification]
         yield Outcome(candidate, result, result.qualification(qualification, tz))

@@ -12,18 +12,22 @@ number shared with another row is *rejected* with the reason: never dropped sile
 """
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from .csvfile import reading
 from .i18n import _
 
 REQUIRED = ("username", "uln", "given_name", "family_name", "date_of_birth", "candidate_number", "opted_in")
 OPTIONAL = ("qualification",)
 UNKNOWN_ULN = "9999999999"   # the LRS placeholder for 'not known': fails the check by design
 CANDIDATE_NUMBER = re.compile(r"^[A-Za-z0-9]{1,20}$")
+_ULN = re.compile(r"[0-9]{10}")
+_ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+_UK_DATE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
+_WEIGHTS = tuple(range(10, 0, -1))
 MAX_NAME = 100
 
 
@@ -63,11 +67,11 @@ class Register:
 
 def uln_problem(uln: str) -> str | None:
     """Why ``uln`` is not a valid Unique Learner Number, or None when it is."""
-    if not re.fullmatch(r"\d{10}", uln):
+    if not _ULN.fullmatch(uln):
         return _("the ULN must be 10 digits")
     if uln[0] == "0":
         return _("the ULN must not start with 0")
-    total = sum(int(digit) * weight for digit, weight in zip(uln, range(10, 0, -1)))
+    total = sum(map(int.__mul__, map(int, uln), _WEIGHTS))
     if total % 11 != 10:
         return _("the ULN fails the Learner Records Service check digit")
     return None
@@ -79,8 +83,8 @@ def is_valid_uln(uln: str) -> bool:
 
 def parse_date_of_birth(text: str, today: dt.date) -> tuple[str | None, str | None]:
     """``(iso date, None)`` or ``(None, problem)``: YYYY-MM-DD or DD/MM/YYYY, a real date, 1900 to today."""
-    for pattern, order in ((r"(\d{4})-(\d{2})-(\d{2})", "ymd"), (r"(\d{1,2})/(\d{1,2})/(\d{4})", "dmy")):
-        match = re.fullmatch(pattern, text)
+    for pattern, order in ((_ISO_DATE, "ymd"), (_UK_DATE, "dmy")):
+        match = pattern.fullmatch(text)
         if match:
             parts = [int(part) for part in match.groups()]
             year, month, day = parts if order == "ymd" else parts[::-1]
@@ -107,77 +111,56 @@ def read_register(path, *, qualifications, default_qualification, today=None) ->
     """
     today = today or dt.date.today()
     path = Path(path)
-    try:
-        handle = path.open(newline="", encoding="utf-8-sig")
-    except OSError as error:
-        raise RegisterError(_("{path}: cannot be read: {why}").format(path=path, why=error.strerror)) from error
-    with handle:
-        reader = csv.reader(handle)
-        try:
-            header = next(reader)
-        except StopIteration:
-            raise RegisterError(_("{path}: the file is empty; expected a header row").format(path=path)) from None
-        except (csv.Error, UnicodeDecodeError) as error:
-            raise RegisterError(_("{path}:1: cannot be read as CSV: {why}").format(path=path, why=error)) from error
+    with reading(path, RegisterError) as (header, rows):
         columns = [_column(name) for name in header]
         missing = [name for name in REQUIRED if name not in columns]
         if missing:
             raise RegisterError(_("{path}:1: missing columns: {names} (the header has: {found})").format(
                 path=path, names=", ".join(missing), found=", ".join(header)))
         position = {name: columns.index(name) for name in REQUIRED + OPTIONAL if name in columns}
-        rows = []
-        try:
-            for row in reader:
-                if any(cell.strip() for cell in row):
-                    rows.append((reader.line_num, row))
-        except (csv.Error, UnicodeDecodeError) as error:
-            raise RegisterError(_("{path}:{line}: cannot be read as CSV: {why}").format(
-                path=path, line=reader.line_num, why=error)) from error
-    return check_rows(rows, position, qualifications, default_qualification, today)
+        return check_rows(rows, position, qualifications, default_qualification, today)
 
 
 def check_rows(rows, position, qualifications, default_qualification, today) -> Register:
-    """Check ``(line, cells)`` rows against each other and one by one (see the module's docstring)."""
-    def cell(row, name):
-        index = position.get(name)
-        return row[index].strip() if index is not None and index < len(row) else ""
-
-    checked, rejections, opted_out = [], [], []
+    """
+    Check ``(line, cells)`` rows one by one as they stream past (each kept as one small tuple), then against
+    each other: a username, ULN or candidate number on two rows rejects both.
+    """
+    fields = REQUIRED + OPTIONAL
+    indexes = [(name, position.get(name)) for name in fields]
+    checked, opted_out = [], []
     for line, row in rows:
-        values = {name: cell(row, name) for name in REQUIRED + OPTIONAL}
+        values = {name: (row[index].strip() if index is not None and index < len(row) else "") for name, index in indexes}
         values["uln"] = values["uln"].replace(" ", "")
         problem = _row_problem(values, qualifications, default_qualification, today)
         if problem is None and values["opted_in"].lower() == "no":
             opted_out.append(values["username"])
             continue
-        checked.append((line, values, problem))
+        checked.append((line, values["username"], values["uln"], values["given_name"], values["family_name"],
+                        values["date_of_birth"], values["candidate_number"],
+                        values["qualification"] or default_qualification, problem))
 
-    # A username, ULN or candidate number on two rows: which row is right is unknown, so neither is claimed.
-    seen: dict[tuple[str, str], list[int]] = {}
-    for line, values, problem in checked:
+    # Which row is right is unknown when two share a username, ULN or candidate number: neither is claimed.
+    seen: dict = {}
+    for item in checked:
+        if item[8] is None:
+            for key in (("username", item[1].casefold()), ("uln", item[2]), ("candidate_number", item[6])):
+                seen[key] = seen.get(key, 0) + 1
+    candidates, rejections = [], []
+    for line, username, uln, given, family, born, number, qualification, problem in checked:
         if problem is None:
-            for name in ("username", "uln", "candidate_number"):
-                key = values[name].casefold() if name == "username" else values[name]
-                seen.setdefault((name, key), []).append(line)
-    candidates = []
-    for line, values, problem in checked:
-        if problem is None:
-            for name in ("username", "uln", "candidate_number"):
-                key = values[name].casefold() if name == "username" else values[name]
-                others = [other for other in seen[(name, key)] if other != line]
-                if others:
+            for name, key in (("username", username.casefold()), ("uln", uln), ("candidate_number", number)):
+                if seen[(name, key)] > 1:
+                    others = [str(other[0]) for other in checked if other[0] != line and other[8] is None
+                              and (other[1].casefold(), other[2], other[6])[("username", "uln", "candidate_number")
+                                                                             .index(name)] == key]
                     problem = (name, _("the same {field} is on line {lines} too").format(
-                        field=name, lines=", ".join(str(other) for other in others)))
+                        field=name, lines=", ".join(others)))
                     break
         if problem is not None:
-            field, reason = problem
-            rejections.append(Rejection(line, values["username"], values["candidate_number"], values["family_name"],
-                                        values["given_name"], field, reason))
-            continue
-        candidates.append(Candidate(
-            line, values["username"], values["uln"], values["given_name"], values["family_name"],
-            values["date_of_birth"], values["candidate_number"], values["qualification"] or default_qualification,
-        ))
+            rejections.append(Rejection(line, username, number, family, given, problem[0], problem[1]))
+        else:
+            candidates.append(Candidate(line, username, uln, given, family, born, number, qualification))
     candidates.sort(key=lambda candidate: candidate.username)
     return Register(candidates, rejections, sorted(opted_out))
 

@@ -1,12 +1,12 @@
 """``lp-accredit mi-report``: the management-information report from the exporter's sources, register and ledger."""
 from __future__ import annotations
 
-import csv
 import datetime as dt
 from pathlib import Path
 
 import click
 
+from ..csvfile import reading
 from ..i18n import _
 from ..register import RegisterError, _column
 from ..submit import Ledger
@@ -20,17 +20,13 @@ REPORT = "mi-report.html"
 
 def register_rows(path: Path) -> tuple[list, dict]:
     """``(header, {username: {column: value}})`` of the register, columns named as the register reads them."""
-    try:
-        with path.open(newline="", encoding="utf-8-sig") as handle:
-            reader = csv.reader(handle)
-            header = [_column(name) for name in next(reader, [])]
-            rows = {}
-            for row in reader:
-                values = {name: (row[index].strip() if index < len(row) else "") for index, name in enumerate(header)}
-                if values.get("username"):
-                    rows[values["username"]] = values
-    except (OSError, csv.Error, UnicodeDecodeError) as error:
-        raise RegisterError(_("{path}: cannot be read: {why}").format(path=path, why=error)) from error
+    with reading(path, RegisterError) as (header, lines):
+        header = [_column(name) for name in header]
+        rows = {}
+        for _line, row in lines:
+            values = {name: (row[index].strip() if index < len(row) else "") for index, name in enumerate(header)}
+            if values.get("username"):
+                rows[values["username"]] = values
     return header, rows
 
 

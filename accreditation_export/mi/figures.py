@@ -18,7 +18,6 @@ Rules every section keeps:
 """
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
@@ -166,7 +165,7 @@ def records_until(records, scope: Scope):
     """
     for record in records:
         if isinstance(record, ReflectiveEntry) and record.status == "passed" and not scope.not_after_end(record.decided_at):
-            yield dataclasses.replace(record, status="submitted", criteria_met=None, decided_at=None)
+            yield record._replace(status="submitted", criteria_met=None, decided_at=None)
         elif isinstance(record, Exercise) and record.completed_at is not None and not scope.not_after_end(record.completed_at):
             continue
         else:

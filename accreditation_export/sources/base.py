@@ -15,9 +15,9 @@ from __future__ import annotations
 import datetime as dt
 import heapq
 import itertools
+import operator
 import re
-from dataclasses import dataclass
-from typing import Iterable, Iterator, Protocol
+from typing import Iterable, Iterator, NamedTuple, Protocol
 
 UTC = dt.timezone.utc
 # block-v1:Org+Course+Run+type@lp_reflective_log+block@log-induction -> log-induction
@@ -25,18 +25,20 @@ _OPEN_EDX_KEY = re.compile(r"^block-v1:.*\+block@(?P<name>[^+]+)$")
 _OLD_KEY = re.compile(r"^i4x://[^/]+/[^/]+/[^/]+/(?P<name>[^/@]+)")
 
 
+_USERNAME = operator.attrgetter("username")
+
+
 class SourceError(RuntimeError):
     """A source that cannot be read: the message says which and why."""
 
 
-@dataclass(frozen=True, slots=True)
-class Learner:
+# Records are named tuples: immutable, and cheap to make by the million (a frozen dataclass's __init__ is not).
+class Learner(NamedTuple):
     username: str
     enrolled: bool | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class ReflectiveEntry:
+class ReflectiveEntry(NamedTuple):
     username: str
     entry_id: str
     block: str                      # the block's url_name where known, else its usage key
@@ -49,8 +51,7 @@ class ReflectiveEntry:
     referrals: int = 0
 
 
-@dataclass(frozen=True, slots=True)
-class Exercise:
+class Exercise(NamedTuple):
     """A facilitation exercise (``kind='facilitation_exercise'``) or a needs assessment (``'needs_assessment'``)."""
     username: str
     kind: str
@@ -81,13 +82,13 @@ def block_name(block_key: str) -> str:
 
 def by_learner(records: Iterable) -> Iterator[tuple[str, list]]:
     """``(username, records)`` for each learner of a username-sorted stream."""
-    for username, group in itertools.groupby(records, key=lambda record: record.username):
+    for username, group in itertools.groupby(records, key=_USERNAME):
         yield username, list(group)
 
 
 def merge_sorted(*streams: Iterable) -> Iterator:
     """Merge username-sorted streams into one username-sorted stream."""
-    return heapq.merge(*streams, key=lambda record: record.username)
+    return heapq.merge(*streams, key=_USERNAME)
 
 
 def parse_time(text: str | None) -> dt.datetime | None:
@@ -98,8 +99,7 @@ def parse_time(text: str | None) -> dt.datetime | None:
     return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
-@dataclass(frozen=True, slots=True)
-class Assessment:
+class Assessment(NamedTuple):
     """
     One needs-assessment attempt (a diagnostic or a satisfaction survey), for the management-information report.
 

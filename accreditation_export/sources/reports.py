@@ -17,12 +17,12 @@ report at ``MAX_PROBLEM_RESPONSES_COUNT`` rows (5,000 by default), so it fits in
 """
 from __future__ import annotations
 
-import csv
 import re
 from pathlib import Path
 
 from lp_xblocks.common.csv_safe import FORMULA_TRIGGERS
 
+from ..csvfile import reading
 from ..i18n import _
 from .base import Assessment, Exercise, Learner, ReflectiveEntry, SourceError, block_name, parse_time
 
@@ -68,26 +68,13 @@ def _time(value: str, where: str):
 
 def _rows(path: Path, required: tuple):
     """``(line, {column: cell})`` of a CSV file whose header holds ``required``."""
-    try:
-        handle = path.open(newline="", encoding="utf-8-sig")
-    except OSError as error:
-        raise SourceError(_("{path}: cannot be read: {why}").format(path=path, why=error.strerror)) from error
-    with handle:
-        reader = csv.reader(handle)
-        try:
-            header = next(reader, None)
-            if header is None:
-                raise SourceError(_("{path}: the file is empty").format(path=path))
-            missing = [name for name in required if name not in header]
-            if missing:
-                raise SourceError(_("{path}:1: not the expected report: missing columns {names}").format(
-                    path=path, names=", ".join(missing)))
-            for row in reader:
-                if row:
-                    yield reader.line_num, dict(zip(header, row))
-        except (csv.Error, UnicodeDecodeError) as error:
-            raise SourceError(_("{path}:{line}: cannot be read as CSV: {why}").format(
-                path=path, line=reader.line_num, why=error)) from error
+    with reading(path, SourceError) as (header, rows):
+        missing = [name for name in required if name not in header]
+        if missing:
+            raise SourceError(_("{path}:1: not the expected report: missing columns {names}").format(
+                path=path, names=", ".join(missing)))
+        for line, row in rows:
+            yield line, dict(zip(header, row))
 
 
 def read_problem_responses(path) -> list:

@@ -19,16 +19,22 @@ def add_common_javascript(fragment):
     return fragment
 
 
+def block_fragment(html, css, javascript, init_name, init_args):
+    """A block view's fragment: its HTML and CSS, the shared script, its own script and its initialiser."""
+    fragment = Fragment(html)
+    fragment.add_css(css)
+    add_common_javascript(fragment)
+    fragment.add_javascript(javascript)
+    fragment.initialize_js(init_name, init_args)
+    return fragment
+
+
 def studio_fragment(html, css, prefix, saved_message):
     """
     A Studio editor's fragment: the block's form (``html``: a form whose named fields are what
     ``studio_submit`` takes, an error box with role=alert and a status box with role=status), its CSS
     and the shared editor script (``LpStudioEditor``).
     """
-    fragment = Fragment(html)
-    fragment.add_css(css)
-    add_common_javascript(fragment)
-    fragment.add_javascript(_loader.load_unicode("static/lp_studio.js"))
-    fragment.initialize_js("LpStudioEditor", {"prefix": prefix, "saved": saved_message})
-    return fragment
+    return block_fragment(html, css, _loader.load_unicode("static/lp_studio.js"), "LpStudioEditor",
+                          {"prefix": prefix, "saved": saved_message})
 

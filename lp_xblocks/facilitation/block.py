@@ -8,7 +8,6 @@ best score counts) and keep an action plan (what / where / whom / when) for thei
 """
 from datetime import datetime, timezone
 
-from web_fragments.fragment import Fragment
 from xblock.completable import CompletableXBlockMixin
 from xblock.core import XBlock
 from xblock.fields import Boolean, Dict, Float, Integer, List, Scope, String
@@ -16,7 +15,7 @@ from xblock.utils.resources import ResourceLoader
 
 from ..common import permissions
 from ..common.csv_safe import safe_cell
-from ..common.fragments import add_common_javascript, dom_id, studio_fragment
+from ..common.fragments import block_fragment, dom_id, studio_fragment
 from ..common.http import HandlerError, json_handler, parsed_field
 from ..common.i18n import gettext_for, i18n_service
 from ..common.olx import packaged_scenarios
@@ -265,17 +264,11 @@ class FacilitationExerciseBlock(CompletableXBlockMixin, XBlock):
             "state": self._state(),
             "state_id": f"{prefix}-data",
         }, i18n_service=i18n_service(self))
-        frag = Fragment(html)
-        frag.add_css(loader.load_unicode("static/facilitation.css"))
-        add_common_javascript(frag)
-        frag.add_javascript(loader.load_unicode("static/facilitation.js"))
-        frag.initialize_js("LpFacilitationExercise", {
-            "prefix": prefix,
-            "passRatio": self.scenario["pass_ratio"],
-            "minRows": min_rows,
-            "strings": self._strings(),
-        })
-        return frag
+        return block_fragment(
+            html, loader.load_unicode("static/facilitation.css"), loader.load_unicode("static/facilitation.js"),
+            "LpFacilitationExercise",
+            {"prefix": prefix, "passRatio": self.scenario["pass_ratio"], "minRows": min_rows, "strings": self._strings()},
+        )
 
     def studio_view(self, context=None):  # pylint: disable=unused-argument
         """Edit the display name, weight and the scenario XML (validated on save)."""

@@ -8,7 +8,6 @@ partnership on the stages of partnership working, and shows progress between att
 """
 from datetime import datetime, timezone
 
-from web_fragments.fragment import Fragment
 from webob import Response
 from xblock.completable import CompletableXBlockMixin
 from xblock.core import XBlock
@@ -17,7 +16,7 @@ from xblock.utils.resources import ResourceLoader
 
 from ..common import permissions
 from ..common.csv_safe import csv_text
-from ..common.fragments import add_common_javascript, dom_id, studio_fragment
+from ..common.fragments import block_fragment, dom_id, studio_fragment
 from ..common.http import HandlerError, json_handler, parsed_field, tutors_only_handler
 from ..common.i18n import gettext_for, i18n_service
 from ..common.olx import packaged_scenarios
@@ -223,12 +222,10 @@ class NeedsAssessmentBlock(CompletableXBlockMixin, XBlock):
                 "strings": self._strings(),
             },
         }, i18n_service=i18n_service(self))
-        frag = Fragment(html)
-        frag.add_css(loader.load_unicode("static/needs_assessment.css"))
-        add_common_javascript(frag)
-        frag.add_javascript(loader.load_unicode("static/needs_assessment.js"))
-        frag.initialize_js("LpNeedsAssessment", {"prefix": prefix})
-        return frag
+        return block_fragment(
+            html, loader.load_unicode("static/needs_assessment.css"), loader.load_unicode("static/needs_assessment.js"),
+            "LpNeedsAssessment", {"prefix": prefix},
+        )
 
     def studio_view(self, context=None):  # pylint: disable=unused-argument
         """Edit the display name, kind, retakes and the instrument XML (validated on save)."""

@@ -8,7 +8,6 @@ for accreditation: the learner's score is the share of the block's criteria they
 """
 from datetime import datetime, timedelta, timezone
 
-from web_fragments.fragment import Fragment
 from webob import Response
 from xblock.completable import CompletableXBlockMixin
 from xblock.core import XBlock
@@ -18,7 +17,7 @@ from xblock.utils.resources import ResourceLoader
 from .. import compat
 from ..common import permissions
 from ..common.csv_safe import csv_text, safe_cell
-from ..common.fragments import add_common_javascript, dom_id, studio_fragment
+from ..common.fragments import block_fragment, dom_id, studio_fragment
 from ..common.http import HandlerError, guarded_handler, json_handler, parsed_field
 from ..common.i18n import gettext_for, i18n_service
 from ..common.olx import packaged_scenarios
@@ -310,12 +309,10 @@ class ReflectiveLogBlock(CompletableXBlockMixin, XBlock):
                 "strings": self._strings(),
             },
         }, i18n_service=i18n_service(self))
-        frag = Fragment(html)
-        frag.add_css(loader.load_unicode("static/reflective_log.css"))
-        add_common_javascript(frag)
-        frag.add_javascript(loader.load_unicode("static/reflective_log.js"))
-        frag.initialize_js("LpReflectiveLog", {"prefix": prefix})
-        return frag
+        return block_fragment(
+            html, loader.load_unicode("static/reflective_log.css"), loader.load_unicode("static/reflective_log.js"),
+            "LpReflectiveLog", {"prefix": prefix},
+        )
 
     def studio_view(self, context=None):  # pylint: disable=unused-argument
         """Edit the display name and the log's OLX (prompt, criteria, entry types, word limits)."""

@@ -1,5 +1,6 @@
 """
-End to end: learners take the course in the real workbench over HTTP, a tutor passes (and refers) entries,
+End to end: learners take the course in the real workbench over HTTP (its reflective logs and facilitation
+exercises on the course's own pages), a tutor passes (and refers) entries,
 then ``lp-accredit`` runs as a separate process against that workbench's database and the reference
 awarding-body server; the claims, the files and the ledger are checked. Then a submit is killed mid-run
 and run again: every claim is accepted exactly once.
@@ -8,6 +9,7 @@ import csv
 import datetime as dt
 import json
 import os
+import re
 import signal
 import sqlite3
 import subprocess
@@ -19,76 +21,109 @@ import pytest
 
 from accreditation_export import catalogue as cat
 from accreditation_export.awarding_body_server import AwardingBodyServer
-from tests.integration.http_client import handler_url, open_scenario
+from course_content.tree import load_course
+from tests.integration.http_client import Client
 
 pytestmark = pytest.mark.integration
 
 CATALOGUE = cat.load()
-CHAIRING, BUDGET = "lp_reflective_log.0", "lp_reflective_log.1"
+COURSE = load_course()
 BODY = " ".join(["The partners agreed the agenda and every action had an owner and a date."] * 12)
 TOKEN = "e2e-token"
 HEADER = "username,uln,given_name,family_name,date_of_birth,candidate_number,opted_in\n"
 KILLED = [f"k{n}" for n in range(6)]
 KILLED_ULNS = ["4000000003", "5000000004", "1111111110", "1234567899", "6000000005", "7000000006"]
-
-
-def criteria_xml(unit_id):
-    unit = CATALOGUE.unit_by_id[unit_id]
-    criteria = "".join(f'<criterion id="{c.id}">{c.text}</criterion>' for c in unit.criteria)
-    return (f'<lp_reflective_log min_words="150" max_words="1500"><prompt>Reflect on your work for {unit.title}.</prompt>'
-            f'{criteria}<entry_type id="workplace">Workplace activity</entry_type></lp_reflective_log>')
+# The course's units that hold each module's reflective log and the facilitation exercises LPM3 requires.
+LOG_UNIT = {"LPM1": "induction-log", "LPM2": "understanding-log", "LPM3": "facilitating-log", "LPM4": "leading-log"}
+EXERCISE_UNIT = {"exercise-reluctant-partner": "reluctant-partner", "exercise-one-voice": "confidentiality-breach"}
 
 
 def ids(unit_id):
     return [c.id for c in CATALOGUE.unit_by_id[unit_id].criteria]
 
 
-def submit(base, scenario, learner, criteria, entry_id=None):
-    client, html = open_scenario(base, scenario, learner)
-    data = {"title": f"{learner}: {scenario}", "activity_date": "2026-10-14", "entry_type": "workplace",
+def usage_url(base, unit, tag, student):
+    """Open a course unit page as ``student``; the client and the handler URL prefix of its ``tag`` block."""
+    client = Client(base)
+    status, _, html = client.request(f"/course/{unit}/?student={student}")
+    assert status == 200, html
+    usage = next(u for u in re.findall(r"data-usage=['\"]([^'\"]+)['\"]", html) if f".{tag}." in u)
+    return client, lambda handler: f"/handler/{usage}/{handler}/?student={student}"
+
+
+def submit(base, unit_id, learner, criteria, entry_id=None):
+    client, url = usage_url(base, LOG_UNIT[unit_id], "lp_reflective_log", learner)
+    data = {"title": f"{learner}: {unit_id}", "activity_date": "2026-10-14", "entry_type": "workplace",
             "body": BODY, "criteria": criteria}
     if entry_id:
         data["entry_id"] = entry_id
-    status, _, body = client.request(handler_url(html, "submit_entry", learner), data)
+    status, _, body = client.request(url("submit_entry"), data)
     assert status == 200, body
     return json.loads(body)["entry"]
 
 
-def mark(base, scenario, entry, not_met=()):
-    tutor, html = open_scenario(base, scenario, "tutor")
-    status, _, body = tutor.request(handler_url(html, "open_entry", "tutor"), {"entry_id": entry["entry_id"]})
+def mark(base, unit_id, entry, not_met=()):
+    tutor, url = usage_url(base, LOG_UNIT[unit_id], "lp_reflective_log", "tutor")
+    status, _, body = tutor.request(url("open_entry"), {"entry_id": entry["entry_id"]})
     assert status == 200, body
     claimed = entry["versions"][-1]["criteria"]
     marks = {ident: {"decision": "not_yet_met" if ident in not_met else "met", "comment": ""} for ident in claimed}
-    status, _, body = tutor.request(handler_url(html, "mark_entry", "tutor"), {
+    status, _, body = tutor.request(url("mark_entry"), {
         "entry_id": entry["entry_id"], "version": entry["version"], "criteria": marks,
-        "feedback": "Revise 1.2 with your partnership's evidence." if not_met else "Well evidenced.",
+        "feedback": "Revise with your partnership's evidence." if not_met else "Well evidenced.",
         "decision": "refer" if not_met else "pass"})
     assert status == 200, body
 
 
+def best_path(url_name):
+    """The choices (scene id -> choice index) of the highest-scoring path through an exercise in the course OLX."""
+    element = next(c.element for _u, c in COURSE.components() if c.url_name == url_name)
+    scenes = {scene.get("id"): [(int(choice.get("points", 0)), choice.get("goto"))
+                                for choice in scene.iter("choice")] for scene in element.iter("scene")}
+
+    def best(scene):
+        if scene not in scenes:
+            return 0, {}
+        options = []
+        for index, (points, goto) in enumerate(scenes[scene]):
+            total, path = best(goto)
+            options.append((points + total, {scene: index, **path}))
+        return max(options, key=lambda option: option[0])
+
+    return best(element.get("start"))[1]
+
+
+def play_to_a_pass(base, url_name, learner):
+    client, url = usage_url(base, EXERCISE_UNIT[url_name], "lp_facilitation_exercise", learner)
+    path = best_path(url_name)
+    state = json.loads(client.request(url("state"), {})[2])
+    while state.get("scene"):
+        scene = state["scene"]["id"]
+        status, _, body = client.request(url("choose"), {"scene": scene, "choice": path[scene]})
+        assert status == 200, body
+        state = json.loads(body)
+    assert state["ending"]["passed"], state["ending"]
+
+
 @pytest.fixture(scope="module")
 def course(private_workbench):
-    """The chairing log claims every LPM1 criterion, the budget log every LPM2 one; learners take both."""
+    """Learners take the course's logs and exercises; a tutor marks. Returns the workbench's database."""
     base, var_dir = private_workbench
-    tutor, html = open_scenario(base, CHAIRING, "tutor")
-    for scenario, unit_id in ((CHAIRING, "LPM1"), (BUDGET, "LPM2")):
-        tutor, html = open_scenario(base, scenario, "tutor")
-        status, _, body = tutor.request(handler_url(html, "studio_submit", "tutor"),
-                                        {"display_name": f"Reflective log: {unit_id}", "config_xml": criteria_xml(unit_id)})
-        assert status == 200, body
-    # ann: LPM1 passed at once; LPM2 referred, resubmitted, passed.
-    mark(base, CHAIRING, submit(base, CHAIRING, "ann", ids("LPM1")))
-    first = submit(base, BUDGET, "ann", ids("LPM2"))
-    mark(base, BUDGET, first, not_met=["LPM2-1.2"])
-    mark(base, BUDGET, submit(base, BUDGET, "ann", ids("LPM2"), entry_id=first["entry_id"]))
+    # ann: LPM1 passed at once; LPM2 referred, resubmitted, passed; LPM3's log passed and both exercises passed.
+    mark(base, "LPM1", submit(base, "LPM1", "ann", ids("LPM1")))
+    first = submit(base, "LPM2", "ann", ids("LPM2"))
+    mark(base, "LPM2", first, not_met=["LPM2-1.2"])
+    mark(base, "LPM2", submit(base, "LPM2", "ann", ids("LPM2"), entry_id=first["entry_id"]))
+    mark(base, "LPM3", submit(base, "LPM3", "ann", ids("LPM3")))
+    for exercise in EXERCISE_UNIT:
+        play_to_a_pass(base, exercise, "ann")
     # bob: one criterion short of LPM1. cat: LPM1 passed, but cat has not opted in. dan: a bad ULN.
-    mark(base, CHAIRING, submit(base, CHAIRING, "bob", ids("LPM1")[:-1]))
-    mark(base, CHAIRING, submit(base, CHAIRING, "cat", ids("LPM1")))
-    mark(base, CHAIRING, submit(base, CHAIRING, "dan", ids("LPM1")))
+    mark(base, "LPM1", submit(base, "LPM1", "bob", ids("LPM1")[:-1]))
+    mark(base, "LPM1", submit(base, "LPM1", "cat", ids("LPM1")))
+    mark(base, "LPM1", submit(base, "LPM1", "dan", ids("LPM1")))
     for learner in KILLED:
-        mark(base, CHAIRING, submit(base, CHAIRING, learner, ids("LPM1")))
-        mark(base, BUDGET, submit(base, BUDGET, learner, ids("LPM2")))
+        mark(base, "LPM1", submit(base, "LPM1", learner, ids("LPM1")))
+        mark(base, "LPM2", submit(base, "LPM2", learner, ids("LPM2")))
     return var_dir / "workbench.db"
 
 
@@ -114,14 +149,15 @@ def test_export_and_submit_from_the_workbench(course, tmp_path):
     today = dt.datetime.now(ZoneInfo("Europe/London")).date().isoformat()
     out = tmp_path / "out"
     result = lp_accredit("export", "--db", course, "--register", register, "--out", out)
-    assert "2 candidates: 2 unit claims, 0 qualifications achieved; 1 rejected, 1 opted out" in result.stdout
+    assert "2 candidates: 3 unit claims, 1 qualifications achieved; 1 rejected, 1 opted out" in result.stdout
     claims = read_csv(out / "claims.csv")
     assert [(c["Candidate number"], c["Unit code"], c["Result"], c["Achievement date"]) for c in claims] == [
-        ("C001", "A/000/0001", "achieved", today), ("C001", "F/000/0002", "achieved", today)]
+        ("C001", "A/000/0001", "achieved", today), ("C001", "J/000/0003", "achieved", today),
+        ("C001", "F/000/0002", "achieved", today)]
     assert claims[0]["ULN"] == "9276308686" and claims[0]["Credit"] == "3" and claims[0]["Level"] == "4"
     results = read_csv(out / "results.csv")
     assert [(r["Candidate number"], r["Unit code"], r["Result"]) for r in results] == [
-        ("C001", "A/000/0001", "achieved"), ("C001", "J/000/0003", "not achieved"),
+        ("C001", "A/000/0001", "achieved"), ("C001", "J/000/0003", "achieved"),
         ("C001", "F/000/0002", "achieved"), ("C001", "L/000/0004", "not achieved"),
         ("C002", "A/000/0001", "not achieved"), ("C002", "J/000/0003", "not achieved"),
         ("C002", "F/000/0002", "not achieved"), ("C002", "L/000/0004", "not achieved")]
@@ -129,8 +165,10 @@ def test_export_and_submit_from_the_workbench(course, tmp_path):
     rejections = read_csv(out / "rejections.csv")
     assert [(r["Username"], r["Field"]) for r in rejections] == [("dan", "uln")]
     document = json.loads((out / "claims.json").read_text(encoding="utf-8"))
-    assert [c["unit"]["code"] for c in document["claims"]] == ["A/000/0001", "F/000/0002"]
-    lpm2 = document["claims"][1]
+    assert [c["unit"]["code"] for c in document["claims"]] == ["A/000/0001", "J/000/0003", "F/000/0002"]
+    assert document["claims"][1]["evidence"][:2] == ["facilitation_exercise:exercise-one-voice",
+                                                     "facilitation_exercise:exercise-reluctant-partner"]
+    lpm2 = document["claims"][2]
     assert len(lpm2["evidence"]) == 1 and lpm2["evidence"][0].endswith(":v2")  # the referred entry's passed version
 
     again = tmp_path / "again"
@@ -138,6 +176,9 @@ def test_export_and_submit_from_the_workbench(course, tmp_path):
     for name in ("claims.csv", "claims.json", "results.csv", "rejections.csv"):
         assert (out / name).read_bytes() == (again / name).read_bytes(), name
 
+    explained = lp_accredit("explain", "ann", "--db", course, "--register", register).stdout
+    assert f"Qualification 600/0000/0 Level 4 Award in Learning Partnership Management: ACHIEVED {today}" in explained
+    assert "requirement met: Pass the facilitation exercise 'Bringing a reluctant partner" in explained
     explained = lp_accredit("explain", "bob", "--db", course, "--register", register).stdout
     assert "NOT ACHIEVED: 1 item missing" in explained and "4.2 MISSING" in explained
     assert "cat will not be claimed: the candidate has not opted in" in lp_accredit(
@@ -150,16 +191,16 @@ def test_export_and_submit_from_the_workbench(course, tmp_path):
         assert "would send" in dry.stdout and server.state.requests == 0 and not ledger.exists()
         result = lp_accredit("submit", "--db", course, "--register", register, "--ledger", ledger, "--url", server.url,
                              "--no-progress")
-        assert "Accepted now: 2 new" in result.stdout
+        assert "Accepted now: 3 new" in result.stdout
         received = sorted((c["body"]["candidate"]["uln"], c["body"]["unit"]["code"]) for c in server.state.claims.values())
-        assert received == [("9276308686", "A/000/0001"), ("9276308686", "F/000/0002")]
+        assert received == [("9276308686", "A/000/0001"), ("9276308686", "F/000/0002"), ("9276308686", "J/000/0003")]
         with sqlite3.connect(ledger) as db:
             rows = db.execute("SELECT key, state, claim_id FROM claims ORDER BY rowid").fetchall()
         assert rows == [(key, "accepted", server.state.claims[key]["claim_id"]) for key, _s, _c in rows]
         assert {key for key, _s, _c in rows} == {c["idempotency_key"] for c in document["claims"]}
         result = lp_accredit("submit", "--db", course, "--register", register, "--ledger", ledger, "--url", server.url,
                              "--no-progress")
-        assert "Already accepted: 2" in result.stderr and len(server.state.posts) == 2
+        assert "Already accepted: 3" in result.stderr and len(server.state.posts) == 3
 
 
 def test_a_submit_killed_mid_run_resumes_with_each_claim_accepted_once(course, tmp_path):

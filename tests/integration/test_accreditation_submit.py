@@ -50,7 +50,7 @@ def server():
 
 
 def settings(server, **changes):
-    values = dict(url=server.url, token=TOKEN, centre_number=CATALOGUE.centre_number, timeout=(1.0, 0.5), retries=3,
+    values = dict(url=server.url, token=TOKEN, centre_number=CATALOGUE.centre_number, timeout=(1.0, 2.0), retries=3,
                   backoff=0.01)
     values.update(changes)
     return Settings(**values)
@@ -80,6 +80,13 @@ def assert_each_accepted_once(server, claims, states):
     assert states == {key: ("accepted", server.state.claims[key]["claim_id"]) for key in keys}
 
 
+def assert_a_rerun_sends_nothing(tmp_path, server, claims, accepted=0, rejected=0):
+    requests_before = server.state.requests
+    the_plan, _summary, _states = run(tmp_path, server, claims)
+    assert the_plan.send == [] and server.state.requests == requests_before
+    assert (len(the_plan.accepted), len(the_plan.rejected)) == (accepted, rejected)
+
+
 def test_claims_are_accepted_once_and_a_rerun_sends_nothing(tmp_path, server):
     claims = claims_for(2)
     the_plan, summary, states = run(tmp_path, server, claims)
@@ -87,9 +94,7 @@ def test_claims_are_accepted_once_and_a_rerun_sends_nothing(tmp_path, server):
     assert_each_accepted_once(server, claims, states)
     body = server.state.claims[claims[0].key]["body"]
     assert body == claims[0].body and body["evidence"] == ["reflective_entry:learner0-LPM1:v1"]
-    requests_before = server.state.requests
-    the_plan, summary, _ = run(tmp_path, server, claims_for(2))
-    assert the_plan.send == [] and len(the_plan.accepted) == 4 and server.state.requests == requests_before
+    assert_a_rerun_sends_nothing(tmp_path, server, claims_for(2), accepted=4)
 
 
 def test_server_errors_are_retried(tmp_path, server):
@@ -111,9 +116,9 @@ def test_429_is_retried_after_retry_after(tmp_path, server):
 
 
 def test_an_answer_later_than_the_timeout_is_resent_and_found_already_received(tmp_path, server):
-    server.delay_next(1, seconds=1.5)  # stores the claim, answers after the client's 0.5 s read timeout
+    server.delay_next(1, seconds=2.0)  # stores the claim, answers after the client's 1 s read timeout
     claims = claims_for(1)
-    _plan, summary, states = run(tmp_path, server, claims)
+    _plan, summary, states = run(tmp_path, server, claims, timeout=(1.0, 1.0))
     assert (summary.accepted, summary.already) == (1, 1)
     assert sorted(server.state.posts.values()) == [1, 2]  # the delayed claim was posted twice
     assert_each_accepted_once(server, claims, states)
@@ -134,9 +139,7 @@ def test_422_rejects_with_the_reason_and_is_not_sent_again(tmp_path, server):
     assert summary.accepted == 2 and len(summary.rejected) == 2
     assert all("not known to the Learner Records Service" in reasons for _row, reasons in summary.rejected)
     assert sorted(state for state, _id in states.values()) == ["accepted", "accepted", "rejected", "rejected"]
-    requests_before = server.state.requests
-    the_plan, summary, _ = run(tmp_path, server, claims_for(2))
-    assert the_plan.send == [] and len(the_plan.rejected) == 2 and server.state.requests == requests_before
+    assert_a_rerun_sends_nothing(tmp_path, server, claims_for(2), accepted=2, rejected=2)
 
 
 def test_an_unreachable_awarding_body_leaves_claims_to_send_then_a_rerun_completes(tmp_path, server):

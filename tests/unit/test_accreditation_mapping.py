@@ -191,3 +191,21 @@ def test_idempotency_key_is_stable_and_changes_with_candidate_unit_or_evidence()
 def test_an_unknown_record_kind_is_a_programming_error(bad):
     with pytest.raises(TypeError):
         map_learner(CATALOGUE, "ann", [bad], LONDON)
+
+
+def test_an_opted_out_participant_is_never_mapped_or_claimed():
+    from accreditation_export.outputs import claims_of  # pylint: disable=import-outside-toplevel
+    from accreditation_export.pipeline import evaluate  # pylint: disable=import-outside-toplevel
+    from accreditation_export.register import check_rows  # pylint: disable=import-outside-toplevel
+
+    columns = ("username", "uln", "given_name", "family_name", "date_of_birth", "candidate_number", "opted_in")
+    rows = [(2, ["ann", "9276308686", "Ann", "Bell", "1980-01-02", "C001", "yes"]),
+            (3, ["bob", "1000000000", "Bob", "Cole", "1980-01-02", "C002", "no"])]
+    register = check_rows(rows, {name: i for i, name in enumerate(columns)}, {"600/0000/0"}, "600/0000/0",
+                          dt.date(2026, 11, 25))
+    assert register.opted_out == ["bob"] and [c.username for c in register.candidates] == ["ann"]
+    records = [full_unit("LPM1")._replace(username=name) for name in ("ann", "bob")]
+    rejections = []
+    outcomes = list(evaluate(CATALOGUE, register.candidates, records, LONDON, rejections))
+    assert [o.candidate.username for o in outcomes] == ["ann"] and rejections == []
+    assert [c.username for o in outcomes for c in claims_of(o, "000000")] == ["ann"]
