@@ -160,3 +160,32 @@ def _b64(text):
 def _unb64(text):
     import base64  # pylint: disable=import-outside-toplevel
     return base64.urlsafe_b64encode(text.encode()).rstrip(b"=").decode()
+
+
+@pytest.mark.parametrize("command", [["mi-report"], ["credentials"], ["verify"], ["keys"], ["keys", "generate"]])
+def test_every_new_command_has_help(command):
+    output = run(*command, "--help")
+    assert "Usage: " in output and len(output.splitlines()) > 3
+
+
+def test_bad_input_is_a_message_not_a_traceback(tmp_path):
+    register = tmp_path / "register.csv"
+    register.write_text(fx.register_csv(), encoding="utf-8")
+    assert "--from 2026-12-31 is after --to 2026-12-01" in run(
+        "mi-report", "--db", tmp_path / "none.db", "--register", register, "--from", "2026-12-31", "--to", "2026-12-01",
+        code=2)
+    assert "no such database" in run("mi-report", "--db", tmp_path / "none.db", "--register", register, code=1)
+    junk = tmp_path / "junk.jwt"
+    junk.write_text("not a credential")
+    jwks = tmp_path / "jwks.json"
+    jwks.write_text('{"keys": []}')
+    output = run("verify", "--jwks", jwks, junk, code=1)
+    assert f"FAILED {junk}:" in output and "not a compact JWS" in output
+    assert "the kid '' is not an http(s) URL: give the key set with --jwks" in run("verify", junk, code=1)
+    key = tmp_path / "key.pem"
+    key.write_text("-----BEGIN PRIVATE KEY-----\nnope\n-----END PRIVATE KEY-----\n")
+    output = run("credentials", "--db", tmp_path / "none.db", "--register", register, "--key", key, "--jwks", jwks,
+                 "--issuer-id", "https://centre.example.org", code=1)
+    assert "not an RSA or Ed25519 private key in PEM" in output
+    assert "must be an http(s) URL" in run("keys", "generate", "--out", tmp_path / "k", "--jwks-url", "jwks.json",
+                                           code=2)
