@@ -1,1 +1,1 @@
-"""Accreditation export: maps tutor decisions onto awarding-body units (later work)."""
+"""Accreditation export: maps tutors' decisions onto an awarding body's units, writes and submits credit claims."""

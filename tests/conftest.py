@@ -4,7 +4,8 @@ Shared fixtures.
 - ``workbench_block``: a block parsed into the SDK's WorkbenchRuntime (in process, Django test DB), for
   runtime tests of views and handlers.
 - ``workbench_server``: the real workbench (``django-admin runserver``) on a free loopback port with its
-  own SQLite database, for tests over HTTP and in the browser.
+  own SQLite database, for tests over HTTP and in the browser; ``private_workbench``: the same, one per test
+  module, for tests that change what the workbench serves.
 - ``chromium``: Debian's Chromium driven by Playwright. Missing Chromium skips locally and fails in CI.
 """
 import itertools
@@ -97,11 +98,10 @@ def _free_port():
         return sock.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def workbench_server(tmp_path_factory):
-    """The real workbench served over loopback from a fresh SQLite database; yields its base URL."""
-    var_dir = tmp_path_factory.mktemp("workbench-var")
+def serve_workbench(var_dir):
+    """Migrate a fresh SQLite database under ``var_dir``, serve the workbench on a free port; yield its base URL."""
     env = {**os.environ, "LP_VAR_DIR": str(var_dir), "DJANGO_SETTINGS_MODULE": "lp_xblocks.workbench.settings"}
+    env.pop("LP_WORKBENCH_DB", None)
     admin = [sys.executable, "-m", "django"]
     subprocess.run(admin + ["migrate", "--run-syncdb", "--verbosity", "0"], env=env, check=True)
     port = _free_port()
@@ -127,6 +127,23 @@ def workbench_server(tmp_path_factory):
     server.terminate()
     server.wait(timeout=10)
     log.close()
+
+
+@pytest.fixture(scope="session")
+def workbench_server(tmp_path_factory):
+    """The real workbench served over loopback from a fresh SQLite database; yields its base URL."""
+    yield from serve_workbench(tmp_path_factory.mktemp("workbench-var"))
+
+
+@pytest.fixture(scope="module")
+def private_workbench(tmp_path_factory):
+    """
+    A workbench of the test module's own (a fresh database the module may reconfigure, e.g. a scenario's
+    criteria): yields ``(base URL, var dir)``; the database is ``<var dir>/workbench.db``.
+    """
+    var_dir = tmp_path_factory.mktemp("private-workbench-var")
+    for base in serve_workbench(var_dir):
+        yield base, var_dir
 
 
 # ---------------------------------------------------------------------------- browser

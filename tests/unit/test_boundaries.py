@@ -39,3 +39,22 @@ def test_only_compat_imports_edx_platform_code():
             offenders += [f"{path.relative_to(PACKAGE)}: {name}" for name in names
                           if name.split(".")[0] in PLATFORM_PACKAGES]
     assert offenders == []
+
+
+EXPORTER_MODULES = [
+    "accreditation_export.cli", "accreditation_export.catalogue", "accreditation_export.register",
+    "accreditation_export.mapping", "accreditation_export.explain", "accreditation_export.pipeline",
+    "accreditation_export.outputs", "accreditation_export.submit", "accreditation_export.awarding_body_server",
+    "accreditation_export.sources.workbench", "accreditation_export.sources.reports", "accreditation_export.sources.rest",
+]
+
+
+@pytest.mark.parametrize("module", EXPORTER_MODULES)
+def test_the_exporter_imports_no_block_runtime_nor_django(module):
+    """The exporter reads what the blocks stored or reported; it never imports them, XBlock or Django."""
+    code = (f"import sys, {module}; "
+            "bad = sorted(m for m in sys.modules if m.split('.')[0] in ('xblock', 'django', 'webob', 'submissions', "
+            "'workbench') or (m.startswith('lp_xblocks.') and m not in ('lp_xblocks.common', 'lp_xblocks.common.csv_safe'))); "
+            "print(','.join(bad))")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "", f"{module} pulls in {result.stdout.strip()}"

@@ -60,9 +60,18 @@ def test_wheel_contains_package_data():
         "course_content/__init__.py",
         "accreditation_export/__init__.py",
         "accreditation_export/catalogues/partnership_management.yaml",
+        "accreditation_export/API.md",
+        "accreditation_export/catalogues/partnership_management.yaml",
         "course_content/olx/course.xml",
         "course_content/olx/policies/2026/grading_policy.json",
         "course_content/olx/html/welcome-text.html",
         "course_content/olx/static/images/course_image.png",
     ):
         assert needed in files, needed
+
+
+def test_lp_accredit_console_script():
+    found = [ep for ep in entry_points(group="console_scripts") if ep.name == "lp-accredit"]
+    assert len(found) == 1
+    from accreditation_export.cli import main  # pylint: disable=import-outside-toplevel
+    assert found[0].load() is main

@@ -1,0 +1,4 @@
+"""``python -m accreditation_export`` is ``lp-accredit``."""
+from .cli import main
+
+main()
