@@ -350,5 +350,11 @@ def reference_server(host, port, token, control):
         _("Reference awarding body on {url}; stop with Ctrl+C").format(url=url)))
 
 
+# Management information and Open Badges (issue 7): commands in their own packages.
+from .mi import command as _mi  # pylint: disable=wrong-import-position  # noqa: E402
+from .credentials import command as _badges  # pylint: disable=wrong-import-position  # noqa: E402
+for _command in [_mi.command(common_options, register_options)] + _badges.commands(common_options, register_options):
+    main.add_command(_command)
+
 if __name__ == "__main__":
     main()

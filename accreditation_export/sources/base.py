@@ -97,3 +97,23 @@ def parse_time(text: str | None) -> dt.datetime | None:
         return None
     value = dt.datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
     return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+class Assessment(NamedTuple):
+    """
+    One needs-assessment attempt (a diagnostic or a satisfaction survey), for the management-information report.
+
+    Not part of :meth:`Source.records` (the mapping needs only that a needs assessment was taken): a source
+    that can tell more gives these from ``assessments()``, sorted by username. ``scores`` and ``first_scores``
+    map a theme to its score in this attempt and in the learner's first; a theme is named by its id, or by its
+    title where the source only has titles (Open edX reports). A source that keeps only the latest attempt
+    (Open edX reports) gives that one, numbered by the count of attempts.
+    """
+    username: str
+    block: str
+    attempt: int
+    submitted_at: dt.datetime | None
+    overall: float | None
+    stage: str
+    scores: dict
+    first_scores: dict

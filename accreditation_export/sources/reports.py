@@ -24,13 +24,16 @@ from lp_xblocks.common.csv_safe import FORMULA_TRIGGERS
 
 from ..csvfile import reading
 from ..i18n import _
-from .base import Exercise, Learner, ReflectiveEntry, SourceError, block_name, parse_time
+from .base import Assessment, Exercise, Learner, ReflectiveEntry, SourceError, block_name, parse_time
 
 REFLECTIVE_LOG, FACILITATION, NEEDS_ASSESSMENT = "lp_reflective_log", "lp_facilitation_exercise", "lp_needs_assessment"
 _BLOCK_TYPE = re.compile(r"(?:\+type@|^i4x://[^/]+/[^/]+/)(?P<type>[^+/@]+)")
 # The reflective log's generate_report_data columns this source reads.
 ENTRY_COLUMNS = ("Entry", "Title", "Status", "Version", "Criteria claimed", "Criteria met", "Decided", "Referrals")
 EXERCISE_COLUMNS = ("Attempts", "Passed")
+# The needs-assessment block's generate_report_data columns (the MI report's assessments).
+LATEST, FIRST = "Latest: ", "First: "
+ASSESSMENT_COLUMNS = ("Attempts", "Latest submitted", "Latest overall", "Latest stage")
 
 
 def unsafe(value: str) -> str:
@@ -127,6 +130,48 @@ def read_grade_report(path) -> list:
     return records
 
 
+def _score(value: str, where: str):
+    if not value.strip():
+        return None
+    try:
+        return float(value)
+    except ValueError:
+        raise SourceError(_("{where}: {value!r} is not a number").format(where=where, value=value)) from None
+
+
+def read_assessments(path) -> list:
+    """
+    The needs-assessment rows of one problem responses report as :class:`Assessment` records (unsorted): the
+    latest attempt of each learner, its themes named by title (the report's ``Latest: <title>`` columns).
+    """
+    path = Path(path)
+    records = []
+    for line, row in _rows(path, ("username", "block_key")):
+        where = f"{path}:{line}"
+        match = _BLOCK_TYPE.search(row["block_key"])
+        if not row["username"].strip() or not match or match.group("type") != NEEDS_ASSESSMENT:
+            continue
+        if not row.get("Attempts"):
+            continue  # state in the block but no attempt
+        missing = [name for name in ASSESSMENT_COLUMNS if name not in row]
+        if missing:
+            raise SourceError(_("{where}: a needs-assessment row without the columns {names}").format(
+                where=where, names=", ".join(missing)))
+        latest, first = {}, {}
+        for column, value in row.items():
+            for prefix, scores in ((LATEST, latest), (FIRST, first)):
+                if column.startswith(prefix):
+                    score = _score(value, f"{where}: {column}")
+                    if score is not None:
+                        scores[column[len(prefix):]] = score
+        records.append(Assessment(
+            row["username"].strip(), block_name(row["block_key"].strip()), _whole(row["Attempts"], f"{where}: Attempts"),
+            _time(row["Latest submitted"], f"{where}: Latest submitted"),
+            _score(row["Latest overall"], f"{where}: Latest overall"), unsafe(row["Latest stage"].strip()), latest, first,
+        ))
+    return records
+
+
 class ReportsSource:
     """Records from downloaded report files, sorted by username."""
 
@@ -144,4 +189,12 @@ class ReportsSource:
         for path in self.grades:
             records += read_grade_report(path)
         records.sort(key=lambda record: record.username)
+        return iter(records)
+
+    def assessments(self):
+        """The latest needs-assessment attempt of each learner in each block, sorted by username (MI report)."""
+        records = []
+        for path in self.responses:
+            records += read_assessments(path)
+        records.sort(key=lambda record: (record.username, record.block))
         return iter(records)

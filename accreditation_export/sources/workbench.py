@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 from ..i18n import _
-from .base import Exercise, ReflectiveEntry, SourceError, block_name, merge_sorted, parse_time
+from .base import Assessment, Exercise, ReflectiveEntry, SourceError, block_name, merge_sorted, parse_time
 
 ENTRY = "lp_xblocks_reflectiveentry"
 VERSION = "lp_xblocks_reflectiveentryversion"
@@ -37,7 +37,8 @@ COLUMNS = {
     VERSION: ("entry_id", "number", "criteria"),
     FEEDBACK: ("id", "entry_id", "version", "decision", "criteria", "marked_at"),
     FACILITATION: ("block_key", "student_id", "username", "ending_id", "passed", "completed_at"),
-    NEEDS: ("block_key", "student_id", "username", "submitted_at"),
+    NEEDS: ("block_key", "student_id", "username", "submitted_at", "attempt", "overall", "stage", "scores",
+            "first_scores"),
 }
 
 _LEARNER = "COALESCE(NULLIF({t}.username, ''), {t}.student_id)"
@@ -68,6 +69,14 @@ SELECT {_LEARNER.format(t='n')} AS learner, n.block_key, COUNT(*) AS attempts, M
   FROM {NEEDS} n
  GROUP BY learner, n.block_key
  ORDER BY learner, n.block_key
+"""
+
+# Every needs-assessment attempt with its scores (the MI report's :meth:`WorkbenchSource.assessments`).
+ASSESSMENTS_SQL = f"""
+SELECT {_LEARNER.format(t='n')} AS learner, n.block_key, n.attempt, n.submitted_at, n.overall, n.stage, n.scores,
+       n.first_scores
+  FROM {NEEDS} n
+ ORDER BY learner, n.block_key, n.attempt
 """
 
 # The workbench's course pages parse each unit as scenario "course-<unit>": usage ids look like
@@ -176,3 +185,18 @@ class WorkbenchSource:
                 learner, block_key, attempts, first_taken = row
                 passed, when = True, parse_time(first_taken)
             yield Exercise(learner, kind, self.block(block_key), passed, when, attempts)
+
+    def assessments(self) -> Iterator[Assessment]:
+        """Every needs-assessment attempt with its theme scores, sorted by username (for the MI report)."""
+        connection, tables = self._connect()
+        try:
+            if NEEDS not in tables:
+                return
+            for learner, block_key, attempt, submitted_at, overall, stage, scores, first in connection.execute(
+                    ASSESSMENTS_SQL):
+                yield Assessment(learner, self.block(block_key), attempt, parse_time(submitted_at), overall,
+                                 stage or "", json.loads(scores or "{}"), json.loads(first or "{}"))
+        except sqlite3.DatabaseError as error:
+            raise SourceError(_("{path}: cannot be read: {why}").format(path=self.path, why=error)) from error
+        finally:
+            connection.close()
