@@ -176,7 +176,7 @@ def run(args, db_name):
         ("learners", f"{args.learners}"),
         ("attempts rows", f"{attempts}"),
         ("theme-score rows", f"{scores}"),
-        (f"cohort_report calls timed", f"{args.repeat} (+1 warm-up, {large['warm_ms']:.1f} ms)"),
+        ("cohort_report calls timed", f"{args.repeat} (+1 warm-up, {large['warm_ms']:.1f} ms)"),
         ("median ms per call", f"{median:.1f}"),
         ("min ms per call", f"{min(times):.1f}"),
         ("max ms per call", f"{max(times):.1f}"),

@@ -6,7 +6,7 @@ import uuid
 import pytest
 from lxml import etree
 
-from tests.integration.http_client import Client, handler_url, open_scenario
+from tests.integration.http_client import handler_url, open_scenario
 
 pytestmark = pytest.mark.integration
 
@@ -32,14 +32,6 @@ def post(client, html, handler, student, body):
     status, headers, text = client.request(handler_url(html, handler, student), body)
     assert headers["Content-Type"].startswith("application/json"), text
     return status, json.loads(text)
-
-
-def test_index_lists_the_three_scenarios(workbench_server):
-    status, _, html = Client(workbench_server).request("/")
-    assert status == 200
-    for scenario, title in SCENARIOS.items():
-        assert f"/scenario/{scenario}/" in html
-        assert title in html
 
 
 @pytest.mark.parametrize("scenario", sorted(SCENARIOS))

@@ -6,7 +6,7 @@ import uuid
 
 import pytest
 
-from tests.integration.http_client import Client, handler_url, open_scenario
+from tests.integration.http_client import handler_url, open_scenario
 
 pytestmark = pytest.mark.integration
 
@@ -17,13 +17,6 @@ BODY = " ".join(["The partners agreed the agenda and every action had an owner a
 def entry(**changes):
     return {"title": "Chairing the steering group", "activity_date": "2026-10-14", "entry_type": "workplace",
             "body": BODY, "criteria": ["LPM1-3.1", "LPM1-3.2"], **changes}
-
-
-def test_index_lists_the_reflective_logs(workbench_server):
-    status, _, html = Client(workbench_server).request("/")
-    assert status == 200
-    assert f"/scenario/{CHAIRING}/" in html and "Reflective log: chairing partnership meetings" in html
-    assert f"/scenario/{BUDGET}/" in html and "Reflective log: managing the partnership budget" in html
 
 
 def test_learner_submits_and_tutor_marks_over_http(workbench_server):

@@ -8,7 +8,7 @@ import uuid
 import pytest
 from lxml import etree
 
-from tests.integration.http_client import Client, handler_url, open_scenario
+from tests.integration.http_client import handler_url, open_scenario
 
 pytestmark = pytest.mark.integration
 
@@ -23,14 +23,6 @@ def answers_for(html, value):
     ids = re.findall(r'<fieldset class="lp-na__statement"[^>]*data-statement="([^"]+)"', html)
     assert ids
     return {statement: value for statement in ids}
-
-
-def test_index_lists_every_scenario(workbench_server):
-    status, _, html = Client(workbench_server).request("/")
-    assert status == 200
-    for scenario, title in SCENARIOS.items():
-        assert f"/scenario/{scenario}/" in html
-        assert title in html
 
 
 @pytest.mark.parametrize("scenario", sorted(SCENARIOS))

@@ -8,7 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from lxml import etree
 
-from lp_xblocks.data.models import NeedsAssessmentAttempt, NeedsAssessmentThemeScore
+from lp_xblocks.data.models import NeedsAssessmentAttempt
 from lp_xblocks.needs_assessment.block import DEFAULT_INSTRUMENT, NeedsAssessmentBlock
 from lp_xblocks.needs_assessment.instrument import validate
 from tests.conftest import call_handler
