@@ -159,9 +159,13 @@ class ReflectiveLogBlock(CompletableXBlockMixin, XBlock):
     def _own_entry(self, data):
         """The current learner's own entry (403 for another learner's)."""
         entry = self._entry(data)
-        if entry.student_id != permissions.student_id(self):
+        if not self._is_own(entry):
             raise HandlerError(403, self._("That entry belongs to another learner."))
         return entry
+
+    def _is_own(self, entry):
+        """Whether the entry is the current user's own (a tutor never marks their own work)."""
+        return entry.student_id == permissions.student_id(self)
 
     def _submitted_entry(self, data):
         """For tutors: an entry that was submitted at least once."""
@@ -405,12 +409,15 @@ class ReflectiveLogBlock(CompletableXBlockMixin, XBlock):
             words = rules.check_submittable(self._config(), draft)
         except rules.EntryError as error:
             raise self._error(error) from error
-        if entry is None:
-            entry = self._save(data)
         now = _now()
-        item = api.student_item(permissions.block_key(self), permissions.course_key(self), permissions.student_id(self))
+        learner = {"block_key": permissions.block_key(self), "course_key": permissions.course_key(self),
+                   "student_id": permissions.student_id(self), "username": permissions.username(self)}
+        item = api.student_item(learner["block_key"], learner["course_key"], learner["student_id"])
         try:
-            entry = api.submit_entry(entry, draft, words, now, permissions.username(self), item)
+            if entry is None:
+                entry = api.submit_new_entry(**learner, draft=draft, word_count=words, now=now, item=item)
+            else:
+                entry = api.submit_entry(entry, draft, words, now, learner["username"], item)
         except rules.StateError as error:
             raise self._error(error) from error
         except api.EntryTooLarge as error:
@@ -440,7 +447,8 @@ class ReflectiveLogBlock(CompletableXBlockMixin, XBlock):
         api = _api()
         entry = self._submitted_entry(data)
         now = _now()
-        can_mark = entry.status == rules.SUBMITTED and api.claim_lock(entry, permissions.username(self), now)
+        can_mark = (entry.status == rules.SUBMITTED and not self._is_own(entry)
+                    and api.claim_lock(entry, permissions.username(self), now))
         return {"entry": api.open_entry(entry, now=now), "can_mark": can_mark}
 
     @json_handler(methods=("POST",), tutors_only=True)
@@ -449,6 +457,8 @@ class ReflectiveLogBlock(CompletableXBlockMixin, XBlock):
         api = _api()
         _ = self._
         entry = self._submitted_entry(data)
+        if self._is_own(entry):
+            raise HandlerError(403, _("You cannot mark your own entry; another tutor must mark it."))
         version = data.get("version")
         if not isinstance(version, int) or isinstance(version, bool) or version < 1:
             raise HandlerError(400, _("version: give the number of the version you marked."), field="version")

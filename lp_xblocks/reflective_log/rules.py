@@ -18,6 +18,7 @@ entry is not in a state that allows the action: HTTP 409).
 """
 from __future__ import annotations
 
+import json
 import re
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -37,6 +38,9 @@ PAGE_SIZE = 25
 
 MAX_TITLE = 200
 MAX_BODY_CHARS = 30_000
+# A submitted version is one edx-submissions record, at most 100 KiB of JSON (non-ASCII characters take six
+# bytes there); an entry must fit with room for the record's other keys.
+MAX_STORED_BYTES = 100 * 1024 - 2048
 MAX_COMMENT = 5_000
 MAX_FEEDBACK = 10_000
 
@@ -220,6 +224,12 @@ def check_submittable(config: dict, draft: dict) -> int:
     if words > config["max_words"]:
         raise EntryError(
             "body", N_("body: {words} words; the limit is {limit} words"), words=words, limit=config["max_words"]
+        )
+    stored = len(json.dumps(draft))
+    if stored > MAX_STORED_BYTES:
+        raise EntryError(
+            "body", N_("body: the entry needs {size} KB to store and the limit is {limit} KB; shorten it"),
+            size=-(-stored // 1024), limit=MAX_STORED_BYTES // 1024,
         )
     return words
 

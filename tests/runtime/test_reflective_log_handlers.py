@@ -209,6 +209,16 @@ def test_submit_needs_a_complete_entry(log, missing):
     assert status == 400 and body["field"] == missing
 
 
+def test_a_new_entry_whose_submission_fails_leaves_nothing_behind(log, monkeypatch):
+    def refuse(*args, **kwargs):
+        raise submissions_api.SubmissionRequestError(msg="Maximum answer size exceeded.")
+
+    monkeypatch.setattr(submissions_api, "create_submission", refuse)
+    status, body = unchanged(lambda: call_handler(log("ann"), "submit_entry", ENTRY))
+    assert status == 400 and body["field"] == "body"
+    assert ReflectiveEntry.objects.count() == 0
+
+
 def test_a_submitted_or_passed_entry_is_read_only(log):
     entry = submit(log)
     for handler in ("save_draft", "submit_entry"):
@@ -338,6 +348,15 @@ def test_lock_expires_after_thirty_minutes(log, monkeypatch):
     monkeypatch.setattr(block_module, "_now", lambda: real_now + timedelta(minutes=31))
     assert ok(call_handler(log("tutor2"), "open_entry", {"entry_id": entry["entry_id"]}))["can_mark"] is True
     assert ok(mark(log, entry, tutor="tutor2"))["entry"]["status"] == "passed"
+
+
+def test_a_tutor_never_marks_their_own_entry(log):
+    own = submit(log, "tutor", title="My own chairing")
+    seen = ok(call_handler(log("tutor"), "open_entry", {"entry_id": own["entry_id"]}))
+    assert seen["can_mark"] is False and seen["entry"]["lock"] is None
+    status, body = unchanged(lambda: mark(log, own, tutor="tutor"))
+    assert status == 403 and "your own entry" in body["error"]
+    assert ok(mark(log, own, tutor="tutor2"))["entry"]["status"] == "passed"
 
 
 def test_marking_without_opening_claims_a_free_entry(log):

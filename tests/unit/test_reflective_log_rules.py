@@ -357,3 +357,13 @@ def test_bad_queue_requests(data, field):
 @pytest.mark.parametrize("total, pages", [(0, 0), (1, 1), (25, 1), (26, 2), (10_000, 400)])
 def test_page_count(total, pages):
     assert rules.page_count(total) == pages
+
+
+def test_an_entry_must_fit_one_submission_record():
+    config = {**CONFIG, "max_words": 4000}
+    welsh = " ".join(["\u0175\u0177\u0175\u0177\u0175\u0177"] * 3000)  # 20,999 characters; each letter is 6 bytes of JSON
+    with pytest.raises(rules.EntryError) as error:
+        rules.check_submittable(config, {**COMPLETE, "body": welsh})
+    assert error.value.field == "body"
+    assert str(error.value) == "body: the entry needs 109 KB to store and the limit is 98 KB; shorten it"
+    assert rules.check_submittable(config, {**COMPLETE, "body": " ".join(["partner"] * 3000)}) == 3000

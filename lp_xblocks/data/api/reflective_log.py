@@ -310,6 +310,14 @@ def submit_entry(entry, draft, word_count, now, actor, item):
     return entry
 
 
+def submit_new_entry(*, block_key, course_key, student_id, username, draft, word_count, now, item):
+    """Create an entry and submit it as version 1 in one transaction (nothing stays behind if it fails)."""
+    with transaction.atomic():
+        entry = create_entry(block_key=block_key, course_key=course_key, student_id=student_id, username=username,
+                             draft=draft, now=now)
+        return submit_entry(entry, draft, word_count, now, username, item)
+
+
 def _lock_free_or_mine(tutor, now):
     return Q(lock_holder="") | Q(lock_holder=tutor) | Q(lock_expires_at__isnull=True) | Q(lock_expires_at__lte=now)
 
