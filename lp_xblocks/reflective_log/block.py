@@ -350,22 +350,29 @@ class ReflectiveLogBlock(CompletableXBlockMixin, XBlock):
         except rules.EntryError as error:
             raise self._error(error) from error
 
+    def _revision(self, data):
+        """
+        What a learner's request edits: with an ``entry_id``, their own editable entry and the fields sent
+        laid over its working copy; without one, ``None`` and a new draft from the fields sent.
+        """
+        if data.get("entry_id") is None:
+            return None, self._draft_from(data)
+        entry = self._own_entry(data)
+        if not rules.is_editable(entry.status):
+            raise self._error(rules.refusal(entry.status))
+        return entry, self._draft_from(data, _api().working_copy(entry))
+
     def _save(self, data):
         """Create or update the learner's working copy from ``data``; returns the entry row."""
         api = _api()
         now = _now()
-        if data.get("entry_id") is None:
-            draft = self._draft_from(data)
+        entry, draft = self._revision(data)
+        if entry is None:
             entry = api.create_entry(
                 block_key=permissions.block_key(self), course_key=permissions.course_key(self),
                 student_id=permissions.student_id(self), username=permissions.username(self), draft=draft, now=now,
             )
         else:
-            entry = self._own_entry(data)
-            if not rules.is_editable(entry.status):
-                raise self._error(rules.refusal(entry.status))
-            base = entry.draft or self._latest_version_as_draft(entry)
-            draft = self._draft_from(data, base)
             try:
                 entry = api.save_draft(entry, draft, now)
             except rules.StateError as error:
@@ -373,38 +380,18 @@ class ReflectiveLogBlock(CompletableXBlockMixin, XBlock):
         self.last_activity = now.isoformat()
         return entry
 
-    @staticmethod
-    def _latest_version_as_draft(entry):
-        """A referred entry being revised starts from its latest submitted version."""
-        latest = entry.versions.order_by("-number").first()
-        if latest is None:
-            return None
-        return {"title": latest.title, "activity_date": latest.activity_date.isoformat(),
-                "entry_type": latest.entry_type, "body": latest.body, "criteria": list(latest.criteria)}
-
     @json_handler(methods=("POST",), signed_in=True)
     def save_draft(self, data, suffix=""):  # pylint: disable=unused-argument
         """Save a new or existing entry as a draft (incomplete is fine; what is there must be valid)."""
         entry = self._save(data)
-        return {"entry": self._owner_view(entry)}
-
-    def _owner_view(self, entry):
-        api = _api()
-        return api.entry_dict(entry, entry.versions.all(), entry.feedback.all(), owner=True, now=_now())
+        return {"entry": _api().owner_view(entry, _now())}
 
     @json_handler(methods=("POST",), signed_in=True)
     def submit_entry(self, data, suffix=""):  # pylint: disable=unused-argument
         """Save the fields sent (if any) and submit the entry for marking as a new version."""
         api = _api()
         _ = self._
-        if data.get("entry_id") is not None:
-            entry = self._own_entry(data)
-            if not rules.is_editable(entry.status):
-                raise self._error(rules.refusal(entry.status))
-            draft = self._draft_from(data, entry.draft or self._latest_version_as_draft(entry))
-        else:
-            draft = self._draft_from(data)
-            entry = None
+        entry, draft = self._revision(data)
         try:
             words = rules.check_submittable(self._config(), draft)
         except rules.EntryError as error:
@@ -428,7 +415,7 @@ class ReflectiveLogBlock(CompletableXBlockMixin, XBlock):
             "criteria": draft["criteria"], "word_count": words,
         })
         covered, score = self._coverage(student_id=permissions.student_id(self))
-        return {"entry": self._owner_view(entry), "coverage": covered, "score": score}
+        return {"entry": api.owner_view(entry, now), "coverage": covered, "score": score}
 
     # ------------------------------------------------------------------ tutor handlers
 
@@ -462,12 +449,12 @@ class ReflectiveLogBlock(CompletableXBlockMixin, XBlock):
         version = data.get("version")
         if not isinstance(version, int) or isinstance(version, bool) or version < 1:
             raise HandlerError(400, _("version: give the number of the version you marked."), field="version")
-        claimed = entry.versions.filter(number=version).values_list("criteria", flat=True).first()
+        claimed = api.claimed_criteria(entry, version)
         if claimed is None:
             raise HandlerError(400, _("version: this entry has no version {version}.").format(version=version),
                                field="version")
         try:
-            marking = rules.clean_marking(list(claimed), data)
+            marking = rules.clean_marking(claimed, data)
         except rules.EntryError as error:
             raise self._error(error) from error
         tutor = permissions.username(self)

@@ -155,6 +155,31 @@ def open_entry(entry, *, with_audit=True, now=None):
     )
 
 
+def owner_view(entry, now):
+    """One entry as its learner sees it: versions, feedback and the working copy."""
+    return entry_dict(entry, entry.versions.all(), entry.feedback.all(), owner=True, now=now)
+
+
+def working_copy(entry):
+    """
+    What the learner edits: the saved working copy, else (a referred entry being revised) its latest
+    submitted version; None for neither.
+    """
+    if entry.draft:
+        return entry.draft
+    latest = entry.versions.order_by("-number").first()
+    if latest is None:
+        return None
+    return {"title": latest.title, "activity_date": latest.activity_date.isoformat(),
+            "entry_type": latest.entry_type, "body": latest.body, "criteria": list(latest.criteria)}
+
+
+def claimed_criteria(entry, version):
+    """The criteria ``version`` of the entry claims, or None when it has no such version."""
+    claimed = entry.versions.filter(number=version).values_list("criteria", flat=True).first()
+    return None if claimed is None else list(claimed)
+
+
 def passed_entries(block_key, *, student_id=None, username=None):
     """A learner's passed entries with the criteria their passed version claimed (one query)."""
     rows = ReflectiveEntryVersion.objects.filter(
