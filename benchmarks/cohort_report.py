@@ -22,13 +22,12 @@ constant query count) is met, and non-zero only when something goes wrong (e.g. 
 answer 200 or reports the wrong number of learners).
 """
 import random
-import statistics
 import sys
 import time
 from datetime import datetime, timedelta, timezone
 
 from harness import (
-    REPO, explain, fast_inserts, handler_caller, measure, parse_args, parse_scenario_file, print_table,
+    REPO, cohort_verdict, explain, fast_inserts, handler_caller, measure, parse_args, parse_scenario_file, print_table,
     run_in_temporary_database,
 )
 
@@ -165,29 +164,14 @@ def run(args, db_name):
     large = measure(handler_caller(usage_id, "cohort_report"), args.repeat,
                     lambda status, data, label: check(status, data, args.learners, label), f"{args.learners} learners")
 
-    times = large["times"]
-    median = statistics.median(times)
-    small_q = sorted(set(small["counts"]))
-    large_q = sorted(set(large["counts"]))
-    constant = small_q == large_q and len(large_q) == 1
-    fast = median < TARGET_MS
-
-    rows = [
+    verdict, fast, _constant = cohort_verdict("cohort_report", small, large, SMALL_COHORT, args.learners,
+                                              args.repeat, TARGET_MS)
+    print_table([
         ("learners", f"{args.learners}"),
         ("attempts rows", f"{attempts}"),
         ("theme-score rows", f"{scores}"),
-        ("cohort_report calls timed", f"{args.repeat} (+1 warm-up, {large['warm_ms']:.1f} ms)"),
-        ("median ms per call", f"{median:.1f}"),
-        ("min ms per call", f"{min(times):.1f}"),
-        ("max ms per call", f"{max(times):.1f}"),
-        (f"median ms at {SMALL_COHORT} learners", f"{statistics.median(small['times']):.1f}"),
-        (f"SQL queries per call at {SMALL_COHORT}", ", ".join(map(str, small_q))),
-        (f"SQL queries per call at {args.learners}", ", ".join(map(str, large_q))),
-        ("SQL queries on first (cold) call", f"{small['warm_queries']} at {SMALL_COHORT}, {large['warm_queries']} at {args.learners}"),
-        (f"target median < {TARGET_MS:.0f} ms", "met" if fast else "NOT met"),
-        ("target constant query count", "met" if constant else "NOT met"),
-    ]
-    print_table(rows)
+        *verdict,
+    ])
 
     respondents = {theme["id"]: theme["respondents"] for theme in large["data"]["themes"]}
     if set(respondents.values()) != {args.learners}:

@@ -21,13 +21,12 @@ count) is met, and non-zero only when something goes wrong (the handler does not
 disagree with what was filled).
 """
 import random
-import statistics
 import sys
 import time
 from datetime import datetime, timedelta, timezone
 
 from harness import (
-    REPO, explain, fast_inserts, handler_caller, measure, parse_args, parse_scenario_file, print_table,
+    REPO, cohort_verdict, explain, fast_inserts, handler_caller, measure, parse_args, parse_scenario_file, print_table,
     run_in_temporary_database,
 )
 
@@ -149,25 +148,13 @@ def run(args, db_name):
     large = measure(handler_caller(usage_id, "choice_report"), args.repeat, checker(large_figures),
                     f"{args.learners} learners")
 
-    times = large["times"]
-    median = statistics.median(times)
-    small_q, large_q = sorted(set(small["counts"])), sorted(set(large["counts"]))
-    constant = small_q == large_q and len(large_q) == 1
-    fast = median < TARGET_MS
+    verdict, fast, _constant = cohort_verdict("choice_report", small, large, SMALL_COHORT, args.learners,
+                                              args.repeat, TARGET_MS)
     print_table([
         ("learners", f"{args.learners}"),
         ("attempt rows", f"{large_figures['attempts']}"),
         ("choice rows", f"{large_figures['choices']}"),
-        ("choice_report calls timed", f"{args.repeat} (+1 warm-up, {large['warm_ms']:.1f} ms)"),
-        ("median ms per call", f"{median:.1f}"),
-        ("min ms per call", f"{min(times):.1f}"),
-        ("max ms per call", f"{max(times):.1f}"),
-        (f"median ms at {SMALL_COHORT} learners", f"{statistics.median(small['times']):.1f}"),
-        (f"SQL queries per call at {SMALL_COHORT}", ", ".join(map(str, small_q))),
-        (f"SQL queries per call at {args.learners}", ", ".join(map(str, large_q))),
-        ("SQL queries on first (cold) call", f"{small['warm_queries']} at {SMALL_COHORT}, {large['warm_queries']} at {args.learners}"),
-        (f"target median < {TARGET_MS:.0f} ms", "met" if fast else "NOT met"),
-        ("target constant query count", "met" if constant else "NOT met"),
+        *verdict,
     ])
     if args.explain or not fast:
         explain(large["sql"])

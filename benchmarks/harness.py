@@ -7,6 +7,7 @@ import argparse
 import json
 import os
 import shutil
+import statistics
 import sys
 import tempfile
 import time
@@ -124,6 +125,32 @@ def measure(once, repeat, check, label):
         "times": times, "counts": counts, "sql": last_sql, "data": data,
         "warm_ms": warm_ms, "warm_queries": len(warm_queries),
     }
+
+
+def cohort_verdict(handler, small, large, small_size, large_size, repeat, target_ms):
+    """
+    The figures of a handler measured on a small and a large cohort (two :func:`measure` results): the
+    rows to print after the script's own counts, whether the median is under ``target_ms``, and whether
+    the query count is one number, the same for both cohorts. Returns ``(rows, fast, constant)``.
+    """
+    times = large["times"]
+    median = statistics.median(times)
+    small_q, large_q = sorted(set(small["counts"])), sorted(set(large["counts"]))
+    constant = small_q == large_q and len(large_q) == 1
+    fast = median < target_ms
+    rows = [
+        (f"{handler} calls timed", f"{repeat} (+1 warm-up, {large['warm_ms']:.1f} ms)"),
+        ("median ms per call", f"{median:.1f}"),
+        ("min ms per call", f"{min(times):.1f}"),
+        ("max ms per call", f"{max(times):.1f}"),
+        (f"median ms at {small_size} learners", f"{statistics.median(small['times']):.1f}"),
+        (f"SQL queries per call at {small_size}", ", ".join(map(str, small_q))),
+        (f"SQL queries per call at {large_size}", ", ".join(map(str, large_q))),
+        ("SQL queries on first (cold) call", f"{small['warm_queries']} at {small_size}, {large['warm_queries']} at {large_size}"),
+        (f"target median < {target_ms:.0f} ms", "met" if fast else "NOT met"),
+        ("target constant query count", "met" if constant else "NOT met"),
+    ]
+    return rows, fast, constant
 
 
 def explain(sql_list, title="the handler's queries, large cohort"):
