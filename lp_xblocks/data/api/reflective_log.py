@@ -82,6 +82,13 @@ def _audit_dict(row):
     }
 
 
+def _lock(entry, now):
+    """The marking lock as the views show it (holder and expiry), or None when nobody holds it now."""
+    if rules.lock_state(entry.lock_holder, entry.lock_expires_at, "", now) == "free":
+        return None
+    return {"holder": entry.lock_holder, "expires_at": _iso(entry.lock_expires_at)}
+
+
 def entry_dict(entry, versions=(), feedback=(), audit=None, owner=False, now=None):
     """
     An entry as the handlers answer it. ``owner`` adds the learner's working copy (``draft``); the
@@ -93,9 +100,6 @@ def entry_dict(entry, versions=(), feedback=(), audit=None, owner=False, now=Non
     for row in sorted(feedback, key=lambda f: (f.marked_at, f.pk)):
         if row.version in by_number:
             by_number[row.version]["feedback"].append(_feedback_dict(row))
-    lock = None
-    if now is not None and rules.lock_state(entry.lock_holder, entry.lock_expires_at, "", now) != "free":
-        lock = {"holder": entry.lock_holder, "expires_at": _iso(entry.lock_expires_at)}
     data = {
         "entry_id": str(entry.entry_id),
         "learner": entry.username or entry.student_id,
@@ -108,7 +112,7 @@ def entry_dict(entry, versions=(), feedback=(), audit=None, owner=False, now=Non
         "marker": entry.marker,
         "decided_at": _iso(entry.decided_at),
         "updated_at": _iso(entry.updated_at),
-        "lock": lock,
+        "lock": _lock(entry, now) if now is not None else None,
         "versions": list(by_number.values()),
     }
     if owner:
@@ -215,14 +219,11 @@ def queue_page(block_key, status, page, now, page_size=rules.PAGE_SIZE):
     )
     entries = []
     for entry in rows:
-        lock = None
-        if rules.lock_state(entry.lock_holder, entry.lock_expires_at, "", now) != "free":
-            lock = {"holder": entry.lock_holder, "expires_at": _iso(entry.lock_expires_at)}
         entries.append({
             "entry_id": str(entry.entry_id), "learner": entry.username or entry.student_id,
             "title": entry.title, "entry_type": entry.entry_type, "status": entry.status,
             "version": entry.version, "submitted_at": _iso(entry.submitted_at), "referrals": entry.referrals,
-            "marker": entry.marker, "decided_at": _iso(entry.decided_at), "lock": lock,
+            "marker": entry.marker, "decided_at": _iso(entry.decided_at), "lock": _lock(entry, now),
         })
     return {"counts": counts, "entries": entries, "page": page, "pages": pages, "page_size": page_size}
 
