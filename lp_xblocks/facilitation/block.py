@@ -346,7 +346,8 @@ class FacilitationExerciseBlock(CompletableXBlockMixin, XBlock):
             new["attempt"] = play["attempt"] or self.attempts + 1
 
         self.play = new
-        self.attempts = max(self.attempts, new["attempt"])
+        if not play["attempt"]:
+            self.attempts = self.attempts + 1  # attempts begun (since the last reset by staff)
         self.runtime.publish(self, EVENT_CHOICE, {
             "attempt": new["attempt"], "scene": scene_id, "choice": index, "points": choice["points"],
             "goto": choice["goto"],

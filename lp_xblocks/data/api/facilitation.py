@@ -30,18 +30,22 @@ def record_facilitation_choice(*, block_key, course_key, student_id, username, a
     ending. Raises :class:`DuplicateChoice` when the scene was already played in this attempt or the
     attempt has already ended; then nothing is stored.
     """
-    for _try in range(3):
+    for tries_left in (2, 1, 0):
         try:
             with transaction.atomic():
                 return _record_choice(block_key=block_key, course_key=course_key, student_id=student_id,
                                       username=username, attempt=attempt, scene_id=scene_id,
                                       choice_index=choice_index, chosen_at=chosen_at, ending=ending)
-        except (IntegrityError, OperationalError) as error:
-            if attempt is not None:
+        except IntegrityError as error:
+            if attempt is not None or not tries_left:
                 raise DuplicateChoice(attempt) from error
-            # A concurrent first move took the new number (or MySQL chose this one as a deadlock
-            # victim): count again.
-    raise DuplicateChoice(attempt)
+            # A concurrent first move took the new number: count again.
+        except OperationalError:
+            if not tries_left:
+                raise
+            # The database chose this transaction as a deadlock victim (MySQL) or found the table
+            # locked (SQLite): nothing was stored, try again.
+    raise AssertionError("unreachable")  # pragma: no cover
 
 
 def _record_choice(*, block_key, course_key, student_id, username, attempt, scene_id, choice_index,

@@ -22,16 +22,22 @@ def record_needs_assessment_attempt(*, block_key, course_key, student_id, userna
     ``themes`` is the scored theme list (``id``, ``score``, ``band``).
     """
     scores = {theme["id"]: theme["score"] for theme in themes}
-    for _try in range(3):
+    for tries_left in (2, 1, 0):
         try:
             with transaction.atomic():
                 return _record(block_key=block_key, course_key=course_key, student_id=student_id,
                                username=username, submitted_at=submitted_at, overall=overall, stage=stage,
                                answers=answers, themes=themes, scores=scores, first_scores=first_scores)
-        except (IntegrityError, OperationalError):
-            continue  # a concurrent submission by the same learner took the number (or MySQL chose it as
-            # a deadlock victim): count again
-    raise DuplicateAttempt(student_id)
+        except IntegrityError as error:
+            if not tries_left:
+                raise DuplicateAttempt(student_id) from error
+            # A concurrent submission by the same learner took the number: count again.
+        except OperationalError:
+            if not tries_left:
+                raise
+            # The database chose this transaction as a deadlock victim (MySQL) or found the table
+            # locked (SQLite): nothing was stored, try again.
+    raise AssertionError("unreachable")  # pragma: no cover
 
 
 def _record(*, block_key, course_key, student_id, username, submitted_at, overall, stage, answers, themes,

@@ -1,0 +1,100 @@
+"""
+Studio preview (every author is the anonymous learner 'student', the runtime in author mode) and staff
+viewing the course as a specific learner (masquerade) never write cross-learner records.
+"""
+import pytest
+from submissions.models import Submission, StudentItem
+
+from lp_xblocks.data.models import (
+    FacilitationAttempt, FacilitationChoice, NeedsAssessmentAttempt, ReflectiveEntry,
+)
+from tests.platform.conftest import ANSWERS, ENTRY, FACILITATION, NEEDS_ASSESSMENT, REFLECTIVE_LOG
+from tests.platform.harness import call
+
+pytestmark = pytest.mark.django_db
+
+
+def no_shared_records():
+    return not (NeedsAssessmentAttempt.objects.exists() or FacilitationAttempt.objects.exists()
+                or FacilitationChoice.objects.exists() or ReflectiveEntry.objects.exists()
+                or StudentItem.objects.exists() or Submission.objects.exists())
+
+
+# ------------------------------------------------------------------------------ Studio preview
+
+
+def test_needs_assessment_preview_scores_in_the_authors_own_state_only(platform):
+    usage = platform.import_olx(NEEDS_ASSESSMENT.format(retake="false"))
+    for name in ("author-one", "author-two"):
+        author = platform.user(name, staff=True)
+        status, body = call(platform.studio_preview_block(usage, author), "submit", {"answers": ANSWERS})
+        assert status == 200, body
+        assert body["overall"] == 3.5 and body["attempt"] == 1
+        status, body = call(platform.studio_preview_block(usage, author), "results", {})
+        assert [h["attempt"] for h in body["history"]] == [1]
+    assert no_shared_records()
+    assert platform.student_modules == {}
+
+
+def test_facilitation_preview_plays_without_writing_the_tables(platform):
+    usage = platform.import_olx(FACILITATION)
+    for name in ("author-one", "author-two"):
+        author = platform.user(name, staff=True)
+        for scene, choice in (("opening", 0), ("round", 0)):
+            status, body = call(platform.studio_preview_block(usage, author), "choose", {"scene": scene, "choice": choice})
+            assert status == 200, body
+        assert body["ending"]["title"] == "Agreement" and body["attempts"] == 1
+    assert no_shared_records()
+
+
+def test_reflective_log_preview_refuses_to_save_entries_with_a_clear_message(platform):
+    usage = platform.import_olx(REFLECTIVE_LOG)
+    author = platform.user("author-one", staff=True)
+    for handler in ("save_draft", "submit_entry"):
+        status, body = call(platform.studio_preview_block(usage, author), handler, ENTRY)
+        assert status == 403 and body["reason"] == "preview"
+        assert "preview" in body["error"]
+    html = platform.studio_preview_block(usage, author).render("student_view").body_html()
+    assert "Describe a meeting you chaired." in html
+    assert no_shared_records()
+
+
+# ------------------------------------------------------------------------------ masquerade
+
+
+@pytest.fixture
+def masquerade(platform):
+    platform.ann = platform.user("ann")
+    platform.tess = platform.user("tess", staff=True)
+
+    def as_ann(usage):
+        return platform.lms_block(usage, platform.tess, masquerade_as=platform.ann)
+    return as_ann
+
+
+@pytest.mark.parametrize("xml, handler, body", [
+    (NEEDS_ASSESSMENT.format(retake="true"), "submit", {"answers": ANSWERS}),
+    (FACILITATION, "choose", {"scene": "opening", "choice": 0}),
+    (FACILITATION, "restart", {}),
+    (FACILITATION, "save_action_plan", {"rows": [{"what": "a", "where": "b", "whom": "c", "when": "d"}]}),
+    (REFLECTIVE_LOG, "save_draft", ENTRY),
+    (REFLECTIVE_LOG, "submit_entry", ENTRY),
+])
+def test_viewing_as_a_learner_refuses_every_write_with_a_clear_403(platform, masquerade, xml, handler, body):
+    usage = platform.import_olx(xml)
+    status, reply = call(masquerade(usage), handler, body)
+    assert status == 403 and reply["reason"] == "masquerade"
+    assert "viewing the course as a specific learner" in reply["error"]
+    assert no_shared_records()
+    assert platform.completions == {} and platform.grades == {}
+    assert platform.state_of(usage, platform.ann) == {}
+
+
+def test_viewing_as_a_learner_shows_their_work_read_only(platform, masquerade):
+    usage = platform.import_olx(REFLECTIVE_LOG)
+    assert call(platform.lms_block(usage, platform.ann), "submit_entry", ENTRY)[0] == 200
+    html = masquerade(usage).render("student_view").body_html()
+    assert "March partnership meeting" in html
+    status, body = call(masquerade(usage), "my_entries", {})
+    assert status == 200 and [entry["title"] for entry in body["entries"]] == ["March partnership meeting"]
+    assert ReflectiveEntry.objects.count() == 1
