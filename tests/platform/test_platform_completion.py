@@ -43,6 +43,7 @@ def test_pass_records_the_learners_completion_through_the_completion_service(mon
     status, body, tutor = mark(course)
     assert status == 200, body
     assert course.completions == {(course.ann.id, str(course.usage)): 0.5}
+    assert course.completion_service_calls == [(str(course.usage), 0.5, ["ann"])]
     assert (course.tess.id, str(course.usage)) not in course.completions
     assert [kind for kind, _data in tutor.runtime.published] == ["lp.reflective_log.marked"]
 

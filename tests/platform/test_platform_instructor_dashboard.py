@@ -160,7 +160,7 @@ def test_a_play_pointing_at_an_ended_attempt_starts_afresh_instead_of_refusing_f
     other_tab = course.lms_block(usage, course.ann)
     assert call(other_tab, "choose", {"scene": "round", "choice": 0})[0] == 200
     state = course.state_of(usage, course.ann)
-    state["play"] = {"at": "round", "path": [["opening", 0]], "attempt": 1}  # stale copy saved over it
+    state["play"] = {"at": "round", "path": [{"scene": "opening", "choice": 0}], "attempt": 1}  # a stale copy
     course.student_modules[(course.ann.id, usage)] = json.dumps(state)
     status, body = move(course, usage, course.ann, "round", 0)
     assert status == 409 and body["current"] == "opening"

@@ -92,9 +92,12 @@ def test_viewing_as_a_learner_refuses_every_write_with_a_clear_403(platform, mas
 
 def test_viewing_as_a_learner_shows_their_work_read_only(platform, masquerade):
     usage = platform.import_olx(REFLECTIVE_LOG)
-    assert call(platform.lms_block(usage, platform.ann), "submit_entry", ENTRY)[0] == 200
+    status, body = call(platform.lms_block(usage, platform.ann), "submit_entry", ENTRY)
+    assert status == 200
     html = masquerade(usage).render("student_view").body_html()
     assert "March partnership meeting" in html
-    status, body = call(masquerade(usage), "my_entries", {})
-    assert status == 200 and [entry["title"] for entry in body["entries"]] == ["March partnership meeting"]
-    assert ReflectiveEntry.objects.count() == 1
+    status, mine = call(masquerade(usage), "my_entries", {})
+    assert status == 200 and [entry["title"] for entry in mine["entries"]] == ["March partnership meeting"]
+    status, reply = call(masquerade(usage), "save_draft", {"entry_id": body["entry"]["entry_id"], "title": "Changed"})
+    assert status == 403 and reply["reason"] == "masquerade"
+    assert list(ReflectiveEntry.objects.values_list("title", "draft")) == [("March partnership meeting", None)]
