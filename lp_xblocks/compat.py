@@ -114,7 +114,19 @@ def is_masquerading(block):
     real_user = getattr(django_user, "real_user", None)
     if real_user is not None and real_user is not django_user:
         return getattr(real_user, "id", None) != getattr(django_user, "id", None)
-    return False
+    # Otherwise ask the LMS about the request's own user (``setup_masquerade`` leaves the settings there).
+    try:
+        from crum import get_current_request  # pylint: disable=import-outside-toplevel
+        from lms.djangoapps.courseware.masquerade import (  # pylint: disable=import-outside-toplevel
+            is_masquerading_as_specific_student,
+        )
+    except ImportError:
+        return False
+    request = get_current_request()
+    key = context_key(block)
+    if request is None or key is None or getattr(request, "user", None) is None:
+        return False
+    return bool(is_masquerading_as_specific_student(request.user, key))
 
 
 # ------------------------------------------------------------------------------------------- completion

@@ -456,7 +456,9 @@ class FacilitationExerciseBlock(CompletableXBlockMixin, XBlock):
         for user_state in user_state_iterator:
             state = user_state.state or {}
             history, rows = state.get("history") or [], state.get("action_plan") or []
-            if not (state.get("attempts") or rows):
+            # A reset by staff sets attempts to 0 (or anything): the history still counts.
+            begun = self.fields["attempts"].from_json(state.get("attempts"))
+            if not (begun or history or rows):
                 continue
             if limit_responses is not None and count >= limit_responses:
                 return
@@ -464,7 +466,7 @@ class FacilitationExerciseBlock(CompletableXBlockMixin, XBlock):
             ending = titles.get(best["ending"], best["ending"]) if best else ""
             count += 1
             yield user_state.username, {
-                _("Attempts"): state.get("attempts") or 0,
+                _("Attempts"): begun,
                 _("Best points"): state.get("best_points"),
                 _("Maximum points"): maximum,
                 _("Passed"): bool(best) and core.passed(state.get("best_points") or 0, maximum, self.scenario["pass_ratio"]),

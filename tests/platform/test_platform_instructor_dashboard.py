@@ -189,3 +189,13 @@ def test_reflective_log_delete_state_takes_the_score_out_of_the_gradebook(course
     assert list(ReflectiveEntry.objects.values_list("status", flat=True)) == ["archived"]
     status, mine = call(course.lms_block(usage, course.ann), "my_entries", {})
     assert status == 200 and mine["entries"] == [] and mine["score"]["points"] == 0
+
+
+def test_problem_response_report_keeps_a_learner_whose_attempts_were_reset(course):
+    usage = course.import_olx(FACILITATION)
+    assert move(course, usage, course.ann, "opening", 0)[0] == 200
+    assert move(course, usage, course.ann, "round", 0)[0] == 200
+    course.reset_attempts(usage, course.ann)
+    states = [type("UserState", (), {"username": "ann", "state": course.state_of(usage, course.ann)})()]
+    rows = list(course.lms_block(usage, course.tess).generate_report_data(iter(states)))
+    assert [(name, row["Attempts"], row["Best points"], row["Passed"]) for name, row in rows] == [("ann", 0, 5, True)]

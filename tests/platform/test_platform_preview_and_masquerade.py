@@ -2,6 +2,9 @@
 Studio preview (every author is the anonymous learner 'student', the runtime in author mode) and staff
 viewing the course as a specific learner (masquerade) never write cross-learner records.
 """
+import sys
+import types
+
 import pytest
 from submissions.models import Submission, StudentItem
 
@@ -101,3 +104,33 @@ def test_viewing_as_a_learner_shows_their_work_read_only(platform, masquerade):
     status, reply = call(masquerade(usage), "save_draft", {"entry_id": body["entry"]["entry_id"], "title": "Changed"})
     assert status == 403 and reply["reason"] == "masquerade"
     assert list(ReflectiveEntry.objects.values_list("title", "draft")) == [("March partnership meeting", None)]
+
+
+def test_masquerade_is_also_found_through_the_lms_request(platform, monkeypatch):
+    """Where the user service does not carry ``real_user``, the LMS's own check on the request's user decides."""
+    crum = pytest.importorskip("crum")
+    ann, tess = platform.user("ann"), platform.user("tess", staff=True)
+    tess.masquerade_settings = {platform.context: types.SimpleNamespace(user_name="ann", role="student")}
+    asked = []
+
+    def is_masquerading_as_specific_student(user, course_key):
+        asked.append((user.username, str(course_key)))
+        course_masquerade = getattr(user, "masquerade_settings", {}).get(course_key)
+        return bool(course_masquerade and course_masquerade.user_name)
+
+    masquerade_module = types.ModuleType("lms.djangoapps.courseware.masquerade")
+    masquerade_module.is_masquerading_as_specific_student = is_masquerading_as_specific_student
+    for name in ("lms", "lms.djangoapps", "lms.djangoapps.courseware"):
+        monkeypatch.setitem(sys.modules, name, types.ModuleType(name))
+    monkeypatch.setitem(sys.modules, "lms.djangoapps.courseware.masquerade", masquerade_module)
+    usage = platform.import_olx(NEEDS_ASSESSMENT.format(retake="true"))
+    crum.set_current_request(types.SimpleNamespace(user=tess))
+    try:
+        status, reply = call(platform.lms_block(usage, ann), "submit", {"answers": ANSWERS})
+        assert status == 403 and reply["reason"] == "masquerade"
+        assert asked == [("tess", platform.context)]
+        crum.set_current_request(types.SimpleNamespace(user=ann))
+        assert call(platform.lms_block(usage, ann), "submit", {"answers": ANSWERS})[0] == 200
+    finally:
+        crum.set_current_request(None)
+    assert NeedsAssessmentAttempt.objects.count() == 1
