@@ -448,7 +448,8 @@ class ReflectiveLogBlock(CompletableXBlockMixin, XBlock):
         api = _api()
         entry = self._submitted_entry(data)
         now = _now()
-        can_mark = (entry.status == rules.SUBMITTED and not self._is_own(entry)
+        # Viewing as another member of staff (masquerade) reads the entry but claims no lock in their name.
+        can_mark = (entry.status == rules.SUBMITTED and not self._is_own(entry) and not compat.is_masquerading(self)
                     and api.claim_lock(entry, permissions.username(self), now))
         return {"entry": api.open_entry(entry, now=now), "can_mark": can_mark}
 
@@ -457,6 +458,7 @@ class ReflectiveLogBlock(CompletableXBlockMixin, XBlock):
         """Feedback per criterion and overall on one version, with a pass, a referral or no decision."""
         api = _api()
         _ = self._
+        records.check_may_record(self)
         entry = self._submitted_entry(data)
         if self._is_own(entry):
             raise HandlerError(403, _("You cannot mark your own entry; another tutor must mark it."))
@@ -494,6 +496,7 @@ class ReflectiveLogBlock(CompletableXBlockMixin, XBlock):
     @json_handler(methods=("POST",), tutors_only=True)
     def release_lock(self, data, suffix=""):  # pylint: disable=unused-argument
         """Give up the marking lock so another tutor can mark (409 if someone else holds it)."""
+        records.check_may_record(self)
         entry = self._submitted_entry(data)
         try:
             released = _api().release_lock(entry, permissions.username(self), _now())

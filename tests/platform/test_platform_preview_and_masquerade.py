@@ -134,3 +134,31 @@ def test_masquerade_is_also_found_through_the_lms_request(platform, monkeypatch)
     finally:
         crum.set_current_request(None)
     assert NeedsAssessmentAttempt.objects.count() == 1
+
+
+@pytest.mark.parametrize("author_mode, anonymous_id", [(True, "a-real-looking-id"), (False, "student")])
+def test_either_mark_of_studio_is_enough_to_keep_records_out(platform, author_mode, anonymous_id):
+    """The author view sets ``is_author_mode``; the preview's user service names every author 'student'."""
+    usage = platform.import_olx(FACILITATION)
+    block = platform.studio_preview_block(usage, platform.user("author", staff=True))
+    block.runtime.is_author_mode = author_mode
+    block.runtime.service(block, "user")._anonymous_user_id = anonymous_id  # pylint: disable=protected-access
+    status, body = call(block, "choose", {"scene": "opening", "choice": 0})
+    assert status == 200, body
+    assert no_shared_records()
+
+
+def test_viewing_as_another_tutor_neither_marks_nor_locks_in_their_name(platform):
+    ann, tess, tom = platform.user("ann"), platform.user("tess", staff=True), platform.user("tom", staff=True)
+    usage = platform.import_olx(REFLECTIVE_LOG)
+    status, body = call(platform.lms_block(usage, ann), "submit_entry", ENTRY)
+    assert status == 200
+    entry_id = body["entry"]["entry_id"]
+    as_tom = platform.lms_block(usage, tess, masquerade_as=tom)
+    status, opened = call(as_tom, "open_entry", {"entry_id": entry_id})
+    assert status == 200 and opened["can_mark"] is False
+    status, reply = call(platform.lms_block(usage, tess, masquerade_as=tom), "mark_entry", {
+        "entry_id": entry_id, "version": 1, "decision": "pass", "feedback": "",
+        "criteria": {"LPM1-2.1": {"decision": "met"}}})
+    assert status == 403 and reply["reason"] == "masquerade"
+    assert list(ReflectiveEntry.objects.values_list("status", "lock_holder", "marker")) == [("submitted", "", "")]
