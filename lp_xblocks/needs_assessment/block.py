@@ -245,7 +245,8 @@ class NeedsAssessmentBlock(CompletableXBlockMixin, XBlock):
             "data_id": prefix + "-data",
             "data": {
                 "max": self.instrument["scale"][-1]["value"],
-                "allowRetake": bool(self.allow_retake),
+                # True also when staff reset the attempts of a one-answer questionnaire ("Answer again").
+                "allowRetake": bool(retake_allowed),
                 "result": self._latest_result(),
                 "strings": self._strings(),
             },

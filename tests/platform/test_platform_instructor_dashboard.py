@@ -52,7 +52,12 @@ def test_reset_attempts_lets_a_once_only_questionnaire_be_answered_again_keeping
     assert submit_answers(course, usage, course.ann)[0] == 200
     assert submit_answers(course, usage, course.ann)[0] == 409  # once only
 
+    page = course.lms_block(usage, course.ann).render("student_view").body_html()
+    assert '"allowRetake": false' in page
+
     course.reset_attempts(usage, course.ann)
+    page = course.lms_block(usage, course.ann).render("student_view").body_html()
+    assert '"allowRetake": true' in page  # the page offers "Answer again"
     status, body = submit_answers(course, usage, course.ann, {"l1": 2, "l2": 2})
     assert status == 200, body
     assert [h["attempt"] for h in body["history"]] == [1, 2]
