@@ -67,13 +67,11 @@ def test_studio_edit_permission_uses_can_edit_content_where_offered():
     assert call(block, "studio_submit", {"display_name": "Renamed"})[0] == 200
     assert service.asked == [("can_write", COURSE)]
 
-
-def test_a_can_edit_content_with_other_arguments_falls_back_to_can_write():
-    course = Platform()
-    usage = course.import_olx(FACILITATION)
-    block = course.studio_preview_block(usage, course.user("author"))
+    # ... and so is one whose can_edit_content takes other arguments.
+    block = course.studio_preview_block(usage, author)
     service = StudioPermissions(False, with_can_edit_content=False)
     service.can_edit_content = lambda user, key: True  # not the signature the blocks know
     block.runtime._services["studio_user_permissions"] = service  # pylint: disable=protected-access
     assert call(block, "studio_submit", {"display_name": "Hijack"})[0] == 403
     assert service.asked == [("can_write", COURSE)]
+
