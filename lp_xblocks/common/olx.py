@@ -1,10 +1,12 @@
 """
-OLX helpers shared by the blocks' pure OLX modules (lxml only: no XBlock, no Django).
+OLX helpers shared by the blocks' pure OLX modules (lxml only: no XBlock, no Django; the settings helpers
+take a block and use only the field API every XBlock has).
 
 Author text in OLX is plain text: markup inside an element is read as its text, runs of white space
 fold to one space, and (where asked) blank lines separate paragraphs.
 """
 import importlib.resources
+import json
 import re
 
 from lxml import etree
@@ -97,3 +99,52 @@ def packaged_scenarios(package: str, filenames) -> list:
         xml = folder.joinpath(filename).read_text(encoding="utf-8")
         scenarios.append((etree.fromstring(xml.encode("utf-8")).get("display_name"), xml))
     return scenarios
+
+
+# ------------------------------------------------------------------------------- platform settings fields
+
+
+def _settings_fields(block, own):
+    """The block's settings-scope fields it does not read and write itself (``own``)."""
+    for name, field in block.fields.items():
+        if name not in own and getattr(field.scope, "name", None) == "settings":
+            yield name, field
+
+
+def _deserialize(field, raw):
+    """An attribute's text as the field's value: JSON where it parses, else the text itself (dates, names)."""
+    try:
+        value = json.loads(raw)
+    except ValueError:
+        return field.from_json(raw)
+    if value is None:
+        return None
+    try:
+        return field.from_json(value)
+    except (TypeError, ValueError):
+        return field.from_json(raw)  # a String field's "3.4" or "true" is text, not JSON
+
+
+def read_settings(block, node, own):
+    """
+    Set every settings-scope field the node carries as an attribute and the block does not read itself:
+    the platform's mixin fields (``visible_to_staff_only``, ``group_access``, ``due``, ...) that course
+    export/import, copy-paste and library sync carry in the block's own element.
+    """
+    for name, field in _settings_fields(block, own):
+        raw = node.get(name)
+        if raw is not None:
+            setattr(block, name, _deserialize(field, raw))
+
+
+def write_settings(block, node, own):
+    """
+    Write every settings-scope field set on the block (not the ones it inherits or defaults) that the block
+    does not write itself, as the platform does: text as it is, anything else as JSON.
+    """
+    for name, field in sorted(_settings_fields(block, own)):
+        if not field.is_set_on(block):
+            continue
+        value = field.to_json(getattr(block, name))
+        node.set(name, value if isinstance(value, str) else json.dumps(value, sort_keys=True))
+

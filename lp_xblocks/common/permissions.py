@@ -84,6 +84,9 @@ def block_key(block):
 
 
 def course_key(block):
-    """The block's course key as a string ('' where usage ids carry no course, as in the workbench)."""
-    key = getattr(block.scope_ids.usage_id, "course_key", None)
+    """
+    The block's learning context (course) key as a string ('' where usage ids carry none, as in the
+    workbench); read from ``context_key`` (``course_key`` is deprecated on library keys).
+    """
+    key = compat.context_key(block)
     return str(key) if key is not None else ""

@@ -10,6 +10,17 @@ class LpXBlocksDataConfig(AppConfig):
     verbose_name = "Learning partnership XBlocks"
     default_auto_field = "django.db.models.BigAutoField"
 
-    # Read by edx-django-utils' plugin framework in the LMS and Studio. The app has no URLs,
-    # settings or signals of its own yet: being installed (models + migrations) is all it needs.
-    plugin_app = {}
+    # Read by edx-django-utils' plugin framework in the LMS and Studio: being installed gives the models
+    # and migrations; the LMS connects the receiver of the platform's account-retirement signal.
+    plugin_app = {
+        "signals_config": {
+            "lms.djangoapp": {
+                "relative_path": "signals",
+                "receivers": [{
+                    "receiver_func_name": "retire_user",
+                    "signal_path": "openedx.core.djangoapps.user_api.accounts.signals.USER_RETIRE_LMS_MISC",
+                    "dispatch_uid": "lp_xblocks.data.signals.retire_user",
+                }],
+            },
+        },
+    }

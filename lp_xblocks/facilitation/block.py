@@ -13,12 +13,13 @@ from xblock.core import XBlock
 from xblock.fields import Boolean, Dict, Float, Integer, List, Scope, String
 from xblock.utils.resources import ResourceLoader
 
-from ..common import permissions
+from ..common import permissions, records
+from ..common.fields import AttemptCount
 from ..common.csv_safe import safe_cell
 from ..common.fragments import block_fragment, dom_id, studio_fragment
 from ..common.http import HandlerError, json_handler, parsed_field
 from ..common.i18n import gettext_for, i18n_service
-from ..common.olx import packaged_scenarios
+from ..common.olx import packaged_scenarios, read_settings, write_settings
 from . import action_plan as plans
 from . import scenario as core
 from .olx import parse_scenario, parse_scenario_string, scenario_to_string, write_scenario
@@ -59,6 +60,10 @@ DEFAULT_SCENARIO = {
          "text": "The action is done, but the partnership did not take ownership of it."},
     ],
 }
+
+# The attributes the block reads and writes itself; every other settings field (the platform's
+# visible_to_staff_only, group_access, due ...) goes through read_settings / write_settings.
+OWN_ATTRIBUTES = ("display_name", "weight")
 
 SCENARIO_FILES = ("contentious_meeting.xml", "reluctant_partner.xml", "one_voice.xml")
 
@@ -102,7 +107,9 @@ class FacilitationExerciseBlock(CompletableXBlockMixin, XBlock):
         help="Where the learner is in their current attempt and the choices they made in it.",
         default={}, scope=Scope.user_state,
     )
-    attempts = Integer(
+    # The instructor dashboard's "reset learner attempts" writes attempts = 0 here; attempts are numbered
+    # from the plugin tables, so this counter only reports (and tolerates whatever the saved state holds).
+    attempts = AttemptCount(
         display_name="Attempts", help="How many attempts the learner has begun (an attempt begins with its first choice).",
         default=0, scope=Scope.user_state,
     )
@@ -296,6 +303,7 @@ class FacilitationExerciseBlock(CompletableXBlockMixin, XBlock):
     def choose(self, data, suffix=""):  # pylint: disable=unused-argument
         """Take a choice of the current scene: answers its feedback and the next scene or the ending."""
         _ = self._
+        records.check_may_record(self)
         scene_id, index = data.get("scene"), data.get("choice")
         if not isinstance(scene_id, str) or not scene_id:
             raise HandlerError(400, _("'scene' must be the id of your current scene."), field="scene")
@@ -309,24 +317,37 @@ class FacilitationExerciseBlock(CompletableXBlockMixin, XBlock):
             raise HandlerError(409, error.translated(_), current=play["at"]) from error
         except core.NoSuchChoice as error:
             raise HandlerError(400, error.translated(_), field="choice") from error
-        new["attempt"] = play["attempt"] or self.attempts + 1
         chosen_at = _now()
         ending = None
         if core.at_ending(scenario, new):
             ending = {"id": new["at"], **core.outcome(scenario, new["path"])}
 
-        from ..data import api  # pylint: disable=import-outside-toplevel  # needs Django's app registry
-        try:
-            api.record_facilitation_choice(
-                block_key=permissions.block_key(self), course_key=permissions.course_key(self),
-                student_id=permissions.student_id(self), username=permissions.username(self),
-                attempt=new["attempt"], scene_id=scene_id, choice_index=index, chosen_at=chosen_at, ending=ending,
-            )
-        except api.DuplicateChoice as error:
-            raise HandlerError(409, _("This move was already made; reload the page."), current=play["at"]) from error
+        if records.shared_records_allowed(self):
+            from ..data import api  # pylint: disable=import-outside-toplevel  # needs Django's app registry
+            try:
+                # A new attempt is numbered by the table, not from the saved (resettable) counter.
+                new["attempt"] = api.record_facilitation_choice(
+                    block_key=permissions.block_key(self), course_key=permissions.course_key(self),
+                    student_id=permissions.student_id(self), username=permissions.username(self),
+                    attempt=play["attempt"] or None, scene_id=scene_id, choice_index=index, chosen_at=chosen_at,
+                    ending=ending,
+                )
+            except api.DuplicateChoice as error:
+                if error.closed:
+                    # The saved play points at an attempt that is over (another tab, a reset): start afresh
+                    # rather than refuse every move from here on.
+                    self.play = core.new_play(scenario)
+                    raise HandlerError(409, _("That attempt had already ended (perhaps in another tab); the "
+                                              "exercise starts again from the first scene."),
+                                       current=self.play["at"]) from error
+                raise HandlerError(409, _("This move was already made; reload the page."), current=play["at"]) from error
+        else:
+            # Studio preview: the author's own preview state only.
+            new["attempt"] = play["attempt"] or self.attempts + 1
 
         self.play = new
-        self.attempts = max(self.attempts, new["attempt"])
+        if not play["attempt"]:
+            self.attempts = self.attempts + 1  # attempts begun (since the last reset by staff)
         self.runtime.publish(self, EVENT_CHOICE, {
             "attempt": new["attempt"], "scene": scene_id, "choice": index, "points": choice["points"],
             "goto": choice["goto"],
@@ -358,6 +379,7 @@ class FacilitationExerciseBlock(CompletableXBlockMixin, XBlock):
     @json_handler(methods=("POST",), signed_in=True)
     def restart(self, data, suffix=""):  # pylint: disable=unused-argument
         """Go back to the first scene; the best score and the action plan are kept."""
+        records.check_may_record(self)
         self.play = core.new_play(self.scenario)
         return self._state()
 
@@ -365,6 +387,7 @@ class FacilitationExerciseBlock(CompletableXBlockMixin, XBlock):
     def save_action_plan(self, data, suffix=""):  # pylint: disable=unused-argument
         """Replace the learner's action plan and reflection; 400 naming the row and field at fault."""
         _ = self._
+        records.check_may_record(self)
         try:
             plan = plans.clean(data.get("rows"), data.get("reflection"), self.scenario["min_rows"])
         except plans.PlanError as error:
@@ -408,6 +431,7 @@ class FacilitationExerciseBlock(CompletableXBlockMixin, XBlock):
             if node.get(name) is not None:
                 setattr(block, name, block.fields[name].from_string(node.get(name)))
         block.scenario = parse_scenario(node)
+        read_settings(block, node, OWN_ATTRIBUTES)
         return block
 
     def add_xml_to_node(self, node):
@@ -415,6 +439,7 @@ class FacilitationExerciseBlock(CompletableXBlockMixin, XBlock):
         node.tag = self.xml_element_name()
         node.set("display_name", self.display_name)
         node.set("weight", repr(float(self.weight)))
+        write_settings(self, node, OWN_ATTRIBUTES)
         write_scenario(self.scenario, node)
 
     # ------------------------------------------------------------------ reports
@@ -431,7 +456,9 @@ class FacilitationExerciseBlock(CompletableXBlockMixin, XBlock):
         for user_state in user_state_iterator:
             state = user_state.state or {}
             history, rows = state.get("history") or [], state.get("action_plan") or []
-            if not (state.get("attempts") or rows):
+            # A reset by staff sets attempts to 0 (or anything): the history still counts.
+            begun = self.fields["attempts"].from_json(state.get("attempts"))
+            if not (begun or history or rows):
                 continue
             if limit_responses is not None and count >= limit_responses:
                 return
@@ -439,7 +466,7 @@ class FacilitationExerciseBlock(CompletableXBlockMixin, XBlock):
             ending = titles.get(best["ending"], best["ending"]) if best else ""
             count += 1
             yield user_state.username, {
-                _("Attempts"): state.get("attempts") or 0,
+                _("Attempts"): begun,
                 _("Best points"): state.get("best_points"),
                 _("Maximum points"): maximum,
                 _("Passed"): bool(best) and core.passed(state.get("best_points") or 0, maximum, self.scenario["pass_ratio"]),
@@ -447,6 +474,15 @@ class FacilitationExerciseBlock(CompletableXBlockMixin, XBlock):
                 _("Action plan"): safe_cell(plans.as_text(rows)),
                 _("Reflection"): safe_cell(state.get("reflection") or ""),
             }
+
+    def clear_student_state(self, user_id, course_id, item_id, requesting_user_id):  # pylint: disable=unused-argument
+        """
+        The instructor's "delete learner state": the platform deletes the learner's saved state (and, as for
+        any block with this method, leaves the grade to it); their attempts and choices leave the choice
+        report (kept, archived, for audit) and their next move starts a new attempt.
+        """
+        from ..data import api  # pylint: disable=import-outside-toplevel
+        api.archive_facilitation_learner(str(item_id), str(user_id))
 
     # ------------------------------------------------------------------ workbench
 

@@ -14,12 +14,13 @@ from xblock.core import XBlock
 from xblock.fields import Boolean, Dict, List, Scope, String
 from xblock.utils.resources import ResourceLoader
 
-from ..common import permissions
+from ..common import permissions, records
+from ..common.fields import AttemptCount
 from ..common.csv_safe import csv_text
 from ..common.fragments import block_fragment, dom_id, studio_fragment
 from ..common.http import HandlerError, json_handler, parsed_field, tutors_only_handler
 from ..common.i18n import gettext_for, i18n_service
-from ..common.olx import packaged_scenarios
+from ..common.olx import packaged_scenarios, read_settings, write_settings
 from . import instrument as core
 from .olx import instrument_to_string, parse_instrument, parse_instrument_string, write_instrument
 
@@ -48,6 +49,10 @@ DEFAULT_INSTRUMENT = {
     }],
     "stages": [],
 }
+
+# The attributes the block reads and writes itself; every other settings field (the platform's
+# visible_to_staff_only, group_access, due ...) goes through read_settings / write_settings.
+OWN_ATTRIBUTES = ("display_name", "kind", "allow_retake")
 
 SCENARIO_FILES = ("partnership_health_check.xml", "learning_needs_analysis.xml", "satisfaction_survey.xml")
 
@@ -81,10 +86,18 @@ class NeedsAssessmentBlock(CompletableXBlockMixin, XBlock):
         help="The scale, themes (statements and bands) and optional stages, as parsed from OLX.",
         default=DEFAULT_INSTRUMENT, scope=Scope.content,
     )
-    attempts = List(
-        display_name="Attempts",
+    attempt_history = List(
+        display_name="Attempt history",
         help="The learner's own attempts: number, time, overall score, stage and theme scores.",
         default=[], scope=Scope.user_state,
+    )
+    # The instructor dashboard's "reset learner attempts" writes attempts = 0 into the learner's state:
+    # this counter is what it resets (a questionnaire answered once may then be answered again); the
+    # history stays. See docs/decisions/0004-attempts-the-platform-can-reset.md.
+    attempts = AttemptCount(
+        display_name="Attempts counted",
+        help="Submissions since the last reset by staff (a questionnaire without retakes allows one).",
+        default=0, scope=Scope.user_state,
     )
     answers = Dict(
         display_name="Latest answers",
@@ -105,8 +118,22 @@ class NeedsAssessmentBlock(CompletableXBlockMixin, XBlock):
         """A prefix for element ids, unique per block instance on a page."""
         return dom_id(self, "lpna")
 
+    def _migrate_state(self):
+        """
+        State saved before the history had its own field kept the list in ``attempts``: move it to
+        ``attempt_history`` (once; the counter then counts it).
+        """
+        field_data = self._field_data  # pylint: disable=protected-access
+        if field_data.has(self, "attempts") and self.fields["attempts"] not in self._dirty_fields:
+            raw = field_data.get(self, "attempts")
+            if isinstance(raw, list):
+                old = [attempt for attempt in raw if isinstance(attempt, dict)]
+                if not self.attempt_history:
+                    self.attempt_history = old
+                self.attempts = len(old)
+
     def _first_scores(self):
-        return self.attempts[0]["scores"] if self.attempts else None
+        return self.attempt_history[0]["scores"] if self.attempt_history else None
 
     def _result(self, attempt):
         """The learner-facing result of one stored attempt (the shape ``submit`` answers with)."""
@@ -123,13 +150,13 @@ class NeedsAssessmentBlock(CompletableXBlockMixin, XBlock):
     def _history(self):
         return [
             {"attempt": a["attempt"], "submitted_at": a["submitted_at"], "overall": a["overall"]}
-            for a in self.attempts
+            for a in self.attempt_history
         ]
 
     def _latest_result(self):
-        if not self.attempts:
+        if not self.attempt_history:
             return {"attempt": 0}
-        latest = {**self.attempts[-1], "answers": self.answers}
+        latest = {**self.attempt_history[-1], "answers": self.answers}
         try:
             result = self._result(latest)
         except (KeyError, TypeError, core.InstrumentError):
@@ -176,6 +203,7 @@ class NeedsAssessmentBlock(CompletableXBlockMixin, XBlock):
     def student_view(self, context=None):  # pylint: disable=unused-argument
         """The questionnaire, the learner's results and, for tutors, the cohort report."""
         _ = self._
+        self._migrate_state()
         prefix = self._dom_id()
         is_tutor = permissions.is_tutor(self)
         retake_allowed = self.allow_retake or not self.attempts
@@ -209,7 +237,7 @@ class NeedsAssessmentBlock(CompletableXBlockMixin, XBlock):
             "intro": intro,
             "themes": themes,
             "scale": self.instrument["scale"],
-            "has_attempt": bool(self.attempts),
+            "has_attempt": bool(self.attempt_history),
             "retake_allowed": retake_allowed,
             "is_tutor": is_tutor,
             "csv_url": self.runtime.handler_url(self, "cohort_report_csv"),
@@ -217,7 +245,8 @@ class NeedsAssessmentBlock(CompletableXBlockMixin, XBlock):
             "data_id": prefix + "-data",
             "data": {
                 "max": self.instrument["scale"][-1]["value"],
-                "allowRetake": bool(self.allow_retake),
+                # True also when staff reset the attempts of a one-answer questionnaire ("Answer again").
+                "allowRetake": bool(retake_allowed),
                 "result": self._latest_result(),
                 "strings": self._strings(),
             },
@@ -255,6 +284,8 @@ class NeedsAssessmentBlock(CompletableXBlockMixin, XBlock):
     def submit(self, data, suffix=""):  # pylint: disable=unused-argument
         """Score a complete set of answers and store the attempt."""
         _ = self._
+        self._migrate_state()
+        records.check_may_record(self)
         answers = data.get("answers")
         if not isinstance(answers, dict):
             raise HandlerError(400, _("'answers' must be an object of statement id to scale value."),
@@ -269,20 +300,22 @@ class NeedsAssessmentBlock(CompletableXBlockMixin, XBlock):
             )
         answers = {sid: answers[sid] for sid in core.statement_ids(self.instrument)}
         scored = core.score(self.instrument, answers)
-        number = len(self.attempts) + 1
+        # The learner's own numbering (what their page shows); the table numbers its rows itself.
+        number = len(self.attempt_history) + 1
         submitted_at = _now()
         first_scores = self._first_scores() or {t["id"]: t["score"] for t in scored["themes"]}
 
-        from ..data import api  # pylint: disable=import-outside-toplevel  # needs Django's app registry
-        try:
-            api.record_needs_assessment_attempt(
-                block_key=permissions.block_key(self), course_key=permissions.course_key(self),
-                student_id=permissions.student_id(self), username=permissions.username(self),
-                attempt=number, submitted_at=submitted_at, overall=scored["overall"],
-                stage=scored["stage"], answers=answers, themes=scored["themes"], first_scores=first_scores,
-            )
-        except api.DuplicateAttempt as error:
-            raise HandlerError(409, _("This attempt was already submitted; reload the page.")) from error
+        if records.shared_records_allowed(self):
+            from ..data import api  # pylint: disable=import-outside-toplevel  # needs Django's app registry
+            try:
+                api.record_needs_assessment_attempt(
+                    block_key=permissions.block_key(self), course_key=permissions.course_key(self),
+                    student_id=permissions.student_id(self), username=permissions.username(self),
+                    submitted_at=submitted_at, overall=scored["overall"], stage=scored["stage"],
+                    answers=answers, themes=scored["themes"], first_scores=first_scores,
+                )
+            except api.DuplicateAttempt as error:
+                raise HandlerError(409, _("Your answers could not be stored just now; submit them again.")) from error
 
         record = {
             "attempt": number,
@@ -291,7 +324,8 @@ class NeedsAssessmentBlock(CompletableXBlockMixin, XBlock):
             "stage": scored["stage"],
             "scores": {t["id"]: t["score"] for t in scored["themes"]},
         }
-        self.attempts = self.attempts + [record]
+        self.attempt_history = self.attempt_history + [record]
+        self.attempts = self.attempts + 1
         self.answers = answers
         if number == 1:
             self.emit_completion(1.0)
@@ -304,6 +338,7 @@ class NeedsAssessmentBlock(CompletableXBlockMixin, XBlock):
     @json_handler(methods=("GET", "POST"))
     def results(self, data, suffix=""):  # pylint: disable=unused-argument
         """The learner's latest result with their attempt history, or ``{"attempt": 0}``."""
+        self._migrate_state()
         return self._latest_result()
 
     @json_handler(methods=("GET", "POST"), tutors_only=True)
@@ -381,6 +416,7 @@ class NeedsAssessmentBlock(CompletableXBlockMixin, XBlock):
                 setattr(block, name, block.fields[name].from_string(node.get(name)))
         core.validate_kind(block.kind)
         block.instrument = parse_instrument(node)
+        read_settings(block, node, OWN_ATTRIBUTES)
         return block
 
     def add_xml_to_node(self, node):
@@ -389,6 +425,7 @@ class NeedsAssessmentBlock(CompletableXBlockMixin, XBlock):
         node.set("display_name", self.display_name)
         node.set("kind", self.kind)
         node.set("allow_retake", "true" if self.allow_retake else "false")
+        write_settings(self, node, OWN_ATTRIBUTES)
         write_instrument(self.instrument, node)
 
     # ------------------------------------------------------------------ reports
@@ -398,7 +435,11 @@ class NeedsAssessmentBlock(CompletableXBlockMixin, XBlock):
         _ = self._
         count = 0
         for user_state in user_state_iterator:
-            attempts = (user_state.state or {}).get("attempts") or []
+            state = user_state.state or {}
+            attempts = state.get("attempt_history")
+            if not attempts and isinstance(state.get("attempts"), list):
+                attempts = state["attempts"]  # saved before the history had its own field
+            attempts = [attempt for attempt in attempts or [] if isinstance(attempt, dict)]
             if not attempts:
                 continue
             if limit_responses is not None and count >= limit_responses:
@@ -415,6 +456,14 @@ class NeedsAssessmentBlock(CompletableXBlockMixin, XBlock):
                 row[_("First: {theme}").format(theme=theme["title"])] = first["scores"].get(theme["id"])
             count += 1
             yield user_state.username, row
+
+    def clear_student_state(self, user_id, course_id, item_id, requesting_user_id):  # pylint: disable=unused-argument
+        """
+        The instructor's "delete learner state": the platform deletes the learner's saved state; their
+        attempts leave the cohort report (kept, archived, for audit) and their next submission is a first.
+        """
+        from ..data import api  # pylint: disable=import-outside-toplevel
+        api.archive_needs_assessment_learner(str(item_id), str(user_id))
 
     # ------------------------------------------------------------------ workbench
 

@@ -15,12 +15,12 @@ from xblock.fields import Float, Integer, List, Scope, String
 from xblock.utils.resources import ResourceLoader
 
 from .. import compat
-from ..common import permissions
+from ..common import permissions, records
 from ..common.csv_safe import csv_text, safe_cell
 from ..common.fragments import block_fragment, dom_id, studio_fragment
 from ..common.http import HandlerError, guarded_handler, json_handler, parsed_field
 from ..common.i18n import gettext_for, i18n_service
-from ..common.olx import packaged_scenarios
+from ..common.olx import packaged_scenarios, read_settings, write_settings
 from . import rules
 from .config import ConfigError, validate as validate_config
 from .olx import DEFAULT_LIMITS, config_to_string, parse_config, parse_config_string, write_config
@@ -44,6 +44,10 @@ DEFAULT_ENTRY_TYPES = [
     {"id": "event", "label": "Training or network event"},
 ]
 
+# The attributes the block reads and writes itself; every other settings field (the platform's
+# visible_to_staff_only, group_access, due ...) goes through read_settings / write_settings.
+OWN_ATTRIBUTES = ("display_name", "min_words", "max_words")
+
 SCENARIO_FILES = ("chairing_meetings.xml", "partnership_budget.xml")
 
 # A date is in the future only when it is later than today everywhere on Earth (UTC+14), so a
@@ -61,7 +65,7 @@ def _api():
 
 
 @XBlock.needs("i18n")
-@XBlock.wants("user", "studio_user_permissions")
+@XBlock.wants("user", "studio_user_permissions", "completion")
 class ReflectiveLogBlock(CompletableXBlockMixin, XBlock):
     """A portfolio of reflective entries marked by tutors against assessment criteria."""
 
@@ -362,8 +366,17 @@ class ReflectiveLogBlock(CompletableXBlockMixin, XBlock):
             raise self._error(rules.refusal(entry.status))
         return entry, self._draft_from(data, _api().working_copy(entry))
 
+    def _check_may_write(self):
+        """Entries live only in the cross-learner tables: refused under masquerade, in a library and in preview."""
+        records.check_may_record(self)
+        if not records.shared_records_allowed(self):
+            raise HandlerError(403, self._(
+                "Studio preview does not save reflective entries (every author previews as the same learner). "
+                "Try the log in the LMS."), reason="preview")
+
     def _save(self, data):
         """Create or update the learner's working copy from ``data``; returns the entry row."""
+        self._check_may_write()
         api = _api()
         now = _now()
         entry, draft = self._revision(data)
@@ -391,6 +404,7 @@ class ReflectiveLogBlock(CompletableXBlockMixin, XBlock):
         """Save the fields sent (if any) and submit the entry for marking as a new version."""
         api = _api()
         _ = self._
+        self._check_may_write()
         entry, draft = self._revision(data)
         try:
             words = rules.check_submittable(self._config(), draft)
@@ -434,7 +448,8 @@ class ReflectiveLogBlock(CompletableXBlockMixin, XBlock):
         api = _api()
         entry = self._submitted_entry(data)
         now = _now()
-        can_mark = (entry.status == rules.SUBMITTED and not self._is_own(entry)
+        # Viewing as another member of staff (masquerade) reads the entry but claims no lock in their name.
+        can_mark = (entry.status == rules.SUBMITTED and not self._is_own(entry) and not compat.is_masquerading(self)
                     and api.claim_lock(entry, permissions.username(self), now))
         return {"entry": api.open_entry(entry, now=now), "can_mark": can_mark}
 
@@ -443,6 +458,7 @@ class ReflectiveLogBlock(CompletableXBlockMixin, XBlock):
         """Feedback per criterion and overall on one version, with a pass, a referral or no decision."""
         api = _api()
         _ = self._
+        records.check_may_record(self)
         entry = self._submitted_entry(data)
         if self._is_own(entry):
             raise HandlerError(403, _("You cannot mark your own entry; another tutor must mark it."))
@@ -480,6 +496,7 @@ class ReflectiveLogBlock(CompletableXBlockMixin, XBlock):
     @json_handler(methods=("POST",), tutors_only=True)
     def release_lock(self, data, suffix=""):  # pylint: disable=unused-argument
         """Give up the marking lock so another tutor can mark (409 if someone else holds it)."""
+        records.check_may_record(self)
         entry = self._submitted_entry(data)
         try:
             released = _api().release_lock(entry, permissions.username(self), _now())
@@ -626,12 +643,14 @@ class ReflectiveLogBlock(CompletableXBlockMixin, XBlock):
         if node.get("display_name") is not None:
             block.display_name = node.get("display_name")
         block._set_config(parse_config(node))  # pylint: disable=protected-access
+        read_settings(block, node, OWN_ATTRIBUTES)
         return block
 
     def add_xml_to_node(self, node):
         """Write the block as OLX: the display name and word limits as attributes, the rest as children."""
         node.tag = self.xml_element_name()
         node.set("display_name", self.display_name)
+        write_settings(self, node, OWN_ATTRIBUTES)
         write_config(self._config(), node)
 
     # ------------------------------------------------------------------ platform
@@ -670,9 +689,15 @@ class ReflectiveLogBlock(CompletableXBlockMixin, XBlock):
         if batch:
             yield from flush()
 
-    def clear_student_state(self, user_id, course_id, item_id, requesting_user_id):  # pylint: disable=unused-argument
-        """The instructor's reset: the learner's entries are archived (kept for audit, gone from every view)."""
-        _api().archive_learner(str(item_id), str(user_id), f"staff:{requesting_user_id}", _now())
+    def clear_student_state(self, user_id, course_id, item_id, requesting_user_id):
+        """
+        The instructor's "delete learner state": the learner's entries are archived (kept for audit, gone from
+        every view) and their score leaves the gradebook. The platform skips its own ``reset_score`` for a
+        block with this method, so the block resets the edx-submissions score itself (as ORA2 does).
+        """
+        api = _api()
+        api.archive_learner(str(item_id), str(user_id), f"staff:{requesting_user_id}", _now())
+        api.reset_learner_score(student_id=str(user_id), course_key=str(course_id), block_key=str(item_id))
 
     # ------------------------------------------------------------------ workbench
 

@@ -444,3 +444,11 @@ def archive_learner(block_key, student_id, actor, now):
         ReflectiveEntry.objects.filter(pk__in=[e.pk for e in entries]).update(
             status=rules.ARCHIVED, lock_holder="", lock_expires_at=None, updated_at=now)
     return len(entries)
+
+
+def reset_learner_score(*, student_id, course_key, block_key):
+    """
+    The learner's score for the block leaves the gradebook: edx-submissions' ``reset_score`` with
+    ``clear_state`` (their submissions are marked reset too), which signals the LMS to recompute grades.
+    """
+    submissions_api.reset_score(student_id, course_key, block_key, clear_state=True)

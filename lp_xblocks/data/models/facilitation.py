@@ -19,6 +19,8 @@ class FacilitationAttempt(models.Model):
     points = models.PositiveIntegerField(null=True, blank=True, help_text="Points of the path, once ended.")
     max_points = models.PositiveIntegerField(null=True, blank=True, help_text="The scenario's maximum when it ended.")
     passed = models.BooleanField(default=False)
+    archived = models.BooleanField(
+        default=False, help_text="Removed by an instructor's delete of the learner's state (kept for audit, in no report).")
 
     class Meta:
         constraints = [
@@ -41,6 +43,7 @@ class FacilitationChoice(models.Model):
     scene_id = models.CharField(max_length=100)
     choice_index = models.PositiveSmallIntegerField(help_text="0-based position of the choice in its scene.")
     chosen_at = models.DateTimeField()
+    archived = models.BooleanField(default=False, help_text="As the attempt's: removed by a delete of learner state.")
 
     class Meta:
         constraints = [

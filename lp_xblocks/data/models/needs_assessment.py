@@ -11,6 +11,8 @@ class NeedsAssessmentAttempt(models.Model):
     username = models.CharField(max_length=150, blank=True, default="", help_text="Username when the runtime gives one.")
     attempt = models.PositiveIntegerField(help_text="1 for the first submission, then 2, 3 ...")
     is_latest = models.BooleanField(default=True, help_text="True on the learner's most recent attempt only.")
+    archived = models.BooleanField(
+        default=False, help_text="Removed by an instructor's delete of the learner's state (kept for audit, in no report).")
     submitted_at = models.DateTimeField()
     overall = models.FloatField()
     stage = models.CharField(max_length=100, blank=True, default="")
