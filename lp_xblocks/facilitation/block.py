@@ -26,6 +26,10 @@ from .olx import parse_scenario, parse_scenario_string, scenario_to_string, writ
 loader = ResourceLoader(__name__)
 
 EVENT_CHOICE = "lp.facilitation_exercise.choice"
+EVENT_JUSTIFIED = "lp.facilitation_exercise.justified"
+# A key decision's written justification: enough to give reasons, short enough to write in the exercise.
+JUSTIFICATION_WORDS = (20, 400)
+JUSTIFICATION_MAX_CHARS = 4000
 EVENT_COMPLETED = "lp.facilitation_exercise.completed"
 
 # A fresh block added in Studio starts with this small, valid scenario.
@@ -112,7 +116,8 @@ class FacilitationExerciseBlock(CompletableXBlockMixin, XBlock):
         default=[], scope=Scope.user_state,
     )
     best_points = Integer(
-        display_name="Best points", help="The most points any of the learner's attempts reached (None before the first ending).",
+        display_name="Graded points",
+        help="The points of the attempt that counts under the scenario's graded_attempt (None before it ends).",
         default=None, scope=Scope.user_state,
     )
     action_plan = List(
@@ -159,20 +164,52 @@ class FacilitationExerciseBlock(CompletableXBlockMixin, XBlock):
         return core.new_play(self.scenario)
 
     def _best(self):
+        """The attempt that counts (under the author's graded_attempt): its points, the maximum, passed."""
         maximum = core.max_points(self.scenario)
-        points = self.best_points
+        graded = core.graded_attempt(self.history, core.graded_policy(self.scenario))
         return {
-            "points": points,
+            "points": graded["points"] if graded else None,
             "max": maximum,
-            "passed": points is not None and core.passed(points, maximum, self.scenario["pass_ratio"]),
+            "passed": bool(graded and graded["passed"]),
+            "attempt": graded["attempt"] if graded else None,
         }
+
+    def _attempt_number(self, play):
+        """The number of the attempt ``play`` belongs to (the next one before its first choice)."""
+        return play.get("attempt") or self.attempts + 1
+
+    def _order(self, play):
+        """The shuffled display order of the current scene's choices for this learner and attempt."""
+        scene = core.scenes_by_id(self.scenario)[play["at"]]
+        seed = core.shuffle_seed(permissions.block_key(self), permissions.student_id(self), self._attempt_number(play))
+        return core.display_order(seed, scene["id"], len(scene["choices"]))
+
+    def _justifies(self, scene, play):
+        """Whether this scene, in this attempt, asks for a written justification (a key decision, not practice)."""
+        policy = core.graded_policy(self.scenario)
+        return bool(scene.get("justify")) and not core.is_practice(policy, self._attempt_number(play))
+
+    def _rule(self):
+        policy = core.graded_policy(self.scenario)
+        return {"pass_ratio": self.scenario["pass_ratio"], "percent": round(self.scenario["pass_ratio"] * 100),
+                "graded_attempt": policy}
 
     def _state(self):
         """What the learner's page shows: the current scene or ending, the path, best score and plan."""
         play = self._play()
         at_end = core.at_ending(self.scenario, play)
+        scene = None
+        if not at_end:
+            raw = core.scenes_by_id(self.scenario)[play["at"]]
+            scene = core.scene_view(raw, self._order(play))
+            if not self._justifies(raw, play):
+                scene.pop("justify", None)
+        attempt = self._attempt_number(play)
         return {
-            "scene": None if at_end else core.scene_view(core.scenes_by_id(self.scenario)[play["at"]]),
+            "scene": scene,
+            "rule": self._rule(),
+            "attempt": attempt,
+            "practice": core.is_practice(core.graded_policy(self.scenario), attempt),
             "ending": core.ending_view(self.scenario, play["at"], play["path"]) if at_end else None,
             "path": core.path_view(self.scenario, play["path"]),
             "best": self._best(),
@@ -309,11 +346,14 @@ class FacilitationExerciseBlock(CompletableXBlockMixin, XBlock):
             raise HandlerError(409, error.translated(_), current=play["at"]) from error
         except core.NoSuchChoice as error:
             raise HandlerError(400, error.translated(_), field="choice") from error
-        new["attempt"] = play["attempt"] or self.attempts + 1
+        new["attempt"] = self._attempt_number(play)
+        practice = core.is_practice(core.graded_policy(scenario), new["attempt"])
+        justification = self._justification(data, core.scenes_by_id(scenario)[scene_id], play, choice)
         chosen_at = _now()
         ending = None
         if core.at_ending(scenario, new):
             ending = {"id": new["at"], **core.outcome(scenario, new["path"])}
+            ending["counts"] = ending["passed"] and not practice
 
         from ..data import api  # pylint: disable=import-outside-toplevel  # needs Django's app registry
         try:
@@ -321,6 +361,7 @@ class FacilitationExerciseBlock(CompletableXBlockMixin, XBlock):
                 block_key=permissions.block_key(self), course_key=permissions.course_key(self),
                 student_id=permissions.student_id(self), username=permissions.username(self),
                 attempt=new["attempt"], scene_id=scene_id, choice_index=index, chosen_at=chosen_at, ending=ending,
+                practice=practice, justification=justification,
             )
         except api.DuplicateChoice as error:
             raise HandlerError(409, _("This move was already made; reload the page."), current=play["at"]) from error
@@ -328,9 +369,15 @@ class FacilitationExerciseBlock(CompletableXBlockMixin, XBlock):
         self.play = new
         self.attempts = max(self.attempts, new["attempt"])
         self.runtime.publish(self, EVENT_CHOICE, {
-            "attempt": new["attempt"], "scene": scene_id, "choice": index, "points": choice["points"],
-            "goto": choice["goto"],
+            "attempt": new["attempt"], "scene": scene_id, "choice": index,
+            "choice_id": core.choice_id(choice, index), "points": choice["points"], "goto": choice["goto"],
+            "practice": practice,
         })
+        if justification is not None:
+            self.runtime.publish(self, EVENT_JUSTIFIED, {
+                "attempt": new["attempt"], "scene": scene_id, "criteria": justification["criteria"],
+                "words": justification["word_count"],
+            })
         if ending is not None:
             self._finish(new, ending, chosen_at)
         return {
@@ -338,18 +385,48 @@ class FacilitationExerciseBlock(CompletableXBlockMixin, XBlock):
             **self._state(),
         }
 
+    def _justification(self, data, scene, play, choice):
+        """
+        The written justification a key decision needs (None elsewhere and in practice attempts): plain
+        text of 20 to 400 words, stored with the scene, the move and the criteria it is marked against.
+        """
+        if not self._justifies(scene, play):
+            return None
+        _ = self._
+        text = data.get("justification")
+        if not isinstance(text, str) or not text.strip():
+            raise HandlerError(400, _("justification: this is a key decision; explain why you chose this move."),
+                               field="justification")
+        text = text.strip()
+        words = len(text.split())
+        low, high = JUSTIFICATION_WORDS
+        if len(text) > JUSTIFICATION_MAX_CHARS or not low <= words <= high:
+            raise HandlerError(400, _("justification: write between {low} and {high} words (you wrote {count}).").format(
+                low=low, high=high, count=words), field="justification")
+        title = f"{self.display_name}: {scene['title']}"
+        body = "\n\n".join([
+            _("Scene: {title}").format(title=scene["title"]), scene["narrative"],
+            _("Move chosen: {text}").format(text=choice["text"]), _("Justification:"), text,
+        ])
+        return {"criteria": list(scene["justify"]), "title": title, "body": body, "word_count": words,
+                "unit": scene["justify"][0].split("-", 1)[0]}
+
     def _finish(self, play, ending, finished_at):
-        """Record an attempt that reached an ending: history, best score and grade, events, completion."""
+        """Record an attempt that reached an ending: history, the graded attempt and grade, events, completion."""
+        policy = core.graded_policy(self.scenario)
+        before = core.graded_attempt(self.history, policy)
         self.history = self.history + [{
             "attempt": play["attempt"], "ending": ending["id"], "points": ending["points"], "max": ending["max"],
-            "passed": ending["passed"], "completed_at": finished_at.isoformat(),
+            "passed": ending["passed"], "practice": core.is_practice(policy, play["attempt"]),
+            "completed_at": finished_at.isoformat(),
         }]
-        if self.best_points is None or ending["points"] > self.best_points:
-            self.best_points = ending["points"]
-            self.runtime.publish(self, "grade", {"value": ending["points"], "max_value": ending["max"]})
+        graded = core.graded_attempt(self.history, policy)
+        if graded is not None and graded is not before and (before is None or graded["attempt"] != before["attempt"]):
+            self.best_points = graded["points"]
+            self.runtime.publish(self, "grade", {"value": graded["points"], "max_value": ending["max"]})
         self.runtime.publish(self, EVENT_COMPLETED, {
             "attempt": play["attempt"], "ending": ending["id"], "points": ending["points"], "max": ending["max"],
-            "passed": ending["passed"], "best": self.best_points,
+            "passed": ending["passed"], "best": self.best_points, "practice": core.is_practice(policy, play["attempt"]),
             "path": [[step["scene"], step["choice"]] for step in play["path"]],
             "principles_demonstrated": [p["id"] for p in ending["demonstrated"]],
         })
@@ -357,7 +434,14 @@ class FacilitationExerciseBlock(CompletableXBlockMixin, XBlock):
 
     @json_handler(methods=("POST",), signed_in=True)
     def restart(self, data, suffix=""):  # pylint: disable=unused-argument
-        """Go back to the first scene; the best score and the action plan are kept."""
+        """
+        Go back to the first scene; the graded attempt and the action plan are kept. When only the first
+        attempt counts, it must reach an ending first (restarting it would turn the assessment into practice).
+        """
+        play = self._play()
+        if (core.graded_policy(self.scenario) == "first" and play.get("attempt") == 1
+                and not core.at_ending(self.scenario, play)):
+            raise HandlerError(409, self._("Your assessed attempt counts: finish it before you practise."))
         self.play = core.new_play(self.scenario)
         return self._state()
 
@@ -396,7 +480,7 @@ class FacilitationExerciseBlock(CompletableXBlockMixin, XBlock):
         self.display_name = display_name.strip()
         self.weight = weight
         self.scenario = new_scenario
-        return {"result": "success"}
+        return {"result": "success", "warnings": [item.translated(_) for item in core.warnings(new_scenario)]}
 
     # ------------------------------------------------------------------ OLX
 
@@ -435,15 +519,16 @@ class FacilitationExerciseBlock(CompletableXBlockMixin, XBlock):
                 continue
             if limit_responses is not None and count >= limit_responses:
                 return
-            best = max(history, key=lambda attempt: attempt["points"], default=None)
-            ending = titles.get(best["ending"], best["ending"]) if best else ""
+            graded = core.graded_attempt(history, core.graded_policy(self.scenario))
+            ending = titles.get(graded["ending"], graded["ending"]) if graded else ""
             count += 1
             yield user_state.username, {
                 _("Attempts"): state.get("attempts") or 0,
-                _("Best points"): state.get("best_points"),
+                _("Graded attempt"): graded["attempt"] if graded else "",
+                _("Graded points"): graded["points"] if graded else None,
                 _("Maximum points"): maximum,
-                _("Passed"): bool(best) and core.passed(state.get("best_points") or 0, maximum, self.scenario["pass_ratio"]),
-                _("Ending reached (best attempt)"): safe_cell(ending),
+                _("Passed"): bool(graded and graded.get("passed")),
+                _("Ending reached (graded attempt)"): safe_cell(ending),
                 _("Action plan"): safe_cell(plans.as_text(rows)),
                 _("Reflection"): safe_cell(state.get("reflection") or ""),
             }

@@ -3,6 +3,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
 
 from ..models import FacilitationAttempt, FacilitationChoice
+from . import reflective_log
 
 
 class DuplicateChoice(Exception):
@@ -10,19 +11,23 @@ class DuplicateChoice(Exception):
 
 
 def record_facilitation_choice(*, block_key, course_key, student_id, username, attempt, scene_id,
-                               choice_index, chosen_at, ending=None):
+                               choice_index, chosen_at, ending=None, practice=False, justification=None):
     """
     Store one choice; the attempt's row is created with its first choice.
 
-    ``ending`` (``{"id", "points", "max", "passed"}``) closes the attempt when the choice leads to an
-    ending. Raises :class:`DuplicateChoice` when the scene was already played in this attempt or the
-    attempt has already ended; then nothing is stored.
+    ``ending`` (``{"id", "points", "max", "counts"}``) closes the attempt when the choice leads to an
+    ending (``counts``: the attempt passed and is not practice). ``justification`` (``{"title", "body",
+    "criteria", "unit", "word_count"}``) is stored in the same transaction as a submitted entry of kind
+    ``exercise_justification``, which the unit's reflective logs list in their marking queue. Raises
+    :class:`DuplicateChoice` when the scene was already played in this attempt or the attempt has
+    already ended; then nothing is stored.
     """
     try:
         with transaction.atomic():
             row, _ = FacilitationAttempt.objects.get_or_create(
                 block_key=block_key, student_id=student_id, attempt=attempt,
-                defaults={"course_key": course_key, "username": username, "started_at": chosen_at},
+                defaults={"course_key": course_key, "username": username, "started_at": chosen_at,
+                          "practice": practice},
             )
             if row.ending_id:
                 raise DuplicateChoice(attempt)
@@ -34,9 +39,16 @@ def record_facilitation_choice(*, block_key, course_key, student_id, username, a
                 row.ending_id = ending["id"]
                 row.points = ending["points"]
                 row.max_points = ending["max"]
-                row.passed = ending["passed"]
+                row.passed = ending["counts"]
                 row.completed_at = chosen_at
                 row.save(update_fields=["ending_id", "points", "max_points", "passed", "completed_at"])
+            if justification is not None:
+                reflective_log.submit_justification(
+                    block_key=block_key, course_key=course_key, student_id=student_id, username=username,
+                    unit=justification["unit"], attempt=attempt, scene_id=scene_id, title=justification["title"],
+                    body=justification["body"], criteria=justification["criteria"],
+                    word_count=justification["word_count"], now=chosen_at,
+                )
     except IntegrityError as error:
         raise DuplicateChoice(attempt) from error
 
