@@ -220,3 +220,106 @@ def test_warns_when_a_passing_ending_can_be_reached_with_a_failing_score():
 
 def test_score_ranges_are_the_fewest_and_most_points_into_each_ending():
     assert core.score_ranges(make_scenario()) == {"good": (0, 4), "poor": (1, 3)}
+
+
+# ------------------------------------------------------------------------------------ the shipped exercises
+
+
+SHIPPED = ("contentious_meeting.xml", "reluctant_partner.xml", "one_voice.xml")
+ASSESSED = ("reluctant_partner.xml", "one_voice.xml")   # the exercises LPM3 requires (graded_attempt="first")
+LEARNERS = 200
+
+
+def shipped(name):
+    text = importlib.resources.files("lp_xblocks.facilitation").joinpath("scenarios", name).read_text("utf-8")
+    return parse_scenario(etree.fromstring(text.encode("utf-8")))
+
+
+def play_by(scenario, pick, learner, block_key="block-v1:LPN+LPM+2026+type@lp_facilitation_exercise+block@x"):
+    """Play one attempt as a learner who always takes ``pick`` of the choices as displayed to them."""
+    seed = core.shuffle_seed(block_key, learner, 1)
+    scenes, path, at = core.scenes_by_id(scenario), [], scenario["start"]
+    while at in scenes:
+        scene = scenes[at]
+        shown = core.scene_view(scene, core.display_order(seed, at, len(scene["choices"])))["choices"]
+        index = pick(shown)["index"]
+        path.append({"scene": at, "choice": index})
+        at = scene["choices"][index]["goto"]
+    return core.outcome(scenario, path)
+
+
+def every_path(scenario):
+    scenes = core.scenes_by_id(scenario)
+    stack = [(scenario["start"], [])]
+    while stack:
+        at, path = stack.pop()
+        if at not in scenes:
+            yield at, path
+            continue
+        for index, item in enumerate(scenes[at]["choices"]):
+            stack.append((item["goto"], path + [{"scene": at, "choice": index}]))
+
+
+@pytest.mark.parametrize("name", ASSESSED)
+def test_always_choosing_the_first_displayed_option_passes_fewer_than_5_percent(name):
+    scenario = shipped(name)
+    passes = sum(play_by(scenario, lambda shown: shown[0], f"learner-{n}")["passed"] for n in range(LEARNERS))
+    assert passes < LEARNERS * 0.05, f"{passes} of {LEARNERS} passed by always taking the first option shown"
+
+
+@pytest.mark.parametrize("name", ASSESSED)
+def test_always_choosing_the_longest_option_passes_for_nobody(name):
+    scenario = shipped(name)
+    longest = lambda shown: max(shown, key=lambda item: len(item["text"]))  # noqa: E731
+    assert not any(play_by(scenario, longest, f"learner-{n}")["passed"] for n in range(LEARNERS))
+
+
+@pytest.mark.parametrize("name", SHIPPED)
+def test_every_path_into_a_failing_ending_fails_and_into_a_passing_one_passes(name):
+    scenario = shipped(name)
+    endings = core.endings_by_id(scenario)
+    paths = list(every_path(scenario))
+    assert len(paths) >= 20
+    for ending, path in paths:
+        assert core.outcome(scenario, path)["passed"] is core.ending_passes(endings[ending]), (ending, path)
+    assert any(not core.ending_passes(ending) for ending in scenario["endings"])
+
+
+@pytest.mark.parametrize("name", SHIPPED)
+def test_shipped_scenarios_raise_no_assessment_warnings(name):
+    assert [str(item) for item in core.warnings(shipped(name))] == []
+
+
+@pytest.mark.parametrize("name", SHIPPED)
+def test_best_choices_are_spread_across_positions_and_have_three_options(name):
+    scenario = shipped(name)
+    best = core.best_paths(scenario)
+    positions = [core._best_index(scenario, scene, best) for scene in scenario["scenes"]]  # pylint: disable=protected-access
+    assert all(len(scene["choices"]) == 3 for scene in scenario["scenes"])
+    assert max(positions.count(index) for index in range(3)) * 2 <= len(positions)
+
+
+@pytest.mark.parametrize("name, policy, justified", [
+    ("reluctant_partner.xml", "first", 2), ("one_voice.xml", "first", 2), ("contentious_meeting.xml", "best", 0)])
+def test_assessed_exercises_count_the_first_attempt_and_ask_for_justifications(name, policy, justified):
+    scenario = shipped(name)
+    assert scenario["graded_attempt"] == policy
+    keyed = [scene for scene in scenario["scenes"] if scene.get("justify")]
+    assert len(keyed) == justified
+    assert all(all(ident.startswith("LPM3-") for ident in scene["justify"]) for scene in keyed)
+
+
+@pytest.mark.parametrize("name", ASSESSED)
+def test_a_learner_choosing_at_random_passes_less_than_one_time_in_forty(name):
+    """The exact chance, over every path, that uniformly random choices pass: the 200-learner figure's expectation."""
+    from fractions import Fraction
+    scenario = shipped(name)
+    scenes = core.scenes_by_id(scenario)
+    chance = Fraction(0)
+    for _ending, path in every_path(scenario):
+        weight = Fraction(1)
+        for step in path:
+            weight /= len(scenes[step["scene"]]["choices"])
+        if core.outcome(scenario, path)["passed"]:
+            chance += weight
+    assert chance < Fraction(1, 40), float(chance)
