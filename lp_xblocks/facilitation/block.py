@@ -189,6 +189,14 @@ class FacilitationExerciseBlock(CompletableXBlockMixin, XBlock):
         policy = core.graded_policy(self.scenario)
         return bool(scene.get("justify")) and not core.is_practice(policy, self._attempt_number(play))
 
+    @staticmethod
+    def _criteria_texts(ids):
+        """The catalogue's text of the criteria a key decision is marked against (learners see what is asked)."""
+        if not ids:
+            return {}
+        from accreditation_export.catalogue import marking_guidance  # pylint: disable=import-outside-toplevel
+        return {ident: item["text"] for ident, item in marking_guidance(ids).items()}
+
     def _rule(self):
         policy = core.graded_policy(self.scenario)
         return {"pass_ratio": self.scenario["pass_ratio"], "percent": round(self.scenario["pass_ratio"] * 100),
@@ -201,7 +209,7 @@ class FacilitationExerciseBlock(CompletableXBlockMixin, XBlock):
         scene = None
         if not at_end:
             raw = core.scenes_by_id(self.scenario)[play["at"]]
-            scene = core.scene_view(raw, self._order(play))
+            scene = core.scene_view(raw, self._order(play), self._criteria_texts(raw.get("justify") or []))
             if not self._justifies(raw, play):
                 scene.pop("justify", None)
         attempt = self._attempt_number(play)
@@ -230,6 +238,11 @@ class FacilitationExerciseBlock(CompletableXBlockMixin, XBlock):
         _ = self._
         return {
             "sceneHeading": _("Scene {number}: {title}"),
+            "practice": _("Practice attempt: it does not count towards your result."),
+            "justifyHelp": _("This is a key decision. Explain in 20 to 400 words why you chose this move and what you "
+                             "weighed against it; your tutor marks your answer against these criteria:"),
+            "justifyCriterion": _("{id}: {text}"),
+            "justifyLabel": _("Why this move?"),
             "legend": _("What do you do?"),
             "choose": _("Make this move"),
             "pickOne": _("Choose one of the moves first."),
@@ -242,14 +255,14 @@ class FacilitationExerciseBlock(CompletableXBlockMixin, XBlock):
             "endingAnnounce": _("Ending reached: {title}. {score}"),
             "score": _("You scored {points} out of {max} points."),
             "passed": _("Passed: the pass mark is {percent}% of the best path's points."),
-            "notYet": _("Not yet passed: the pass mark is {percent}% of the best path's points. Try again to find a better path."),
+            "notYet": _("Not passed: a pass needs {percent}% of the best path's points and an ending that shows a successful outcome."),
             "demonstrated": _("Principles you put into practice"),
             "missed": _("Principles to work on"),
             "noneDemonstrated": _("None on this path."),
             "noneMissed": _("None: you put every principle into practice."),
             "pathHeading": _("The path you took"),
             "pathItem": _("{title}: {text}"),
-            "best": _("Best score so far: {points} out of {max} ({result}); attempts begun: {attempts}."),
+            "best": _("Your result: {points} out of {max} ({result}), from attempt {attempt}; attempts begun: {attempts}."),
             "bestNone": _("No attempt has reached an ending yet."),
             "bestPassed": _("passed"),
             "bestNotYet": _("not yet passed"),
@@ -295,6 +308,8 @@ class FacilitationExerciseBlock(CompletableXBlockMixin, XBlock):
             "display_name": self.display_name,
             "principles": self.scenario.get("principles") or [],
             "min_rows": min_rows,
+            "rule": self._rule(),
+            "key_decisions": sum(1 for scene in self.scenario["scenes"] if scene.get("justify")),
             "is_tutor": permissions.is_tutor(self),
             # The learner's state (their own texts included) travels as a JSON script element that Django
             # escapes for HTML; the runtime writes initialisation arguments into the page unescaped.
