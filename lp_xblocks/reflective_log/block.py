@@ -141,6 +141,12 @@ class ReflectiveLogBlock(CompletableXBlockMixin, XBlock):
         from accreditation_export.catalogue import marking_guidance  # pylint: disable=import-outside-toplevel
         return marking_guidance([criterion["id"] for criterion in self.criteria])
 
+    def _criteria_with_evidence(self):
+        """The log's criteria, each with the evidence the catalogue requires for it (learners see it by the checkbox)."""
+        guidance = self._guidance()
+        return [{**criterion, "evidence": (guidance.get(criterion["id"]) or {}).get("evidence", [])}
+                for criterion in self.criteria]
+
     def _coverage(self, **learner):
         covered = rules.coverage(self._config(), _api().passed_entries(permissions.block_key(self),
                                                                        scope=self._scope(), **learner))
@@ -279,6 +285,11 @@ class ReflectiveLogBlock(CompletableXBlockMixin, XBlock):
             "audit": _("Audit trail"),
             "auditLine": _("{at}: {actor} ({role}) {action}, {from} \u2192 {to}, version {version}"),
             "portfolioHeading": _("Portfolio of {learner}"),
+            "guidanceHeading": _("Marking guidance for {id}"),
+            "guidanceMet": _("What \u201cmet\u201d looks like"),
+            "guidanceExemplarMet": _("Exemplar: met"),
+            "guidanceExemplarNotYet": _("Exemplar: not yet met"),
+            "guidanceEvidence": _("Evidence required"),
             "downloadPortfolio": _("Download {learner}'s portfolio (HTML)"),
         }
 
@@ -299,7 +310,7 @@ class ReflectiveLogBlock(CompletableXBlockMixin, XBlock):
             "prefix": prefix,
             "display_name": self.display_name,
             "paragraphs": [part for part in self.prompt.split("\n\n") if part],
-            "criteria": self.criteria,
+            "criteria": self._criteria_with_evidence(),
             "entry_types": self.entry_types,
             "min_words": self.min_words,
             "max_words": self.max_words,

@@ -239,3 +239,9 @@ def test_choices_are_shown_in_an_order_stable_per_attempt(workbench_block):
     seeded = core.display_order(core.shuffle_seed(str(exercise.usage_id), "kim", 2), "open", len(choices))
     assert order("kim") == [choices[index]["id"] for index in seeded]
     assert exercise("kim").scenario["scenes"][0]["choices"][0]["id"] == "a"   # the author's order is kept
+
+
+def test_learners_see_the_evidence_each_criterion_requires(blocks):
+    _exercise, log = blocks()
+    html = log("lou").render("student_view").content
+    assert "Evidence required:" in html and "Written justifications of the key decisions" in html
