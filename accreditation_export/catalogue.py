@@ -27,6 +27,20 @@ QUALIFICATION_CODE = re.compile(r"^\d{3}/\d{4}/[0-9X]$")         # Ofqual qualif
 UNIT_ID = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")                 # no '-': it separates unit and criterion
 CRITERION_NUMBER = re.compile(r"^(\d+)\.(\d+)$")
 REQUIREMENT_KINDS = ("facilitation_exercise", "needs_assessment")
+CRITERION_TYPES = ("knowledge", "performance")
+GUIDANCE_KEYS = ("met", "exemplar_met", "exemplar_not_yet")
+# Words that say nothing about what a criterion asks: two criteria of a unit that share most of their other
+# words ask the same thing (near duplicates, e.g. two "explain the purpose of protocols" criteria).
+_COMMAND_WORDS = {
+    "explain", "analyse", "assess", "evaluate", "describe", "justify", "identify", "produce", "prepare", "chair",
+    "agree", "record", "lead", "plan", "review", "use", "show", "present", "compare", "summarise", "own",
+}
+_STOP_WORDS = {
+    "a", "an", "the", "of", "and", "or", "for", "to", "in", "on", "at", "by", "with", "from", "its", "it", "that",
+    "this", "these", "those", "how", "what", "which", "who", "whom", "when", "where", "be", "is", "are", "as", "into",
+    "between", "their", "they", "them", "so", "can", "will", "one", "partnership", "partnerships", "partner", "partners",
+}
+NEAR_DUPLICATE = 0.6
 
 
 class CatalogueError(ValueError):
@@ -61,7 +75,57 @@ def criteria(catalogue: dict) -> dict[str, dict]:
                 ident = f"{unit_id}-{number}"
                 if ident in found:
                     raise CatalogueError(f"unit {unit_id}: criterion {ident} appears more than once")
-                found[ident] = {"unit": unit_id, "module": unit.get("module"), "text": text}
+                found[ident] = {"unit": unit_id, "module": unit.get("module"), "text": text,
+                                "type": criterion.get("type") or "knowledge",
+                                "evidence": list(criterion.get("evidence") or []),
+                                "guidance": dict(criterion.get("guidance") or {})}
+    return found
+
+
+_guidance_cache: dict = {}
+
+
+def marking_guidance(ids, path: str | Path = DEFAULT_CATALOGUE) -> dict:
+    """
+    What tutors and learners read beside a criterion, for the criterion ids given (unknown ids left out):
+    ``{id: {"text", "type", "evidence": [...], "met", "exemplar_met", "exemplar_not_yet"}}``.
+    """
+    key = str(path)
+    if key not in _guidance_cache:
+        _guidance_cache[key] = criteria(load_catalogue(path))
+    known = _guidance_cache[key]
+    found = {}
+    for ident in ids:
+        if ident in known:
+            item = known[ident]
+            found[ident] = {"text": item["text"], "type": item["type"], "evidence": list(item["evidence"]),
+                            **{name: item["guidance"].get(name, "") for name in GUIDANCE_KEYS}}
+    return found
+
+
+def _content_words(text: str) -> set:
+    words = set()
+    for word in re.findall(r"[a-z]+", text.lower()):
+        if word in _STOP_WORDS or word in _COMMAND_WORDS or len(word) < 3:
+            continue
+        words.add(word[:-1] if word.endswith("s") and len(word) > 4 else word)
+    return words
+
+
+def near_duplicates(texts: dict) -> list:
+    """
+    Pairs of criteria (``{id: text}``) that ask nearly the same thing: once command words, stop words and
+    the word partnership are set aside, most of the shorter one's words are in the other (at least two).
+    """
+    words = {ident: _content_words(text) for ident, text in texts.items()}
+    found = []
+    ids = list(texts)
+    for first_index, first in enumerate(ids):
+        for second in ids[first_index + 1:]:
+            shared = words[first] & words[second]
+            smaller = min(len(words[first]), len(words[second]))
+            if len(shared) >= 2 and smaller and len(shared) / smaller >= NEAR_DUPLICATE:
+                found.append((first, second))
     return found
 
 
@@ -78,6 +142,9 @@ class Criterion:
     id: str             # LPM1-3.2
     number: str         # 3.2
     text: str
+    type: str = "knowledge"                 # knowledge or performance (something the learner does)
+    evidence: tuple[str, ...] = ()          # what the learner must provide (learners see it)
+    guidance: tuple[tuple[str, str], ...] = ()  # met / exemplar_met / exemplar_not_yet (tutors see it)
 
 
 @dataclass(frozen=True)
@@ -112,6 +179,9 @@ class Unit:
     module: str
     requires: tuple[Requirement, ...]
     outcomes: tuple[Outcome, ...]
+    aims: str = ""
+    assessment_guidance: str = ""
+    nos: tuple[tuple[str, str], ...] = ()   # (code, title) of the National Occupational Standards it maps to
 
     @cached_property
     def criteria(self) -> tuple[Criterion, ...]:
@@ -334,7 +404,7 @@ class _Checker:
         for index, item in enumerate(self.items(value, "units", "units")):
             where = f"units[{index}]"
             raw = self.mapping(item, where, ("id", "code", "title", "level", "credit", "glh", "module", "learning_outcomes"),
-                               ("sample", "requires"))
+                               ("sample", "requires", "aims", "assessment_guidance", "nos"))
             if raw is None:
                 continue
             unit_id = self.text(raw.get("id"), f"{where}.id", UNIT_ID, "a unit id (a letter, then letters, digits or _)")
@@ -357,8 +427,42 @@ class _Checker:
                 module=self.text(raw.get("module"), f"{where}.module"),
                 requires=self.requirements(raw.get("requires"), f"{where}.requires"),
                 outcomes=self.outcomes(raw.get("learning_outcomes"), f"{where}.learning_outcomes", unit_id),
+                aims=self.text(raw.get("aims"), f"{where}.aims"),
+                assessment_guidance=self.text(raw.get("assessment_guidance"), f"{where}.assessment_guidance"),
+                nos=self.nos(raw.get("nos"), f"{where}.nos"),
             ))
+            texts = {c.id: c.text for outcome in units[-1].outcomes for c in outcome.criteria}
+            for first, second in near_duplicates(texts):
+                self.error(f"{where}.learning_outcomes", f"criteria {first} and {second} ask nearly the same thing: "
+                                                         "merge them or make each ask for something different")
         return units
+
+    def nos(self, value, where):
+        found = []
+        for index, item in enumerate(self.items(value, where, "standards", allow_empty=True)):
+            raw = self.mapping(item, f"{where}[{index}]", ("code", "title"))
+            if raw is None:
+                continue
+            found.append((self.text(raw.get("code"), f"{where}[{index}].code"),
+                          self.text(raw.get("title"), f"{where}[{index}].title")))
+        return tuple(found)
+
+    def criterion_extras(self, entry, spot):
+        """A criterion's type, evidence requirements and marking guidance."""
+        kind = entry.get("type", "knowledge")
+        if kind not in CRITERION_TYPES:
+            self.error(f"{spot}.type", f"{kind!r} is not a criterion type (one of {', '.join(CRITERION_TYPES)})")
+        evidence = [self.text(item, f"{spot}.evidence[{index}]")
+                    for index, item in enumerate(self.items(entry.get("evidence"), f"{spot}.evidence",
+                                                            "evidence requirements", allow_empty=True))]
+        if kind == "performance" and not evidence:
+            self.error(f"{spot}.evidence", "a performance criterion needs its evidence requirements (what the "
+                                           "learner produces or what is observed)")
+        guidance = ()
+        if entry.get("guidance") is not None:
+            raw = self.mapping(entry.get("guidance"), f"{spot}.guidance", GUIDANCE_KEYS) or {}
+            guidance = tuple((key, self.text(raw.get(key), f"{spot}.guidance.{key}")) for key in GUIDANCE_KEYS)
+        return kind, tuple(evidence), guidance
 
     def requirements(self, value, where):
         found = []
@@ -390,7 +494,7 @@ class _Checker:
             criteria = []
             for position, criterion in enumerate(self.items(raw.get("criteria"), f"{here}.criteria", "criteria")):
                 spot = f"{here}.criteria[{position}]"
-                entry = self.mapping(criterion, spot, ("number", "text"))
+                entry = self.mapping(criterion, spot, ("number", "text"), ("type", "evidence", "guidance"))
                 if entry is None:
                     continue
                 crit_number = entry.get("number")
@@ -404,9 +508,14 @@ class _Checker:
                 if crit_number in numbers:
                     self.error(f"{spot}.number", f"{crit_number} appears more than once")
                 numbers.add(crit_number)
+                kind, evidence, guidance = self.criterion_extras(entry, spot)
                 criteria.append(Criterion(f"{unit_id}-{crit_number}", str(crit_number),
-                                          self.text(entry.get("text"), f"{spot}.text")))
-            outcomes.append(Outcome(number, self.text(raw.get("text"), f"{here}.text"), tuple(criteria)))
+                                          self.text(entry.get("text"), f"{spot}.text"), kind, evidence, guidance))
+            text = self.text(raw.get("text"), f"{here}.text")
+            if text.lower().startswith("be able to") and not any(c.type == "performance" for c in criteria):
+                self.error(f"{here}.criteria", f"outcome {number} \"{text}\" is a \"Be able to\" outcome: it needs at "
+                                               "least one performance criterion (type: performance) with evidence")
+            outcomes.append(Outcome(number, text, tuple(criteria)))
         return tuple(outcomes)
 
     def qualification(self, item, where, units):

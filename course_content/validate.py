@@ -15,6 +15,9 @@ Checks, in order:
   ``/static/<file>`` exists, and no other site-relative link is used.
 - ``catalogue``: every reflective-log criterion is a catalogue criterion of its module's unit with the
   catalogue's exact text, and every catalogue criterion is claimable in a log of that unit's module.
+- ``assessment``: a facilitation exercise's assessment warnings (best choice at one position, a failing ending
+  reachable with a passing score, a passing ending with a failing one) as WARNINGs; a key decision's criteria
+  must be catalogue criteria of the module's unit, and an exercise a unit requires must count the first attempt.
 - ``grading``: graded sequentials use the grading policy's types, as many as each type's ``min_count``;
   every reflective log sits in a graded sequential; there is a ``Pass`` cutoff.
 - ``html``: well-formed, headings in order from h2, tables with caption and header cells, meaningful link
@@ -344,6 +347,45 @@ def check_catalogue(course: Course, catalogue_path: Path, report: Report) -> Non
                        "lists it")
 
 
+def check_assessment(course: Course, catalogue_path: Path, report: Report) -> None:
+    """The facilitation exercises as assessments: the scenario's warnings, justified criteria, graded attempt."""
+    from lp_xblocks.facilitation import scenario as core  # pylint: disable=import-outside-toplevel
+    from lp_xblocks.facilitation.olx import parse_scenario  # pylint: disable=import-outside-toplevel
+
+    try:
+        catalogue = load_catalogue(catalogue_path)
+        known = criteria(catalogue)
+    except CatalogueError:
+        return  # check_catalogue reports it
+    required = {need.get("block") for unit in catalogue["units"] for need in unit.get("requires") or []
+                if isinstance(need, dict) and need.get("kind") == "facilitation_exercise"}
+    exercises = [(chapter.url_name, component) for chapter in course.chapters for sequential in chapter.sequentials
+                 for unit in sequential.units for component in unit.components
+                 if component.tag == "lp_facilitation_exercise"]
+    for module, component in exercises:
+        try:
+            scenario = parse_scenario(component.element)
+        except core.ScenarioError:
+            continue  # check_blocks reports it
+        for warning in core.warnings(scenario):
+            report.add("assessment", component.file, str(warning), component.element, level=WARNING)
+        for scene in scenario["scenes"]:
+            for ident in scene.get("justify") or []:
+                entry = known.get(ident)
+                if entry is None:
+                    report.add("assessment", component.file,
+                               f"scene '{scene['id']}': justify names '{ident}', which is not a catalogue criterion",
+                               component.element)
+                elif entry["module"] != module:
+                    report.add("assessment", component.file,
+                               f"scene '{scene['id']}': justify names '{ident}' of unit {entry['unit']}, whose module "
+                               f"is '{entry['module']}', not this module '{module}'", component.element)
+        if component.url_name in required and core.graded_policy(scenario) != "first":
+            report.add("assessment", component.file,
+                       "a unit requires this exercise: set graded_attempt=\"first\" so that practice cannot count",
+                       component.element)
+
+
 def check_grading(course: Course, report: Report) -> None:
     file = f"policies/{course.run}/grading_policy.json"
     graders = {entry.get("type"): entry for entry in course.grading_policy.get("GRADER", [])
@@ -485,6 +527,7 @@ def validate(root: str | Path = SOURCE, catalogue_path: str | Path = DEFAULT_CAT
     check_shared(course, report)
     report.counts["links"] = check_links(course, report)
     check_catalogue(course, catalogue_path, report)
+    check_assessment(course, catalogue_path, report)
     check_grading(course, report)
     check_html(course, report)
     report.counts.update(counts(course))

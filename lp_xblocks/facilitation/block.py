@@ -27,6 +27,10 @@ from .olx import parse_scenario, parse_scenario_string, scenario_to_string, writ
 loader = ResourceLoader(__name__)
 
 EVENT_CHOICE = "lp.facilitation_exercise.choice"
+EVENT_JUSTIFIED = "lp.facilitation_exercise.justified"
+# A key decision's written justification: enough to give reasons, short enough to write in the exercise.
+JUSTIFICATION_WORDS = (20, 400)
+JUSTIFICATION_MAX_CHARS = 4000
 EVENT_COMPLETED = "lp.facilitation_exercise.completed"
 
 # A fresh block added in Studio starts with this small, valid scenario.
@@ -119,7 +123,8 @@ class FacilitationExerciseBlock(CompletableXBlockMixin, XBlock):
         default=[], scope=Scope.user_state,
     )
     best_points = Integer(
-        display_name="Best points", help="The most points any of the learner's attempts reached (None before the first ending).",
+        display_name="Graded points",
+        help="The points of the attempt that counts under the scenario's graded_attempt (None before it ends).",
         default=None, scope=Scope.user_state,
     )
     action_plan = List(
@@ -166,20 +171,68 @@ class FacilitationExerciseBlock(CompletableXBlockMixin, XBlock):
         return core.new_play(self.scenario)
 
     def _best(self):
+        """The attempt that counts (under the author's graded_attempt): its points, the maximum, passed."""
         maximum = core.max_points(self.scenario)
-        points = self.best_points
+        graded = core.graded_attempt(self.history, core.graded_policy(self.scenario))
         return {
-            "points": points,
+            "points": graded["points"] if graded else None,
             "max": maximum,
-            "passed": points is not None and core.passed(points, maximum, self.scenario["pass_ratio"]),
+            "passed": bool(graded and graded["passed"]),
+            "attempt": graded["attempt"] if graded else None,
         }
+
+    def _attempt_number(self, play):
+        """The number of the attempt ``play`` belongs to (the next one before its first choice)."""
+        return play.get("attempt") or self.attempts + 1
+
+    def _ordinal(self, play):
+        """
+        Which attempt ``play`` is since the last reset by staff (1 for the first): the resettable
+        ``attempts`` counter, so that an instructor's "reset attempts" gives the learner a graded attempt
+        again, whatever number the attempt has in the tables.
+        """
+        return self.attempts if play.get("attempt") else self.attempts + 1
+
+    def _order(self, play):
+        """The shuffled display order of the current scene's choices for this learner and attempt."""
+        scene = core.scenes_by_id(self.scenario)[play["at"]]
+        seed = core.shuffle_seed(permissions.block_key(self), permissions.student_id(self), self._attempt_number(play))
+        return core.display_order(seed, scene["id"], len(scene["choices"]))
+
+    def _justifies(self, scene, play):
+        """Whether this scene, in this attempt, asks for a written justification (a key decision, not practice)."""
+        policy = core.graded_policy(self.scenario)
+        return bool(scene.get("justify")) and not core.is_practice(policy, self._ordinal(play))
+
+    @staticmethod
+    def _criteria_texts(ids):
+        """The catalogue's text of the criteria a key decision is marked against (learners see what is asked)."""
+        if not ids:
+            return {}
+        from accreditation_export.catalogue import marking_guidance  # pylint: disable=import-outside-toplevel
+        return {ident: item["text"] for ident, item in marking_guidance(ids).items()}
+
+    def _rule(self):
+        policy = core.graded_policy(self.scenario)
+        return {"pass_ratio": self.scenario["pass_ratio"], "percent": round(self.scenario["pass_ratio"] * 100),
+                "graded_attempt": policy}
 
     def _state(self):
         """What the learner's page shows: the current scene or ending, the path, best score and plan."""
         play = self._play()
         at_end = core.at_ending(self.scenario, play)
+        scene = None
+        if not at_end:
+            raw = core.scenes_by_id(self.scenario)[play["at"]]
+            scene = core.scene_view(raw, self._order(play), self._criteria_texts(raw.get("justify") or []))
+            if not self._justifies(raw, play):
+                scene.pop("justify", None)
+        attempt = self._attempt_number(play)
         return {
-            "scene": None if at_end else core.scene_view(core.scenes_by_id(self.scenario)[play["at"]]),
+            "scene": scene,
+            "rule": self._rule(),
+            "attempt": attempt,
+            "practice": core.is_practice(core.graded_policy(self.scenario), self._ordinal(play)),
             "ending": core.ending_view(self.scenario, play["at"], play["path"]) if at_end else None,
             "path": core.path_view(self.scenario, play["path"]),
             "best": self._best(),
@@ -200,6 +253,11 @@ class FacilitationExerciseBlock(CompletableXBlockMixin, XBlock):
         _ = self._
         return {
             "sceneHeading": _("Scene {number}: {title}"),
+            "practice": _("Practice attempt: it does not count towards your result."),
+            "justifyHelp": _("This is a key decision. Explain in 20 to 400 words why you chose this move and what you "
+                             "weighed against it; your tutor marks your answer against these criteria:"),
+            "justifyCriterion": _("{id}: {text}"),
+            "justifyLabel": _("Why this move?"),
             "legend": _("What do you do?"),
             "choose": _("Make this move"),
             "pickOne": _("Choose one of the moves first."),
@@ -212,14 +270,14 @@ class FacilitationExerciseBlock(CompletableXBlockMixin, XBlock):
             "endingAnnounce": _("Ending reached: {title}. {score}"),
             "score": _("You scored {points} out of {max} points."),
             "passed": _("Passed: the pass mark is {percent}% of the best path's points."),
-            "notYet": _("Not yet passed: the pass mark is {percent}% of the best path's points. Try again to find a better path."),
+            "notYet": _("Not passed: a pass needs {percent}% of the best path's points and an ending that shows a successful outcome."),
             "demonstrated": _("Principles you put into practice"),
             "missed": _("Principles to work on"),
             "noneDemonstrated": _("None on this path."),
             "noneMissed": _("None: you put every principle into practice."),
             "pathHeading": _("The path you took"),
             "pathItem": _("{title}: {text}"),
-            "best": _("Best score so far: {points} out of {max} ({result}); attempts begun: {attempts}."),
+            "best": _("Your result: {points} out of {max} ({result}), from attempt {attempt}; attempts begun: {attempts}."),
             "bestNone": _("No attempt has reached an ending yet."),
             "bestPassed": _("passed"),
             "bestNotYet": _("not yet passed"),
@@ -265,6 +323,8 @@ class FacilitationExerciseBlock(CompletableXBlockMixin, XBlock):
             "display_name": self.display_name,
             "principles": self.scenario.get("principles") or [],
             "min_rows": min_rows,
+            "rule": self._rule(),
+            "key_decisions": sum(1 for scene in self.scenario["scenes"] if scene.get("justify")),
             "is_tutor": permissions.is_tutor(self),
             # The learner's state (their own texts included) travels as a JSON script element that Django
             # escapes for HTML; the runtime writes initialisation arguments into the page unescaped.
@@ -317,10 +377,14 @@ class FacilitationExerciseBlock(CompletableXBlockMixin, XBlock):
             raise HandlerError(409, error.translated(_), current=play["at"]) from error
         except core.NoSuchChoice as error:
             raise HandlerError(400, error.translated(_), field="choice") from error
+        practice = core.is_practice(core.graded_policy(scenario), self._ordinal(play))
+        justification = self._justification(data, core.scenes_by_id(scenario)[scene_id], play, choice)
         chosen_at = _now()
         ending = None
         if core.at_ending(scenario, new):
             ending = {"id": new["at"], **core.outcome(scenario, new["path"])}
+            ending["counts"] = ending["passed"] and not practice
+            ending["practice"] = practice
 
         if records.shared_records_allowed(self):
             from ..data import api  # pylint: disable=import-outside-toplevel  # needs Django's app registry
@@ -330,7 +394,7 @@ class FacilitationExerciseBlock(CompletableXBlockMixin, XBlock):
                     block_key=permissions.block_key(self), course_key=permissions.course_key(self),
                     student_id=permissions.student_id(self), username=permissions.username(self),
                     attempt=play["attempt"] or None, scene_id=scene_id, choice_index=index, chosen_at=chosen_at,
-                    ending=ending,
+                    ending=ending, practice=practice, justification=justification,
                 )
             except api.DuplicateChoice as error:
                 if error.closed:
@@ -349,9 +413,15 @@ class FacilitationExerciseBlock(CompletableXBlockMixin, XBlock):
         if not play["attempt"]:
             self.attempts = self.attempts + 1  # attempts begun (since the last reset by staff)
         self.runtime.publish(self, EVENT_CHOICE, {
-            "attempt": new["attempt"], "scene": scene_id, "choice": index, "points": choice["points"],
-            "goto": choice["goto"],
+            "attempt": new["attempt"], "scene": scene_id, "choice": index,
+            "choice_id": core.choice_id(choice, index), "points": choice["points"], "goto": choice["goto"],
+            "practice": practice,
         })
+        if justification is not None:
+            self.runtime.publish(self, EVENT_JUSTIFIED, {
+                "attempt": new["attempt"], "scene": scene_id, "criteria": justification["criteria"],
+                "words": justification["word_count"],
+            })
         if ending is not None:
             self._finish(new, ending, chosen_at)
         return {
@@ -359,18 +429,48 @@ class FacilitationExerciseBlock(CompletableXBlockMixin, XBlock):
             **self._state(),
         }
 
+    def _justification(self, data, scene, play, choice):
+        """
+        The written justification a key decision needs (None elsewhere and in practice attempts): plain
+        text of 20 to 400 words, stored with the scene, the move and the criteria it is marked against.
+        """
+        if not self._justifies(scene, play):
+            return None
+        _ = self._
+        text = data.get("justification")
+        if not isinstance(text, str) or not text.strip():
+            raise HandlerError(400, _("justification: this is a key decision; explain why you chose this move."),
+                               field="justification")
+        text = text.strip()
+        words = len(text.split())
+        low, high = JUSTIFICATION_WORDS
+        if len(text) > JUSTIFICATION_MAX_CHARS or not low <= words <= high:
+            raise HandlerError(400, _("justification: write between {low} and {high} words (you wrote {count}).").format(
+                low=low, high=high, count=words), field="justification")
+        title = f"{self.display_name}: {scene['title']}"
+        body = "\n\n".join([
+            _("Scene: {title}").format(title=scene["title"]), scene["narrative"],
+            _("Move chosen: {text}").format(text=choice["text"]), _("Justification:"), text,
+        ])
+        return {"criteria": list(scene["justify"]), "title": title, "body": body, "word_count": words,
+                "unit": scene["justify"][0].split("-", 1)[0]}
+
     def _finish(self, play, ending, finished_at):
-        """Record an attempt that reached an ending: history, best score and grade, events, completion."""
+        """Record an attempt that reached an ending: history, the graded attempt and grade, events, completion."""
+        policy = core.graded_policy(self.scenario)
+        before = core.graded_attempt(self.history, policy)
         self.history = self.history + [{
             "attempt": play["attempt"], "ending": ending["id"], "points": ending["points"], "max": ending["max"],
-            "passed": ending["passed"], "completed_at": finished_at.isoformat(),
+            "passed": ending["passed"], "practice": ending["practice"],
+            "completed_at": finished_at.isoformat(),
         }]
-        if self.best_points is None or ending["points"] > self.best_points:
-            self.best_points = ending["points"]
-            self.runtime.publish(self, "grade", {"value": ending["points"], "max_value": ending["max"]})
+        graded = core.graded_attempt(self.history, policy)
+        if graded is not None and graded is not before and (before is None or graded["attempt"] != before["attempt"]):
+            self.best_points = graded["points"]
+            self.runtime.publish(self, "grade", {"value": graded["points"], "max_value": ending["max"]})
         self.runtime.publish(self, EVENT_COMPLETED, {
             "attempt": play["attempt"], "ending": ending["id"], "points": ending["points"], "max": ending["max"],
-            "passed": ending["passed"], "best": self.best_points,
+            "passed": ending["passed"], "best": self.best_points, "practice": ending["practice"],
             "path": [[step["scene"], step["choice"]] for step in play["path"]],
             "principles_demonstrated": [p["id"] for p in ending["demonstrated"]],
         })
@@ -378,8 +478,15 @@ class FacilitationExerciseBlock(CompletableXBlockMixin, XBlock):
 
     @json_handler(methods=("POST",), signed_in=True)
     def restart(self, data, suffix=""):  # pylint: disable=unused-argument
-        """Go back to the first scene; the best score and the action plan are kept."""
+        """
+        Go back to the first scene; the graded attempt and the action plan are kept. When only the first
+        attempt counts, it must reach an ending first (restarting it would turn the assessment into practice).
+        """
         records.check_may_record(self)
+        play = self._play()
+        if (core.graded_policy(self.scenario) == "first" and play.get("attempt") and self._ordinal(play) == 1
+                and not core.at_ending(self.scenario, play)):
+            raise HandlerError(409, self._("Your assessed attempt counts: finish it before you practise."))
         self.play = core.new_play(self.scenario)
         return self._state()
 
@@ -419,7 +526,7 @@ class FacilitationExerciseBlock(CompletableXBlockMixin, XBlock):
         self.display_name = display_name.strip()
         self.weight = weight
         self.scenario = new_scenario
-        return {"result": "success"}
+        return {"result": "success", "warnings": [item.translated(_) for item in core.warnings(new_scenario)]}
 
     # ------------------------------------------------------------------ OLX
 
@@ -462,15 +569,16 @@ class FacilitationExerciseBlock(CompletableXBlockMixin, XBlock):
                 continue
             if limit_responses is not None and count >= limit_responses:
                 return
-            best = max(history, key=lambda attempt: attempt["points"], default=None)
-            ending = titles.get(best["ending"], best["ending"]) if best else ""
+            graded = core.graded_attempt(history, core.graded_policy(self.scenario))
+            ending = titles.get(graded["ending"], graded["ending"]) if graded else ""
             count += 1
             yield user_state.username, {
                 _("Attempts"): begun,
-                _("Best points"): state.get("best_points"),
+                _("Graded attempt"): graded["attempt"] if graded else "",
+                _("Graded points"): graded["points"] if graded else None,
                 _("Maximum points"): maximum,
-                _("Passed"): bool(best) and core.passed(state.get("best_points") or 0, maximum, self.scenario["pass_ratio"]),
-                _("Ending reached (best attempt)"): safe_cell(ending),
+                _("Passed"): bool(graded and graded.get("passed")),
+                _("Ending reached (graded attempt)"): safe_cell(ending),
                 _("Action plan"): safe_cell(plans.as_text(rows)),
                 _("Reflection"): safe_cell(state.get("reflection") or ""),
             }

@@ -2,16 +2,16 @@
 Read and write a facilitation scenario as OLX (pure: lxml only).
 
 The root element (``<lp_facilitation_exercise>`` in a course, ``<scenario>`` in the Studio editor) carries
-``start`` and ``pass_ratio`` and holds::
+``start``, ``pass_ratio`` and ``graded_attempt`` (first, best or last) and holds::
 
     <principle id="openness">Members feel able to talk honestly and freely</principle>
-    <scene id="opening" title="..">
+    <scene id="opening" title=".." justify="LPM3-2.1 LPM3-3.1">
       <narrative>..</narrative>
-      <choice goto="round" points="2" principles="openness equal-voice">
+      <choice id="round" goto="round" points="2" principles="openness equal-voice">
         <text>..</text> <feedback>..</feedback>
       </choice>
     </scene>
-    <ending id="agreed" title="..">..</ending>
+    <ending id="agreed" title=".." pass="true">..</ending>
     <action_plan min_rows="1"/>
 
 Texts are plain text; in a narrative or an ending a blank line starts a new paragraph.
@@ -24,7 +24,7 @@ from lxml import etree
 
 from ..common.errors import N_
 from ..common.olx import children, parse_string, text_of, to_string, whole_number
-from .scenario import ScenarioError, validate
+from .scenario import DEFAULT_GRADED_ATTEMPT, ScenarioError, choice_id, ending_passes, graded_policy, validate
 
 DEFAULT_PASS_RATIO = 0.6
 DEFAULT_MIN_ROWS = 1
@@ -50,11 +50,19 @@ def format_ratio(value) -> str:
     return str(int(value)) if float(value).is_integer() else repr(float(value))
 
 
+def _boolean(raw, where):
+    value = (raw or "true").strip().lower()
+    if value not in ("true", "false"):
+        raise ScenarioError(N_("{where}: pass must be true or false, not '{value}'"), where=where, value=raw)
+    return value == "true"
+
+
 def parse_scenario(root) -> dict:
     """Read the scenario held by ``root``; raise :class:`ScenarioError` if it is invalid."""
     scenario = {
         "start": _attr(root, "start"),
         "pass_ratio": _ratio(root.get("pass_ratio")),
+        "graded_attempt": _attr(root, "graded_attempt") or DEFAULT_GRADED_ATTEMPT,
         "min_rows": DEFAULT_MIN_ROWS,
         "principles": [],
         "scenes": [],
@@ -69,6 +77,7 @@ def parse_scenario(root) -> dict:
         elif child.tag == "ending":
             scenario["endings"].append({
                 "id": _attr(child, "id"), "title": _attr(child, "title"), "text": text_of(child, paragraphs=True),
+                "pass": _boolean(child.get("pass"), f"ending '{_attr(child, 'id')}'"),
             })
         elif child.tag == "action_plan":
             plans += 1
@@ -83,6 +92,8 @@ def parse_scenario(root) -> dict:
 
 def _parse_scene(element) -> dict:
     scene = {"id": _attr(element, "id"), "title": _attr(element, "title"), "narrative": "", "choices": []}
+    if _attr(element, "justify"):
+        scene["justify"] = _attr(element, "justify").split()
     narratives = 0
     for child in children(element):
         if child.tag == "narrative":
@@ -99,6 +110,7 @@ def _parse_scene(element) -> dict:
 
 def _parse_choice(element, scene_id, position) -> dict:
     choice = {
+        "id": _attr(element, "id") or str(position),
         "text": "",
         "feedback": "",
         "goto": _attr(element, "goto"),
@@ -128,19 +140,24 @@ def write_scenario(scenario: dict, node) -> None:
     """Set ``start`` and ``pass_ratio`` on ``node`` (an lxml element) and append the scenario's elements."""
     node.set("start", scenario["start"])
     node.set("pass_ratio", format_ratio(scenario["pass_ratio"]))
+    node.set("graded_attempt", graded_policy(scenario))
     for principle in scenario.get("principles") or []:
         etree.SubElement(node, "principle", id=principle["id"]).text = principle["text"]
     for scene in scenario["scenes"]:
         scene_node = etree.SubElement(node, "scene", id=scene["id"], title=scene["title"])
+        if scene.get("justify"):
+            scene_node.set("justify", " ".join(scene["justify"]))
         etree.SubElement(scene_node, "narrative").text = scene["narrative"]
-        for choice in scene["choices"]:
-            choice_node = etree.SubElement(scene_node, "choice", goto=choice["goto"], points=str(choice["points"]))
+        for index, choice in enumerate(scene["choices"]):
+            choice_node = etree.SubElement(scene_node, "choice", id=choice_id(choice, index), goto=choice["goto"],
+                                           points=str(choice["points"]))
             if choice.get("principles"):
                 choice_node.set("principles", " ".join(choice["principles"]))
             etree.SubElement(choice_node, "text").text = choice["text"]
             etree.SubElement(choice_node, "feedback").text = choice["feedback"]
     for ending in scenario["endings"]:
-        etree.SubElement(node, "ending", id=ending["id"], title=ending["title"]).text = ending["text"]
+        etree.SubElement(node, "ending", id=ending["id"], title=ending["title"],
+                         **{"pass": "true" if ending_passes(ending) else "false"}).text = ending["text"]
     etree.SubElement(node, "action_plan", min_rows=str(scenario["min_rows"]))
 
 

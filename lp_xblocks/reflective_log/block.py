@@ -133,8 +133,27 @@ class ReflectiveLogBlock(CompletableXBlockMixin, XBlock):
             return HandlerError(400, error.translated(self._), field=error.field)
         return HandlerError(409, error.translated(self._))
 
+    def _scope(self):
+        """
+        Which exercise justifications this log lists besides its own entries: those of its course whose
+        criteria belong to the units of its criteria (docs/decisions/0007-exercise-justifications-in-the-log-queue.md).
+        """
+        return {"course_key": permissions.course_key(self), "units": rules.units_of(self.criteria)}
+
+    def _guidance(self):
+        """The catalogue's marking guidance and evidence requirements for this log's criteria, by criterion id."""
+        from accreditation_export.catalogue import marking_guidance  # pylint: disable=import-outside-toplevel
+        return marking_guidance([criterion["id"] for criterion in self.criteria])
+
+    def _criteria_with_evidence(self):
+        """The log's criteria, each with the evidence the catalogue requires for it (learners see it by the checkbox)."""
+        guidance = self._guidance()
+        return [{**criterion, "evidence": (guidance.get(criterion["id"]) or {}).get("evidence", [])}
+                for criterion in self.criteria]
+
     def _coverage(self, **learner):
-        covered = rules.coverage(self._config(), _api().passed_entries(permissions.block_key(self), **learner))
+        covered = rules.coverage(self._config(), _api().passed_entries(permissions.block_key(self),
+                                                                       scope=self._scope(), **learner))
         points, possible = rules.score(covered)
         return covered, {"points": points, "possible": possible}
 
@@ -154,7 +173,7 @@ class ReflectiveLogBlock(CompletableXBlockMixin, XBlock):
         entry_id = data.get("entry_id")
         if not isinstance(entry_id, str) or not entry_id:
             raise HandlerError(400, _("entry_id: give the id of the entry."), field="entry_id")
-        entry = _api().find_entry(permissions.block_key(self), entry_id)
+        entry = _api().find_entry(permissions.block_key(self), entry_id, self._scope() if submitted_only else None)
         if entry is None or (submitted_only and entry.version == 0):
             raise HandlerError(404, _("There is no entry {entry_id} in this log.").format(entry_id=entry_id),
                                field="entry_id")
@@ -270,6 +289,11 @@ class ReflectiveLogBlock(CompletableXBlockMixin, XBlock):
             "audit": _("Audit trail"),
             "auditLine": _("{at}: {actor} ({role}) {action}, {from} \u2192 {to}, version {version}"),
             "portfolioHeading": _("Portfolio of {learner}"),
+            "guidanceHeading": _("Marking guidance for {id}"),
+            "guidanceMet": _("What \u201cmet\u201d looks like"),
+            "guidanceExemplarMet": _("Exemplar: met"),
+            "guidanceExemplarNotYet": _("Exemplar: not yet met"),
+            "guidanceEvidence": _("Evidence required"),
             "downloadPortfolio": _("Download {learner}'s portfolio (HTML)"),
         }
 
@@ -290,7 +314,7 @@ class ReflectiveLogBlock(CompletableXBlockMixin, XBlock):
             "prefix": prefix,
             "display_name": self.display_name,
             "paragraphs": [part for part in self.prompt.split("\n\n") if part],
-            "criteria": self.criteria,
+            "criteria": self._criteria_with_evidence(),
             "entry_types": self.entry_types,
             "min_words": self.min_words,
             "max_words": self.max_words,
@@ -440,7 +464,7 @@ class ReflectiveLogBlock(CompletableXBlockMixin, XBlock):
             status, page = rules.clean_queue_request(data)
         except rules.EntryError as error:
             raise self._error(error) from error
-        return _api().queue_page(permissions.block_key(self), status, page, _now())
+        return _api().queue_page(permissions.block_key(self), status, page, _now(), scope=self._scope())
 
     @json_handler(methods=("POST",), tutors_only=True)
     def open_entry(self, data, suffix=""):  # pylint: disable=unused-argument
@@ -451,7 +475,7 @@ class ReflectiveLogBlock(CompletableXBlockMixin, XBlock):
         # Viewing as another member of staff (masquerade) reads the entry but claims no lock in their name.
         can_mark = (entry.status == rules.SUBMITTED and not self._is_own(entry) and not compat.is_masquerading(self)
                     and api.claim_lock(entry, permissions.username(self), now))
-        return {"entry": api.open_entry(entry, now=now), "can_mark": can_mark}
+        return {"entry": api.open_entry(entry, now=now), "can_mark": can_mark, "guidance": self._guidance()}
 
     @json_handler(methods=("POST",), tutors_only=True)
     def mark_entry(self, data, suffix=""):  # pylint: disable=unused-argument
@@ -477,7 +501,8 @@ class ReflectiveLogBlock(CompletableXBlockMixin, XBlock):
         now = _now()
         try:
             entry, score = api.mark_entry(entry, version=version, tutor=tutor, marking=marking, now=now,
-                                          config=self._config())
+                                          config=self._config(), log_key=permissions.block_key(self),
+                                          scope=self._scope())
         except rules.StateError as error:
             raise self._error(error) from error
         if score is not None and score[1]:
@@ -488,7 +513,8 @@ class ReflectiveLogBlock(CompletableXBlockMixin, XBlock):
             "criteria_not_yet_met": [
                 ident for ident, mark in marking["criteria"].items() if mark["decision"] == rules.NOT_YET_MET],
         })
-        result = {"entry": api.open_entry(entry, now=now), "can_mark": entry.status == rules.SUBMITTED}
+        result = {"entry": api.open_entry(entry, now=now), "can_mark": entry.status == rules.SUBMITTED,
+                  "guidance": self._guidance()}
         if score is not None:
             result["score"] = {"points": score[0], "possible": score[1]}
         return result
@@ -508,7 +534,8 @@ class ReflectiveLogBlock(CompletableXBlockMixin, XBlock):
     def portfolio(self, data, suffix=""):  # pylint: disable=unused-argument
         """A learner's submitted entries, feedback, coverage and audit trail (own, or anyone's for tutors)."""
         lookup, own = self._learner_lookup(data)
-        entries = _api().portfolio(permissions.block_key(self), owner=False, with_audit=True, now=_now(), **lookup)
+        entries = _api().portfolio(permissions.block_key(self), owner=False, with_audit=True, now=_now(),
+                                   scope=self._scope(), **lookup)
         covered, score = self._coverage(**lookup)
         learner = permissions.username(self) if own else lookup["username"]
         return {"learner": learner, "entries": entries, "coverage": covered, "score": score}
@@ -520,9 +547,11 @@ class ReflectiveLogBlock(CompletableXBlockMixin, XBlock):
             raise HandlerError(405, self._("Method {method} is not allowed here").format(method=request.method))
         lookup, own = self._learner_lookup(dict(request.GET))
         learner = permissions.username(self) if own else lookup["username"]
-        entries = _api().portfolio(permissions.block_key(self), owner=False, with_audit=True, now=_now(), **lookup)
+        entries = _api().portfolio(permissions.block_key(self), owner=False, with_audit=True, now=_now(),
+                                   scope=self._scope(), **lookup)
         covered, score = self._coverage(**lookup)
         types = {item["id"]: item["label"] for item in self.entry_types}
+        types["exercise_justification"] = self._("Facilitation exercise: justification of a key decision")
         html = loader.render_django_template("templates/portfolio.html", {
             "title": self.display_name,
             "learner": learner,

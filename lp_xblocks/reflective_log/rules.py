@@ -336,6 +336,11 @@ def coverage(config: dict, passed: list) -> list:
     return result
 
 
+def units_of(criteria: list) -> list:
+    """The units a log's criteria belong to: the part of each id before its first '-' (``LPM3-2.1`` -> ``LPM3``)."""
+    return sorted({str(criterion["id"]).split("-", 1)[0] for criterion in criteria if "-" in str(criterion["id"])})
+
+
 def score(covered: list) -> tuple[int, int]:
     """(criteria met, criteria in the block): the learner's points and the points possible."""
     return sum(1 for item in covered if item["met"]), len(covered)

@@ -1,8 +1,10 @@
 """
 The facilitation exercise in headless Chromium, served by the real workbench.
 
-Scenarios (``/scenario/lp_facilitation_exercise.N/``): 0 chairing a contentious meeting (7 scenes, 5 endings,
-action plan of at least 2 rows), 1 a reluctant partner, 2 speaking with one voice. ``?student=tutor`` is a
+Scenarios (``/scenario/lp_facilitation_exercise.N/``): 0 chairing a contentious meeting (8 scenes, 6 endings,
+action plan of at least 2 rows, the best attempt counts), 1 a reluctant partner, 2 speaking with one voice (both
+assessed: the first attempt counts, key decisions are justified in writing). Choices are shown in an order
+shuffled per learner and attempt, so tests find a move by its words, never by its position. ``?student=tutor`` is a
 tutor. Every test uses its own learner because the server's database is shared by the whole session.
 """
 import re
@@ -18,15 +20,34 @@ pytestmark = [pytest.mark.browser]
 CONTENTIOUS, RELUCTANT, ONE_VOICE = 0, 1, 2
 TIMEOUT = 10_000  # ms, for anything that waits on the server
 
-# A passing path through the contentious-meeting scenario that misses one principle (7 of 8 points):
-# (scene title, index of the move, the move's opening words)
+# A passing path through the contentious-meeting scenario that misses one principle (13 of 15 points):
+# (scene title, the move's author index, the move's opening words)
 PATH = [
-    ("The agenda item nobody wants", 0, "Set out the decision"),
-    ("Positions on the table", 2, "Tell Martin that his interruptions"),
-    ("Tempers rise", 0, "Call a ten-minute break"),
-    ("Finding common ground", 0, "Reflect back what the partners share"),
-    ("Agreeing actions", 0, "Go through an action table"),
+    ("Declarations of interest", 1, "Declare that your employer is one of the bidders, and ask"),
+    ("The agenda item nobody wants", 2, "Set out the decision"),
+    ("Positions on the table", 2, "Tell Martin plainly"),
+    ("Tempers rise", 1, "Call a ten-minute break"),
+    ("Finding common ground", 2, "Name what the partners share"),
+    ("Agreeing actions", 0, "Before anyone leaves"),
 ]
+WHY = ("I chose this because it deals with the problem openly with the partners concerned, rather than privately, "
+       "and I weighed the embarrassment it causes against the trust it builds for the next difficult item.")
+
+
+def shown_labels(page):
+    return page.locator(".lp-fx__scene fieldset label").all_inner_texts()
+
+
+def take(page, opening_words, justification=None):
+    """Choose the move whose words begin with ``opening_words`` (wherever the shuffle put it) and make it."""
+    page.locator(".lp-fx__scene fieldset label", has_text=opening_words).first.wait_for(timeout=TIMEOUT)
+    labels = shown_labels(page)
+    position = next(i for i, text in enumerate(labels) if text.startswith(opening_words))
+    page.locator(".lp-fx__scene fieldset input[type=radio]").nth(position).check()
+    if justification is not None:
+        page.get_by_label("Why this move?").fill(justification)
+    page.locator(".lp-fx__make-move").click()
+    page.locator(".lp-fx__continue").click()
 
 
 def expect():
@@ -87,12 +108,13 @@ def test_keyboard_only_play_to_an_ending_fill_the_plan_reload_and_axe(workbench_
         group = page.locator(".lp-fx__scene fieldset")
         assert group.locator("legend").inner_text() == "What do you do?"
         radios = group.locator("input[type=radio]")
-        assert radios.count() >= 2
-        # Tab reaches the first move (the group is one tab stop), Space takes it, arrows move the choice.
+        assert radios.count() == 3
+        # Tab reaches the first move shown (the group is one tab stop), Space takes it, arrows move the choice.
+        position = next(i for i, text in enumerate(shown_labels(page)) if text.startswith(opening_words))
         focused = tab_until(page, lambda f: f["type"] == "radio")
-        assert focused["value"] == "0", focused
+        assert focused["value"] == radios.first.get_attribute("value"), focused
         page.keyboard.press("Space")
-        for _ in range(index):
+        for _ in range(position):
             page.keyboard.press("ArrowDown")
         checked = page.locator(".lp-fx__scene input[type=radio]:checked")
         assert checked.get_attribute("value") == str(index)
@@ -122,19 +144,19 @@ def test_keyboard_only_play_to_an_ending_fill_the_plan_reload_and_axe(workbench_
     ending_heading = page.locator(".lp-fx__ending-title")
     expect()(ending_heading).to_have_text("Ending: Agreement with ownership")
     expect()(ending_heading).to_be_focused()
-    score = "You scored 7 out of 8 points. Passed: the pass mark is 60% of the best path's points."
+    score = "You scored 13 out of 15 points. Passed: the pass mark is 65% of the best path's points."
     assert page.locator(".lp-fx__score").inner_text() == score
     expect()(status).to_have_text(f"Ending reached: Agreement with ownership. {score}", timeout=TIMEOUT)
     assert page.locator(".lp-fx__missed li").all_inner_texts() == ["Members listen and consider each other's views"]
     assert page.locator(".lp-fx__demonstrated li").all_inner_texts() == [
         "Members feel able to talk honestly and freely", "Members have an equal voice",
         "Members understand and are committed to a common purpose", "Differences are resolved and agreed",
-        "Members take ownership of actions"]
+        "Members take ownership of actions", "Interests are declared and managed in the open"]
     steps = page.locator(".lp-fx__path li").all_inner_texts()
     assert [step.split(": ", 1)[0] for step in steps] == [title for title, _i, _w in PATH]
     assert all(step.split(": ", 1)[1].startswith(words) for step, (_t, _i, words) in zip(steps, PATH))
     assert page.locator(".lp-fx__best").inner_text() == (
-        "Best score so far: 7 out of 8 (passed); attempts begun: 1.")
+        "Your result: 13 out of 15 (passed), from attempt 1; attempts begun: 1.")
     axe_clean(page, "at the ending")
 
     # The action plan, by keyboard: two rows shown (min_rows is 2); add a third, one bad date first.
@@ -199,14 +221,12 @@ def test_keyboard_only_play_to_an_ending_fill_the_plan_reload_and_axe(workbench_
     page.locator(".lp-fx").screenshot(path=str(artifacts / "facilitation_ending.png"))
 
 
-def test_try_again_from_a_scene_and_the_best_score_counts(workbench_server, page):
+def test_the_first_attempt_counts_and_later_attempts_are_practice(workbench_server, page):
     student = learner("again")
     open_scenario(page, workbench_server, ONE_VOICE, student)
-
-    def move(index):
-        page.locator(f".lp-fx__scene input[value='{index}']").check()
-        page.locator(".lp-fx__make-move").click()
-        page.locator(".lp-fx__continue").click()
+    rule = page.locator(".lp-fx__rule")
+    expect()(rule).to_contain_text("Only your first attempt counts")
+    expect()(rule).to_contain_text("70% of the best path's points and an ending that shows a successful outcome")
 
     # Making a move without choosing one is refused on the page, with the message tied to the group.
     requests = []
@@ -217,27 +237,55 @@ def test_try_again_from_a_scene_and_the_best_score_counts(workbench_server, page
     assert page.locator(".lp-fx__scene fieldset").get_attribute("aria-describedby") == message.get_attribute("id")
     assert active(page)["type"] == "radio" and requests == []
 
-    move(2)  # "no comment": the story runs
+    take(page, "Correct the record on the spot")
     expect()(page.locator(".lp-fx__scene-title")).to_have_text("Scene 2: The story runs")
-    page.get_by_role("button", name="Start again").click()
-    expect()(page.locator(".lp-fx__scene-title")).to_have_text("Scene 1: A call from the paper", timeout=TIMEOUT)
-    expect()(page.locator(".lp-fx__scene-title")).to_be_focused()
-    expect()(page.locator(".lp-fx__status")).to_contain_text("Started again")
-    move(2)
-    move(1)  # each partner answers for itself
+    # The assessed attempt cannot be started again half-way.
+    expect()(page.get_by_role("button", name="Start again")).to_have_count(0)
+    take(page, "Leave each partner to answer")
     expect()(page.locator(".lp-fx__ending-title")).to_have_text("Ending: Many voices, no message", timeout=TIMEOUT)
-    assert page.locator(".lp-fx__score").inner_text().startswith("You scored 0 out of 10 points. Not yet passed")
+    assert page.locator(".lp-fx__score").inner_text().startswith("You scored 1 out of 18 points. Not passed")
+    result = "Your result: 1 out of 18 (not yet passed), from attempt 1; attempts begun: {n}."
+    assert page.locator(".lp-fx__best").inner_text() == result.format(n=1)
+
     page.get_by_role("button", name="Try again").click()
-    for _ in range(5):
-        move(0)
+    expect()(page.locator(".lp-fx__practice")).to_have_text("Practice attempt: it does not count towards your result.")
+    for words in ("Promise to call her back", "Telephone Dev.", "Put his concern to the board", "Take it in three parts",
+                  "Agree the statement's words", "Draft it with a small group"):
+        expect()(page.get_by_label("Why this move?")).to_have_count(0)   # practice: no justification asked
+        take(page, words)
     expect()(page.locator(".lp-fx__ending-title")).to_have_text("Ending: Speaking with one voice", timeout=TIMEOUT)
     assert page.locator(".lp-fx__missed").inner_text() == "None: you put every principle into practice."
-    assert page.locator(".lp-fx__best").inner_text() == "Best score so far: 10 out of 10 (passed); attempts begun: 3."
+    assert page.locator(".lp-fx__best").inner_text() == result.format(n=2)   # practice changes nothing
     page.get_by_role("button", name="Try again").click()
-    move(2)
+    take(page, "Correct the record on the spot")
+    expect()(page.get_by_role("button", name="Start again")).to_be_visible()
     page.reload()
     expect()(page.locator(".lp-fx__scene-title")).to_have_text("Scene 2: The story runs")
-    assert page.locator(".lp-fx__best").inner_text() == "Best score so far: 10 out of 10 (passed); attempts begun: 4."
+    assert page.locator(".lp-fx__best").inner_text() == result.format(n=3)
+    assert page.errors == []
+
+
+def test_a_key_decision_asks_for_a_labelled_justification(workbench_server, page):
+    student = learner("justify")
+    open_scenario(page, workbench_server, RELUCTANT, student)
+    take(page, "Ask Dr Okafor for half an hour")
+    expect()(page.locator(".lp-fx__scene-title")).to_have_text("Scene 2: Listening first")
+    box = page.get_by_label("Why this move?")
+    expect()(box).to_be_visible()
+    assert page.locator(".lp-fx__justify-criteria li").all_inner_texts()[0].startswith(
+        "LPM3-1.1: Explain how trust and openness")
+    take_words = "Agree that the barriers she names are real"
+    position = next(i for i, text in enumerate(shown_labels(page)) if text.startswith(take_words))
+    page.locator(".lp-fx__scene fieldset input[type=radio]").nth(position).check()
+    box.fill("Because it is right.")
+    page.locator(".lp-fx__make-move").click()
+    error = page.locator(".lp-fx__scene .lp-fx__error")
+    expect()(error).to_contain_text("write between 20 and 400 words (you wrote 4)", timeout=TIMEOUT)
+    expect()(box).to_be_focused()
+    box.fill(WHY)
+    page.locator(".lp-fx__make-move").click()
+    expect()(page.locator(".lp-fx__feedback")).to_be_visible(timeout=TIMEOUT)
+    axe_clean(page, "after a justified move")
     assert page.errors == []
 
 
@@ -253,7 +301,7 @@ def test_a_stale_tab_is_brought_up_to_date(workbench_server, page):
     page.locator(".lp-fx__scene input[value='0']").check()
     page.locator(".lp-fx__make-move").click()
     expect()(page.locator(".lp-fx__status")).to_contain_text("moved on", timeout=TIMEOUT)
-    expect()(page.locator(".lp-fx__scene-title")).to_have_text("Scene 2: Going over her head")
+    expect()(page.locator(".lp-fx__scene-title")).to_have_text("Scene 2: Listening first")
     other.close()
     assert page.errors == []
 
@@ -296,7 +344,7 @@ def test_tutor_sees_the_choice_report_and_a_learner_does_not(workbench_server, p
     assert first.locator("caption").inner_text() == "The empty chair"
     assert first.locator("thead th").all_inner_texts() == ["Move", "Points", "Learners", "Times taken"]
     carry_on = first.locator("tbody tr").nth(2)
-    assert carry_on.locator("th").inner_text().startswith("Carry on planning the guide")
+    assert carry_on.locator("th").inner_text().startswith("Keep the guide on schedule")
     assert int(carry_on.locator("td").nth(1).inner_text()) >= 1
     assert tables.last.locator("caption").inner_text() == "Endings reached"
     assert re.match(r"\d+ learners have begun", report.locator(".lp-fx__report-body > p").inner_text())
@@ -308,12 +356,12 @@ def test_studio_editor_names_the_scene_and_choice_at_fault(workbench_server, pag
     page.goto(f"{workbench_server}/scenario/lp_facilitation_exercise.1/studio_view/?student=tutor")
     editor = page.get_by_label("Scenario (principles, scenes with choices, endings, action plan) as XML")
     original = editor.input_value()
-    assert '<scene id="visit" title="Listening first">' in original
-    editor.fill(original.replace('<choice goto="co-own" points="2"', '<choice goto="empty-chair" points="2"', 1))
+    assert '<scene id="visit" title="Listening first" justify="LPM3-1.1 LPM3-2.3">' in original
+    editor.fill(original.replace('goto="co-own" points="5"', 'goto="empty-chair" points="5"', 1))
     page.get_by_role("button", name="Save").click()
     error = page.locator(".lp-fx__error[role=alert]")
     page.wait_for_function("() => document.querySelector('.lp-fx__error').textContent.length > 0")
-    assert error.inner_text().startswith("scene 'joint-work', choice 1: goto 'empty-chair' makes a cycle")
+    assert error.inner_text().startswith("scene 'joint-work', choice 2: goto 'empty-chair' makes a cycle")
     assert page.evaluate("() => document.activeElement.name") == "scenario_xml"
     assert editor.get_attribute("aria-invalid") == "true"
 

@@ -134,8 +134,16 @@ def test_draft_submit_refer_resubmit_pass_with_two_browsers(workbench_server, br
     tutor_violations = serious_violations(tess, ".lp-rl")
     assert not tutor_violations, "tutor side:\n" + "\n".join(tutor_violations)
 
-    # Refer with the keyboard: 2.1 met, 2.2 not yet met with a comment, overall feedback.
+    # The catalogue's marking guidance sits beside each criterion the tutor marks.
     form = tess.locator(".lp-rl__mark-form")
+    guidance = form.locator("fieldset[data-criterion='LPM1-3.2'] details.lp-rl__guidance")
+    expect()(guidance.locator("summary")).to_have_text("Marking guidance for LPM1-3.2")
+    guidance.locator("summary").click()
+    expect()(guidance.locator("dt").first).to_have_text("What \u201cmet\u201d looks like")
+    assert guidance.locator("dd").first.inner_text().startswith("Judges what worked and what did not in own chairing")
+    assert "Exemplar: not yet met" in guidance.locator("dt").all_inner_texts()
+
+    # Refer with the keyboard: 2.1 met, 2.2 not yet met with a comment, overall feedback.
     form.locator("fieldset[data-criterion='LPM1-3.1'] input[value=met]").focus()
     tess.keyboard.press("Space")
     form.locator("fieldset[data-criterion='LPM1-3.2'] input[value=met]").focus()

@@ -93,13 +93,20 @@ def best_path(url_name):
     return best(element.get("start"))[1]
 
 
+JUSTIFICATION = ("I took this move because it deals with the difficulty openly with the partners concerned; the "
+                 "alternative I weighed was a quicker private fix, which would have left the partners out of the repair.")
+
+
 def play_to_a_pass(base, url_name, learner):
     client, url = usage_url(base, EXERCISE_UNIT[url_name], "lp_facilitation_exercise", learner)
     path = best_path(url_name)
     state = json.loads(client.request(url("state"), {})[2])
     while state.get("scene"):
         scene = state["scene"]["id"]
-        status, _, body = client.request(url("choose"), {"scene": scene, "choice": path[scene]})
+        move = {"scene": scene, "choice": path[scene]}
+        if state["scene"].get("justify"):  # a key decision of an assessed exercise: justified in writing
+            move["justification"] = JUSTIFICATION
+        status, _, body = client.request(url("choose"), move)
         assert status == 200, body
         state = json.loads(body)
     assert state["ending"]["passed"], state["ending"]
@@ -117,6 +124,10 @@ def course(private_workbench):
     mark(base, "LPM3", submit(base, "LPM3", "ann", ids("LPM3")))
     for exercise in EXERCISE_UNIT:
         play_to_a_pass(base, exercise, "ann")
+    # The exercises' written justifications wait in the tutors' one queue: the LPM3 log's, on the course page.
+    tutor, url = usage_url(base, LOG_UNIT["LPM3"], "lp_reflective_log", "tutor")
+    waiting = json.loads(tutor.request(url("queue"), {"status": "submitted"})[2])["entries"]
+    assert [(row["kind"], row["learner"]) for row in waiting] == [("exercise_justification", "ann")] * 4
     # bob: one criterion short of LPM1. cat: LPM1 passed, but cat has not opted in. dan: a bad ULN.
     mark(base, "LPM1", submit(base, "LPM1", "bob", ids("LPM1")[:-1]))
     mark(base, "LPM1", submit(base, "LPM1", "cat", ids("LPM1")))

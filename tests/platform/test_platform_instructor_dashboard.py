@@ -203,4 +203,34 @@ def test_problem_response_report_keeps_a_learner_whose_attempts_were_reset(cours
     course.reset_attempts(usage, course.ann)
     states = [type("UserState", (), {"username": "ann", "state": course.state_of(usage, course.ann)})()]
     rows = list(course.lms_block(usage, course.tess).generate_report_data(iter(states)))
-    assert [(name, row["Attempts"], row["Best points"], row["Passed"]) for name, row in rows] == [("ann", 0, 5, True)]
+    assert [(name, row["Attempts"], row["Graded points"], row["Passed"]) for name, row in rows] == [("ann", 0, 5, True)]
+
+
+@pytest.mark.parametrize("staff_action", ["reset_attempts", "delete_state"])
+def test_first_attempt_policy_assesses_the_next_attempt_after_staff_reset_or_delete(course, staff_action):
+    """
+    Under graded_attempt="first" a replay is practice; an instructor's reset (or delete) gives the learner an
+    assessed attempt again, although the tables keep numbering attempts upwards.
+    """
+    usage = course.import_olx(FACILITATION.replace('weight="1.0"', 'weight="1.0" graded_attempt="first"'))
+    assert move(course, usage, course.ann, "opening", 1)[0] == 200  # assessed attempt: a failing ending
+    assert call(course.lms_block(usage, course.ann), "restart", {})[0] == 200
+    status, body = move(course, usage, course.ann, "opening", 0)
+    assert status == 200 and body["practice"] is True
+    assert move(course, usage, course.ann, "round", 0)[0] == 200  # practice reaches the passing ending
+    rows = FacilitationAttempt.objects.filter(student_id=course.anonymous_id(course.ann)).order_by("attempt")
+    assert [(row.attempt, row.practice, row.passed) for row in rows] == [(1, False, False), (2, True, False)]
+
+    if staff_action == "reset_attempts":
+        course.reset_attempts(usage, course.ann)
+    else:
+        course.delete_state(usage, course.ann, course.tess)
+    block = course.lms_block(usage, course.ann)
+    if staff_action == "reset_attempts":
+        assert call(block, "restart", {})[0] == 200
+    status, body = move(course, usage, course.ann, "opening", 0)
+    assert status == 200 and body["practice"] is False
+    status, body = move(course, usage, course.ann, "round", 0)
+    assert status == 200 and body["best"]["passed"] is True and body["best"]["attempt"] == 3
+    third = FacilitationAttempt.objects.get(student_id=course.anonymous_id(course.ann), attempt=3)
+    assert (third.practice, third.passed) == (False, True)

@@ -53,7 +53,8 @@ def test_studio_edit_permission_uses_can_edit_content_where_offered():
     author = course.user("author")
     block = course.studio_preview_block(usage, author, can_edit=True)
     status, body = call(block, "studio_submit", {"display_name": "Renamed"})
-    assert (status, body) == (200, {"result": "success"})
+    # The answer may carry the assessment-design warnings of the fixture's scenario besides the success.
+    assert (status, body["result"]) == (200, "success")
     service = block.runtime.service(block, "studio_user_permissions")
     assert service.asked == [("can_edit_content", COURSE)]
 

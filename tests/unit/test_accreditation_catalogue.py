@@ -116,3 +116,68 @@ def test_unreadable_files(tmp_path, text, expected):
 def test_missing_file(tmp_path):
     with pytest.raises(cat.CatalogueError, match="cannot be read"):
         cat.load(tmp_path / "nope.yaml")
+
+
+# ------------------------------------------------------------------------------------ performance criteria and guidance
+
+
+def test_every_be_able_to_outcome_has_a_performance_criterion_with_evidence_and_guidance():
+    catalogue = cat.load()
+    for unit in catalogue.units:
+        assert unit.aims and unit.assessment_guidance and unit.nos
+        for outcome in unit.outcomes:
+            if outcome.text.startswith("Be able to"):
+                assert any(c.type == "performance" and c.evidence for c in outcome.criteria), outcome.text
+            for criterion in outcome.criteria:
+                assert criterion.evidence and dict(criterion.guidance).keys() == set(cat.GUIDANCE_KEYS), criterion.id
+
+
+def test_a_be_able_to_outcome_without_a_performance_criterion_is_rejected(tmp_path):
+    def knowledge_only(data):
+        for criterion in data["units"][0]["learning_outcomes"][1]["criteria"]:
+            criterion.pop("type", None)
+    errors = errors_of(tmp_path, knowledge_only)
+    assert any('units[0].learning_outcomes[1].criteria: outcome 2 "Be able to manage a partnership budget" is a '
+               '"Be able to" outcome: it needs at least one performance criterion' in error for error in errors), errors
+
+
+def test_a_performance_criterion_needs_evidence_requirements(tmp_path):
+    errors = errors_of(tmp_path, lambda d: d["units"][0]["learning_outcomes"][1]["criteria"][3].pop("evidence"))
+    assert any("units[0].learning_outcomes[1].criteria[3].evidence: a performance criterion needs its evidence "
+               "requirements" in error for error in errors), errors
+
+
+def test_near_duplicate_criteria_within_a_unit_are_rejected(tmp_path):
+    def old_wording(data):  # the fault the issue found: 1.2 and 3.1 both ask for the purpose of protocols
+        data["units"][0]["learning_outcomes"][2]["criteria"][0]["text"] = \
+            "Explain the purpose of protocols for partnership meetings"
+    errors = errors_of(tmp_path, old_wording)
+    assert any("units[0].learning_outcomes: criteria LPM1-1.2 and LPM1-3.1 ask nearly the same thing" in error
+               for error in errors), errors
+
+
+def test_the_same_words_in_different_units_are_not_duplicates():
+    assert cat.near_duplicates({"A-1.1": "Explain the purpose of protocols for partnership meetings",
+                                "A-1.2": "Evaluate own approach to chairing a partnership meeting"}) == []
+    assert cat.near_duplicates({"A-1.1": "Explain the purpose of an agreed remit and protocols for partnership working",
+                                "A-3.1": "Explain the purpose of protocols for partnership meetings"}) == [("A-1.1", "A-3.1")]
+
+
+@pytest.mark.parametrize("change, expected", [
+    (lambda d: d["units"][0]["learning_outcomes"][0]["criteria"][0].update(type="skill"),
+     "criteria[0].type: 'skill' is not a criterion type (one of knowledge, performance)"),
+    (lambda d: d["units"][0]["learning_outcomes"][0]["criteria"][0]["guidance"].pop("met"),
+     "criteria[0].guidance: 'met' is missing"),
+    (lambda d: d["units"][0].update(nos=[{"code": "X"}]), "units[0].nos[0]: 'title' is missing"),
+])
+def test_new_fields_are_checked(tmp_path, change, expected):
+    errors = errors_of(tmp_path, change)
+    assert any(expected in error for error in errors), errors
+
+
+def test_marking_guidance_for_the_criteria_asked():
+    guidance = cat.marking_guidance(["LPM1-3.4", "LPM9-9.9"])
+    assert list(guidance) == ["LPM1-3.4"]
+    item = guidance["LPM1-3.4"]
+    assert item["type"] == "performance" and "witness statement" in " ".join(item["evidence"])
+    assert item["met"] and item["exemplar_met"] and item["exemplar_not_yet"]

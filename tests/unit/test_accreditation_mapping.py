@@ -65,7 +65,7 @@ def test_a_participant_one_criterion_short_does_not_achieve_the_unit():
     text = "\n".join(explain(result, CATALOGUE, LONDON))
     assert "Unit LPM1 A/000/0001 Tools of the trade for learning partnership managers (level 4, 3 credits): " \
            "NOT ACHIEVED: 1 item missing" in text
-    assert "4.2 MISSING: Explain how a buddy or mentor will support own development\n      no passed entry claims it" in text
+    assert "4.2 MISSING: Review progress on own development plan with a buddy or mentor\n      no passed entry claims it" in text
 
 
 def test_referred_then_passed_counts_from_the_pass_and_referred_alone_does_not():

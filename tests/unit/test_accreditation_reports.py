@@ -31,7 +31,7 @@ def test_problem_responses_rows_become_records():
     passed = entries[0]
     assert passed.entry_id == "3f0c1a52-8d4e-4c1b-9a7e-1b2c3d4e5f60" and passed.block == "log-induction"
     assert passed.title == "=SUM(A1:A9) budget report"  # the block's formula-safety apostrophe is undone
-    assert len(passed.criteria) == 10 and passed.criteria_met == passed.criteria
+    assert len(passed.criteria) == 12 and passed.criteria_met == passed.criteria  # every LPM1 criterion (issue 13 added 2.4 and 3.4)
     assert passed.decided_at == dt.datetime(2026, 10, 9, 16, 45, tzinfo=dt.timezone.utc) and passed.referrals == 1
     assert entries[1].criteria_met == ("LPM1-3.1",)
     assert entries[2].criteria_met is None and entries[2].decided_at is None  # not decided yet

@@ -241,7 +241,12 @@ def test_catalogue_shape_and_rules(course):
         assert re.fullmatch(r"[A-Z]/\d{3}/\d{4}", unit["code"])
         for outcome in unit["learning_outcomes"]:
             for criterion in outcome["criteria"]:
-                assert criterion["text"].split()[0] in {"Explain", "Analyse", "Evaluate", "Assess", "Justify"}
+                if criterion.get("type") == "performance":  # something the learner does, evidenced by a product
+                    assert criterion["text"].split()[0] in {
+                        "Produce", "Prepare", "Chair", "Analyse", "Review", "Justify", "Agree", "Present", "Lead"}
+                    assert criterion["evidence"]
+                else:
+                    assert criterion["text"].split()[0] in {"Explain", "Analyse", "Evaluate", "Assess", "Justify"}
     for qualification in catalogue["qualifications"]:
         mandatory = sum(units[u]["credit"] for u in qualification["mandatory_units"])
         optional = sum(group["min_credits"] for group in qualification["optional_groups"])
@@ -251,7 +256,7 @@ def test_catalogue_shape_and_rules(course):
 def test_wrong_or_unclaimable_criteria_are_errors(tree):
     log = tree / "vertical" / "induction-log.xml"
     edit(log, "Evaluate own approach to chairing", "Reflect on own approach to chairing")
-    edit(log, '<criterion id="LPM1-4.2">Explain how a buddy or mentor will support own development</criterion>\n', "")
+    edit(log, '<criterion id="LPM1-4.2">Review progress on own development plan with a buddy or mentor</criterion>\n', "")
     edit(tree / "vertical" / "leading-log.xml", 'id="LPM4-1.1"', 'id="LPM9-1.1"')
     report = validate(tree)
     found = problems(report, "catalogue")
@@ -415,3 +420,27 @@ def test_reflective_log_workbench_scenarios_claim_catalogue_criteria_with_its_wo
         for node in etree.fromstring(path.read_bytes()).iter("criterion"):
             assert node.get("id") in known, (path.name, node.get("id"))
             assert " ".join(node.text.split()) == known[node.get("id")]["text"], (path.name, node.get("id"))
+
+
+# --------------------------------------------------------------------------- assessment
+
+
+def test_shipped_exercises_raise_no_assessment_problems(course):
+    report = validate()
+    assert problems(report, "assessment") == []
+
+
+def test_a_weak_exercise_is_warned_about_and_wrong_justify_criteria_are_errors(tree):
+    vertical = tree / "vertical" / "confidentiality-breach.xml"
+    edit(vertical, '<ending id="paper-protocol" title="A protocol on paper" pass="false">',
+         '<ending id="paper-protocol" title="A protocol on paper" pass="true">')
+    edit(vertical, 'justify="LPM3-1.2 LPM3-2.3"', 'justify="LPM1-1.2 LPM9-9.9"')
+    edit(vertical, 'graded_attempt="first"', 'graded_attempt="best"')
+    report = validate(tree)
+    found = problems(report, "assessment")
+    assert any(p.startswith("WARNING [assessment] vertical/confidentiality-breach.xml") and
+               "passing ending 'paper-protocol' can be reached with only 7 of 18 points" in p for p in found), found
+    assert any("justify names 'LPM1-1.2' of unit LPM1, whose module is 'induction', not this module "
+               "'facilitating-partnership'" in p for p in found), found
+    assert any("justify names 'LPM9-9.9', which is not a catalogue criterion" in p for p in found), found
+    assert any("a unit requires this exercise: set graded_attempt=\"first\"" in p for p in found), found

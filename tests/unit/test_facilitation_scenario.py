@@ -240,22 +240,22 @@ def test_learner_views_leave_out_points_feedback_and_destinations():
     scenario = make_scenario()
     view = core.scene_view(scene(scenario, "opening"))
     assert view == {"id": "opening", "title": "Opening", "narrative": "The college and the authority disagree.",
-                    "choices": [{"index": 0, "text": "go to round"}, {"index": 1, "text": "go to vote"}]}
+                    "choices": [{"index": 0, "id": "1", "text": "go to round"}, {"index": 1, "id": "2", "text": "go to vote"}]}
     structure = core.structure(scenario)
     for item in structure["scenes"]:
-        assert set(item) == {"id", "title", "narrative", "choices"}
-        assert all(set(c) == {"index", "text", "goto"} for c in item["choices"])
-    assert set(structure) == {"start", "pass_ratio", "min_rows", "max_points", "principles", "scenes", "endings"}
+        assert set(item) == {"id", "title", "narrative", "choices", "justify"}
+        assert all(set(c) == {"index", "id", "text", "goto"} for c in item["choices"])
+    assert set(structure) == {"start", "pass_ratio", "graded_attempt", "min_rows", "max_points", "principles", "scenes", "endings"}
     assert structure["max_points"] == 5
-    assert structure["scenes"][0]["choices"][0] == {"index": 0, "text": "go to round", "goto": "round"}
+    assert structure["scenes"][0]["choices"][0] == {"index": 0, "id": "1", "text": "go to round", "goto": "round"}
 
 
 def test_path_and_ending_views():
     scenario = make_scenario()
     path = [{"scene": "opening", "choice": 1}, {"scene": "vote", "choice": 1}]
     assert core.path_view(scenario, path) == [
-        {"scene": "opening", "title": "Opening", "choice": 1, "text": "go to vote"},
-        {"scene": "vote", "title": "A vote", "choice": 1, "text": "go to agreed"},
+        {"scene": "opening", "title": "Opening", "choice": 1, "choice_id": "2", "text": "go to vote"},
+        {"scene": "vote", "title": "A vote", "choice": 1, "choice_id": "2", "text": "go to agreed"},
     ]
     ending = core.ending_view(scenario, "agreed", path)
     assert (ending["id"], ending["title"], ending["points"], ending["max"], ending["passed"]) == (
@@ -273,12 +273,12 @@ def test_choice_report_lays_counts_over_the_scenario_with_zeros():
     assert report["learners"] == {"started": 4, "finished": 2, "passed": 1}
     assert [s["id"] for s in report["scenes"]] == ["opening", "round", "vote"]
     assert report["scenes"][0]["choices"] == [
-        {"index": 0, "text": "go to round", "points": 2, "learners": 3, "times": 4},
-        {"index": 1, "text": "go to vote", "points": 0, "learners": 0, "times": 0},
+        {"index": 0, "id": "1", "text": "go to round", "points": 2, "learners": 3, "times": 4},
+        {"index": 1, "id": "2", "text": "go to vote", "points": 0, "learners": 0, "times": 0},
     ]
     assert report["endings"] == [
-        {"id": "agreed", "title": "Agreement with ownership", "learners": 2, "attempts": 3},
-        {"id": "split", "title": "A split board", "learners": 0, "attempts": 0},
+        {"id": "agreed", "title": "Agreement with ownership", "pass": True, "learners": 2, "attempts": 3},
+        {"id": "split", "title": "A split board", "pass": True, "learners": 0, "attempts": 0},
     ]
 
 
@@ -318,7 +318,7 @@ def test_parse_reads_the_contract_olx():
     assert opening["narrative"] == ("The college and the local authority disagree about who should run the courses."
                                     "\n\nForty minutes are set aside.")
     assert opening["choices"][0] == {
-        "text": "Invite each partner to state their position without interruption",
+        "id": "1", "text": "Invite each partner to state their position without interruption",
         "feedback": "Giving each partner the floor builds trust.", "goto": "round", "points": 2,
         "principles": ["openness", "equal-voice"],
     }
@@ -338,7 +338,7 @@ def test_write_then_parse_is_the_same_scenario_and_text():
     write_scenario(scenario, node)
     assert parse_scenario(node) == scenario
     text = scenario_to_string(scenario)
-    assert text.startswith('<scenario start="opening" pass_ratio="0.6">')
+    assert text.startswith('<scenario start="opening" pass_ratio="0.6" graded_attempt="best">')
     assert parse_scenario_string(text) == scenario
     assert scenario_to_string(parse_scenario_string(text)) == text
 

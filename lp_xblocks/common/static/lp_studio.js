@@ -32,7 +32,9 @@ function LpStudioEditor(runtime, element, args) {
         if (field) { field.setAttribute("aria-invalid", "true"); field.focus(); }
         return;
       }
-      status.textContent = args.saved;
+      // Saved; a block may also answer warnings (e.g. a scenario weak as an assessment), shown with it.
+      var warnings = (reply.data && reply.data.warnings) || [];
+      status.textContent = warnings.length ? args.saved + " " + warnings.join(" ") : args.saved;
       if (runtime.notify) { runtime.notify("save", {state: "end"}); }
     });
   });

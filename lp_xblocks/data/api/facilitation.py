@@ -3,6 +3,7 @@ from django.db import IntegrityError, OperationalError, transaction
 from django.db.models import Count, Max, Q
 
 from ..models import FacilitationAttempt, FacilitationChoice
+from . import reflective_log
 
 
 class DuplicateChoice(Exception):
@@ -17,7 +18,7 @@ class DuplicateChoice(Exception):
 
 
 def record_facilitation_choice(*, block_key, course_key, student_id, username, attempt, scene_id,
-                               choice_index, chosen_at, ending=None):
+                               choice_index, chosen_at, ending=None, practice=False, justification=None):
     """
     Store one choice and return the number of the attempt it belongs to; an attempt's row is created with
     its first choice.
@@ -26,8 +27,10 @@ def record_facilitation_choice(*, block_key, course_key, student_id, username, a
     one: the new attempt's number then comes from this table, inside the transaction (one more than the
     learner's highest, archived rows included), never from the learner's saved state, which the platform's
     "reset attempts" and "delete learner state" change and concurrent requests can leave stale.
-    ``ending`` (``{"id", "points", "max", "passed"}``) closes the attempt when the choice leads to an
-    ending. Raises :class:`DuplicateChoice` when the scene was already played in this attempt or the
+    ``ending`` (``{"id", "points", "max", "counts"}``) closes the attempt when the choice leads to an
+    ending (``counts``: the attempt passed and is not practice). ``justification`` (``{"title", "body",
+    "criteria", "unit", "word_count"}``) is stored in the same transaction as a submitted entry of kind
+    ``exercise_justification``, which the unit's reflective logs list in their marking queue. Raises :class:`DuplicateChoice` when the scene was already played in this attempt or the
     attempt has already ended; then nothing is stored.
     """
     for tries_left in (2, 1, 0):
@@ -35,7 +38,8 @@ def record_facilitation_choice(*, block_key, course_key, student_id, username, a
             with transaction.atomic():
                 return _record_choice(block_key=block_key, course_key=course_key, student_id=student_id,
                                       username=username, attempt=attempt, scene_id=scene_id,
-                                      choice_index=choice_index, chosen_at=chosen_at, ending=ending)
+                                      choice_index=choice_index, chosen_at=chosen_at, ending=ending,
+                                      practice=practice, justification=justification)
         except IntegrityError as error:
             if attempt is not None or not tries_left:
                 raise DuplicateChoice(attempt) from error
@@ -49,17 +53,18 @@ def record_facilitation_choice(*, block_key, course_key, student_id, username, a
 
 
 def _record_choice(*, block_key, course_key, student_id, username, attempt, scene_id, choice_index,
-                   chosen_at, ending):
+                   chosen_at, ending, practice, justification):
     if attempt is None:
         mine = FacilitationAttempt.objects.select_for_update().filter(block_key=block_key, student_id=student_id)
         attempt = (mine.aggregate(highest=Max("attempt"))["highest"] or 0) + 1
         row = FacilitationAttempt.objects.create(
             block_key=block_key, student_id=student_id, attempt=attempt, course_key=course_key,
-            username=username, started_at=chosen_at)
+            username=username, started_at=chosen_at, practice=practice)
     else:
         row, _ = FacilitationAttempt.objects.get_or_create(
             block_key=block_key, student_id=student_id, attempt=attempt,
-            defaults={"course_key": course_key, "username": username, "started_at": chosen_at},
+            defaults={"course_key": course_key, "username": username, "started_at": chosen_at,
+                      "practice": practice},
         )
         if row.ending_id or row.archived:
             raise DuplicateChoice(attempt, closed=True)
@@ -71,9 +76,16 @@ def _record_choice(*, block_key, course_key, student_id, username, attempt, scen
         row.ending_id = ending["id"]
         row.points = ending["points"]
         row.max_points = ending["max"]
-        row.passed = ending["passed"]
+        row.passed = ending["counts"]
         row.completed_at = chosen_at
         row.save(update_fields=["ending_id", "points", "max_points", "passed", "completed_at"])
+    if justification is not None:
+        reflective_log.submit_justification(
+            block_key=block_key, course_key=course_key, student_id=student_id, username=username,
+            unit=justification["unit"], attempt=attempt, scene_id=scene_id, title=justification["title"],
+            body=justification["body"], criteria=justification["criteria"],
+            word_count=justification["word_count"], now=chosen_at,
+        )
     return attempt
 
 

@@ -16,6 +16,8 @@ from ...reflective_log.rules import N_, StateError
 from ..models import ReflectiveAuditEvent, ReflectiveEntry, ReflectiveEntryVersion, ReflectiveFeedback
 
 ITEM_TYPE = "lp_reflective_log"
+JUSTIFICATION_ITEM_TYPE = "lp_facilitation_justification"
+JUSTIFICATION = ReflectiveEntry.JUSTIFICATION
 # edx-submissions needs a course id; the workbench's usage ids carry none.
 NO_COURSE = "workbench"
 
@@ -42,13 +44,24 @@ def _audit(entry, *, at, actor, role, action, from_status, to_status, version):
 
 # ------------------------------------------------------------------------------------------ reads
 
-def find_entry(block_key, entry_id):
-    """The entry of this block with that public id (not archived), or None (also for a malformed id)."""
+def log_entries(block_key, scope=None):
+    """
+    The entries a log lists: its own, and with ``scope`` (``{"course_key", "units"}``) the exercise
+    justifications of the same course whose criteria belong to one of the log's units.
+    """
+    condition = Q(block_key=block_key)
+    if scope and scope.get("units"):
+        condition |= Q(kind=JUSTIFICATION, course_key=scope.get("course_key") or "", unit__in=list(scope["units"]))
+    return ReflectiveEntry.objects.filter(condition)
+
+
+def find_entry(block_key, entry_id, scope=None):
+    """The entry this log lists with that public id (not archived), or None (also for a malformed id)."""
     try:
         entry_id = uuid.UUID(str(entry_id))
     except ValueError:
         return None
-    return ReflectiveEntry.objects.exclude(status=rules.ARCHIVED).filter(block_key=block_key, entry_id=entry_id).first()
+    return log_entries(block_key, scope).exclude(status=rules.ARCHIVED).filter(entry_id=entry_id).first()
 
 
 def _version_dict(version):
@@ -102,6 +115,7 @@ def entry_dict(entry, versions=(), feedback=(), audit=None, owner=False, now=Non
             by_number[row.version]["feedback"].append(_feedback_dict(row))
     data = {
         "entry_id": str(entry.entry_id),
+        "kind": entry.kind,
         "learner": entry.username or entry.student_id,
         "status": entry.status,
         "title": entry.title,
@@ -123,13 +137,13 @@ def entry_dict(entry, versions=(), feedback=(), audit=None, owner=False, now=Non
     return data
 
 
-def portfolio(block_key, *, student_id=None, username=None, owner=False, with_audit=False, now=None):
+def portfolio(block_key, *, student_id=None, username=None, owner=False, with_audit=False, now=None, scope=None):
     """
     A learner's entries (by student id or username) with every version and its feedback, oldest
     entry first, in four queries whatever their number. Tutors (``owner=False``) see only entries
-    that were submitted at least once.
+    that were submitted at least once. ``scope`` adds the learner's exercise justifications (:func:`log_entries`).
     """
-    entries = ReflectiveEntry.objects.filter(block_key=block_key).exclude(status=rules.ARCHIVED)
+    entries = log_entries(block_key, scope).exclude(status=rules.ARCHIVED)
     entries = entries.filter(student_id=student_id) if student_id is not None else entries.filter(username=username)
     if not owner:
         entries = entries.filter(version__gt=0)
@@ -184,10 +198,10 @@ def claimed_criteria(entry, version):
     return None if claimed is None else list(claimed)
 
 
-def passed_entries(block_key, *, student_id=None, username=None):
-    """A learner's passed entries with the criteria their passed version claimed (one query)."""
+def passed_entries(block_key, *, student_id=None, username=None, scope=None):
+    """A learner's passed entries (and, with ``scope``, justifications) with the criteria their passed version claimed."""
     rows = ReflectiveEntryVersion.objects.filter(
-        entry__block_key=block_key, entry__status=rules.PASSED, number=F("entry__version"),
+        entry__in=log_entries(block_key, scope), entry__status=rules.PASSED, number=F("entry__version"),
     )
     rows = rows.filter(entry__student_id=student_id) if student_id is not None else rows.filter(entry__username=username)
     return [
@@ -197,14 +211,15 @@ def passed_entries(block_key, *, student_id=None, username=None):
     ]
 
 
-def queue_page(block_key, status, page, now, page_size=rules.PAGE_SIZE):
+def queue_page(block_key, status, page, now, page_size=rules.PAGE_SIZE, scope=None):
     """
     One page of the marking queue: entries of one status, oldest submission first, with the counts
-    per status. Two queries (the counts and the page), both on the ``lp_rl_queue_idx`` index.
+    per status. Two queries (the counts and the page), on the ``lp_rl_queue_idx`` index and, with
+    ``scope`` (the exercise justifications of the log's units), the ``lp_rl_justify_idx`` index.
     """
     counts = {name: 0 for name in rules.QUEUE_STATUSES}
     grouped = (
-        ReflectiveEntry.objects.filter(block_key=block_key, status__in=rules.QUEUE_STATUSES)
+        log_entries(block_key, scope).filter(status__in=rules.QUEUE_STATUSES)
         .values("status").annotate(count=Count("id")).order_by()
     )
     for row in grouped:
@@ -212,15 +227,15 @@ def queue_page(block_key, status, page, now, page_size=rules.PAGE_SIZE):
     pages = rules.page_count(counts[status], page_size)
     start = (page - 1) * page_size
     rows = (
-        ReflectiveEntry.objects.filter(block_key=block_key, status=status)
+        log_entries(block_key, scope).filter(status=status)
         .order_by("submitted_at", "id")
-        .only("entry_id", "student_id", "username", "status", "title", "entry_type", "version", "submitted_at",
+        .only("entry_id", "kind", "student_id", "username", "status", "title", "entry_type", "version", "submitted_at",
               "referrals", "marker", "decided_at", "lock_holder", "lock_expires_at")[start:start + page_size]
     )
     entries = []
     for entry in rows:
         entries.append({
-            "entry_id": str(entry.entry_id), "learner": entry.username or entry.student_id,
+            "entry_id": str(entry.entry_id), "kind": entry.kind, "learner": entry.username or entry.student_id,
             "title": entry.title, "entry_type": entry.entry_type, "status": entry.status,
             "version": entry.version, "submitted_at": _iso(entry.submitted_at), "referrals": entry.referrals,
             "marker": entry.marker, "decided_at": _iso(entry.decided_at), "lock": _lock(entry, now),
@@ -383,12 +398,15 @@ def release_lock(entry, tutor, now):
     return bool(released)
 
 
-def mark_entry(entry, *, version, tutor, marking, now, config):
+def mark_entry(entry, *, version, tutor, marking, now, config, log_key=None, scope=None):
     """
     Record a tutor's marking of ``version``: feedback only, or a pass / referral. On a pass the
-    learner's score (criteria met by passed entries, out of the block's criteria) is set through
-    edx-submissions. Returns ``(entry, (points, possible) or None)``.
+    learner's score (criteria met by passed entries of the log ``log_key`` and, with ``scope``, its
+    justifications, out of the log's criteria) is computed; a reflective entry's score is set through
+    edx-submissions (a justification's submission belongs to the exercise, whose grade is its own).
+    Returns ``(entry, (points, possible) or None)``.
     """
+    log_key = log_key or entry.block_key
     decision = marking["decision"]
     new_status = rules.next_status(rules.SUBMITTED, decision or "feedback")
     changes = {"status": new_status, "updated_at": now}
@@ -421,16 +439,52 @@ def mark_entry(entry, *, version, tutor, marking, now, config):
                rules.REFER: "referred"}[decision], from_status=rules.SUBMITTED, to_status=new_status, version=version)
         score = None
         if decision == rules.PASS:
-            covered = rules.coverage(config, passed_entries(entry.block_key, student_id=entry.student_id))
+            covered = rules.coverage(config, passed_entries(log_key, student_id=entry.student_id, scope=scope))
             score = rules.score(covered)
             submission_uuid = ReflectiveEntryVersion.objects.filter(entry=entry, number=version).values_list(
                 "submission_uuid", flat=True).get()
-            submissions_api.set_score(
-                submission_uuid, score[0], score[1], annotation_creator=tutor, annotation_type="lp_reflective_log_pass",
-                annotation_reason=f"entry {entry.entry_id} version {version} passed",
-            )
+            if entry.kind != JUSTIFICATION:
+                submissions_api.set_score(
+                    submission_uuid, score[0], score[1], annotation_creator=tutor,
+                    annotation_type="lp_reflective_log_pass", annotation_reason=f"entry {entry.entry_id} version {version} passed",
+                )
     entry.refresh_from_db()
     return entry, score
+
+
+def submit_justification(*, block_key, course_key, student_id, username, unit, attempt, scene_id, title, body,
+                         criteria, word_count, now):
+    """
+    Store a facilitation exercise's justification of a key decision as a submitted entry of kind
+    ``exercise_justification`` (version 1, an edx-submissions record of the exercise's item, and the
+    audit event), so the reflective logs of its unit list it in their marking queue. Call it inside the
+    transaction that records the choice. Raises :class:`EntryTooLarge` when it does not fit a record.
+    """
+    draft = {"title": title[:rules.MAX_TITLE], "activity_date": now.date().isoformat(),
+             "entry_type": JUSTIFICATION, "body": body, "criteria": list(criteria)}
+    item = {"student_id": student_id, "course_id": course_key or NO_COURSE, "item_id": block_key,
+            "item_type": JUSTIFICATION_ITEM_TYPE}
+    with transaction.atomic():
+        entry = ReflectiveEntry.objects.create(
+            block_key=block_key, course_key=course_key, student_id=student_id, username=username, kind=JUSTIFICATION,
+            unit=unit, attempt=attempt, scene_id=scene_id, status=rules.DRAFT, title=draft["title"],
+            entry_type=JUSTIFICATION, draft=draft, created_at=now, updated_at=now,
+        )
+        _audit(entry, at=now, actor=username, role="learner", action="created", from_status="",
+               to_status=rules.DRAFT, version=0)
+        return submit_entry(entry, draft, word_count, now, username, item)
+
+
+def justifications(block_key, student_id):
+    """A learner's justifications in one exercise with their status and latest decision (two queries)."""
+    entries = list(ReflectiveEntry.objects.filter(block_key=block_key, student_id=student_id, kind=JUSTIFICATION)
+                   .exclude(status=rules.ARCHIVED).order_by("attempt", "created_at"))
+    decisions = {}
+    for row in (ReflectiveFeedback.objects.filter(entry__in=entries).exclude(decision="")
+                .order_by("marked_at", "id")):
+        decisions[row.entry_id] = {"decision": row.decision, "feedback": row.feedback, "criteria": row.criteria}
+    return [{"entry_id": str(entry.entry_id), "attempt": entry.attempt, "scene": entry.scene_id,
+             "status": entry.status, "decision": decisions.get(entry.pk)} for entry in entries]
 
 
 def archive_learner(block_key, student_id, actor, now):

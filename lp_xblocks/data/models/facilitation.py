@@ -18,7 +18,9 @@ class FacilitationAttempt(models.Model):
     completed_at = models.DateTimeField(null=True, blank=True)
     points = models.PositiveIntegerField(null=True, blank=True, help_text="Points of the path, once ended.")
     max_points = models.PositiveIntegerField(null=True, blank=True, help_text="The scenario's maximum when it ended.")
-    passed = models.BooleanField(default=False)
+    passed = models.BooleanField(
+        default=False, help_text="The attempt counts and passed: points and a passing ending (never for practice).")
+    practice = models.BooleanField(default=False, help_text="A practice play that can never count (graded_attempt).")
     archived = models.BooleanField(
         default=False, help_text="Removed by an instructor's delete of the learner's state (kept for audit, in no report).")
 

@@ -11,9 +11,17 @@ from django.db import models
 
 
 class ReflectiveEntry(models.Model):
-    """One learner's reflective entry in one block, with its current state and marking lock."""
+    """
+    One learner's reflective entry in one block, with its current state and marking lock.
+
+    An entry of kind ``exercise_justification`` is a facilitation exercise's written justification of a
+    key decision: its ``block_key`` is the exercise's, and the reflective logs of the same course whose
+    criteria belong to its ``unit`` list it in their marking queue (docs/decisions/0007-...).
+    """
 
     STATUS_CHOICES = [(s, s) for s in ("draft", "submitted", "passed", "referred", "archived")]
+    REFLECTION, JUSTIFICATION = "reflection", "exercise_justification"
+    KIND_CHOICES = [(REFLECTION, "Reflective entry"), (JUSTIFICATION, "Exercise justification")]
 
     entry_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False, help_text="Public id of the entry.")
     block_key = models.CharField(max_length=255, help_text="Usage key of the block.")
@@ -35,6 +43,12 @@ class ReflectiveEntry(models.Model):
     referrals = models.PositiveIntegerField(default=0, help_text="How many times the entry was referred.")
     marker = models.CharField(max_length=150, blank=True, default="", help_text="Tutor of the latest decision.")
     decided_at = models.DateTimeField(null=True, blank=True, help_text="When the latest decision was made.")
+    kind = models.CharField(max_length=30, choices=KIND_CHOICES, default=REFLECTION,
+                            help_text="A learner's reflective entry, or an exercise's justification of a key decision.")
+    unit = models.CharField(max_length=50, blank=True, default="",
+                            help_text="For a justification: the unit of the criteria it is marked against.")
+    attempt = models.PositiveIntegerField(null=True, blank=True, help_text="For a justification: the exercise attempt.")
+    scene_id = models.CharField(max_length=100, blank=True, default="", help_text="For a justification: the scene.")
     lock_holder = models.CharField(max_length=150, blank=True, default="", help_text="Tutor marking the entry now.")
     lock_expires_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField()
@@ -47,6 +61,12 @@ class ReflectiveEntry(models.Model):
             # One learner's portfolio in one block.
             models.Index(fields=["block_key", "student_id"], name="lp_rl_learner_idx"),
             models.Index(fields=["block_key", "username"], name="lp_rl_username_idx"),
+            # Exercise justifications waiting in the queues of a course's logs for one unit.
+            models.Index(fields=["course_key", "kind", "unit", "status", "submitted_at"], name="lp_rl_justify_idx"),
+        ]
+        constraints = [
+            # One justification per scene of an attempt (reflections have no attempt: NULLs never collide).
+            models.UniqueConstraint(fields=["block_key", "student_id", "attempt", "scene_id"], name="lp_rl_justify_unique"),
         ]
 
     def __str__(self):

@@ -37,7 +37,7 @@ function LpFacilitationExercise(runtime, element, args) {
       return;
     }
     bestLine.textContent = fmt(S.best, {
-      points: best.points, max: best.max, attempts: state.attempts,
+      points: best.points, max: best.max, attempts: state.attempts, attempt: best.attempt,
       result: best.passed ? S.bestPassed : S.bestNotYet
     });
   }
@@ -65,6 +65,7 @@ function LpFacilitationExercise(runtime, element, args) {
   function renderScene(scene) {
     var section = el("section", {"class": "lp-fx__scene", "aria-labelledby": P + "-scene-title"});
     section.appendChild(el("h3", {"class": "lp-fx__scene-title", id: P + "-scene-title", tabindex: "-1"}, sceneTitle()));
+    if (state.practice) { section.appendChild(el("p", {"class": "lp-fx__practice"}, S.practice)); }
     section.appendChild(el("div", {"class": "lp-fx__narrative"})).appendChild(LpCommon.paragraphs(scene.narrative));
     var form = el("form", {"class": "lp-fx__choose", novalidate: "novalidate"});
     var group = el("fieldset", {"class": "lp-fx__choices"});
@@ -77,6 +78,20 @@ function LpFacilitationExercise(runtime, element, args) {
       group.appendChild(row);
     });
     form.appendChild(group);
+    var justification = null;
+    if (scene.justify && scene.justify.length) {
+      // A key decision: the learner explains the move; the tutor marks it against these criteria.
+      var box = el("div", {"class": "lp-fx__justify"});
+      box.appendChild(el("p", {"class": "lp-fx__justify-intro", id: P + "-justify-help"}, S.justifyHelp));
+      var criteria = el("ul", {"class": "lp-fx__justify-criteria"});
+      scene.justify.forEach(function (item) { criteria.appendChild(el("li", {}, fmt(S.justifyCriterion, item))); });
+      box.appendChild(criteria);
+      box.appendChild(el("label", {"for": P + "-justification"}, S.justifyLabel));
+      justification = el("textarea", {id: P + "-justification", name: "justification", rows: "5", cols: "60",
+                                      "aria-describedby": P + "-justify-help"});
+      box.appendChild(justification);
+      form.appendChild(box);
+    }
     var error = el("p", {"class": "lp-fx__error", id: P + "-choose-error"});
     error.hidden = true;
     group.setAttribute("aria-describedby", error.id);  // empty until a move is refused
@@ -94,13 +109,16 @@ function LpFacilitationExercise(runtime, element, args) {
         return;
       }
       submit.disabled = true;
-      post("choose", {scene: scene.id, choice: parseInt(checked.value, 10)}).then(function (reply) {
+      var move = {scene: scene.id, choice: parseInt(checked.value, 10)};
+      if (justification) { move.justification = justification.value; }
+      post("choose", move).then(function (reply) {
         submit.disabled = false;
         if (reply.status === 409) { return reload(S.stale); }
         if (!reply.ok) {
           error.textContent = fmt(S.failed, {error: reply.data.error || reply.status});
           error.hidden = false;
           announce(error.textContent);
+          if (reply.data.field === "justification" && justification) { justification.focus(); }
           return;
         }
         pending = reply.data;
@@ -108,7 +126,8 @@ function LpFacilitationExercise(runtime, element, args) {
       }).catch(function () { submit.disabled = false; announce(S.network); });
     });
     section.appendChild(form);
-    if (state.path.length) { section.appendChild(restartButton(S.restart)); }
+    var assessed = state.rule && state.rule.graded_attempt === "first" && state.attempt === 1;
+    if (state.path.length && !assessed) { section.appendChild(restartButton(S.restart)); }
     return section;
   }
 

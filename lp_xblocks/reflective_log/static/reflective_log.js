@@ -400,6 +400,7 @@ function LpReflectiveLog(runtime, element, init) {
       body.appendChild(el("p", {"class": "lp-rl__note"}, S.notWaiting));
     }
     var latest = entry.versions[entry.versions.length - 1];
+    marking.guidance = data.guidance || {};
     if (data.can_mark && latest) { body.appendChild(markingForm(entry, latest)); }
     entry.versions.slice().reverse().forEach(function (version) { body.appendChild(versionBlock(version, 5)); });
     if (entry.audit) {
@@ -424,6 +425,22 @@ function LpReflectiveLog(runtime, element, init) {
       var base = P + "-mark-" + index;
       var set = el("fieldset", {"class": "lp-rl__mark", "data-criterion": id});
       set.appendChild(el("legend", {}, fmt(S.markCriterion, {id: id, text: criteria[id] ? criteria[id].text : ""})));
+      var guide = marking.guidance[id];
+      if (guide) {
+        // The catalogue's marking guidance beside the decision: what "met" looks like, two exemplars, the evidence asked for.
+        var details = el("details", {"class": "lp-rl__guidance"});
+        details.appendChild(el("summary", {}, fmt(S.guidanceHeading, {id: id})));
+        var list = el("dl", {});
+        [[S.guidanceMet, guide.met], [S.guidanceExemplarMet, guide.exemplar_met],
+         [S.guidanceExemplarNotYet, guide.exemplar_not_yet], [S.guidanceEvidence, (guide.evidence || []).join("; ")]
+        ].forEach(function (pair) {
+          if (!pair[1]) { return; }
+          list.appendChild(el("dt", {}, pair[0]));
+          list.appendChild(el("dd", {}, pair[1]));
+        });
+        details.appendChild(list);
+        set.appendChild(details);
+      }
       ["met", "not_yet_met"].forEach(function (value) {
         var option = el("span", {"class": "lp-rl__option"});
         option.appendChild(el("input", {type: "radio", name: base, id: base + "-" + value, value: value}));
