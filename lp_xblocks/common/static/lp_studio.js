@@ -4,7 +4,7 @@
  * form's error box has role=alert, its status box role=status. */
 function LpStudioEditor(runtime, element, args) {
   "use strict";
-  var root = element.querySelector("#" + args.prefix) || element;
+  var root = LpCommon.blockRoot(element, args.prefix);  // element: a DOM element or a jQuery object
   var form = root.querySelector("form");
   var errorBox = root.querySelector("[role=alert]");
   var status = root.querySelector("[role=status]");
