@@ -57,6 +57,8 @@ def test_wheel_contains_package_data():
         "lp_xblocks/facilitation/scenarios/reluctant_partner.xml",
         "lp_xblocks/facilitation/scenarios/one_voice.xml",
         "lp_xblocks/data/migrations/0003_facilitation_exercise.py",
+        "lp_xblocks/conf/locale/en/LC_MESSAGES/django.po",
+        "lp_xblocks/conf/locale/en/LC_MESSAGES/djangojs.po",
         "course_content/__init__.py",
         "accreditation_export/__init__.py",
         "accreditation_export/catalogues/partnership_management.yaml",
