@@ -35,7 +35,7 @@ def test_wheel_contains_package_data():
     files = {str(path) for path in dist.files}
     for needed in (
         "lp_xblocks/needs_assessment/templates/student_view.html",
-        "lp_xblocks/needs_assessment/templates/studio_view.html",
+        "lp_xblocks/common/templates/studio_editor.html",
         "lp_xblocks/needs_assessment/static/needs_assessment.js",
         "lp_xblocks/needs_assessment/static/needs_assessment.css",
         "lp_xblocks/common/static/lp_common.js",
@@ -44,13 +44,11 @@ def test_wheel_contains_package_data():
         "lp_xblocks/data/migrations/0001_initial.py",
         "lp_xblocks/data/migrations/0002_reflective_log.py",
         "lp_xblocks/reflective_log/templates/student_view.html",
-        "lp_xblocks/reflective_log/templates/studio_view.html",
         "lp_xblocks/reflective_log/templates/portfolio.html",
         "lp_xblocks/reflective_log/static/reflective_log.js",
         "lp_xblocks/reflective_log/static/reflective_log.css",
         "lp_xblocks/reflective_log/scenarios/chairing_meetings.xml",
         "lp_xblocks/facilitation/templates/student_view.html",
-        "lp_xblocks/facilitation/templates/studio_view.html",
         "lp_xblocks/facilitation/static/facilitation.js",
         "lp_xblocks/facilitation/static/facilitation.css",
         "lp_xblocks/facilitation/scenarios/contentious_meeting.xml",

@@ -37,9 +37,10 @@ def test_the_catalogue_holds_strings_from_python_validators_and_templates():
     assert any(message.id and "lp_xblocks/needs_assessment/instrument.py" in {loc[0] for loc in message.locations}
                for message in catalog)
     # A template's {% trans %}:
-    display = catalog.get("Display name")
-    assert {"lp_xblocks/needs_assessment/templates/studio_view.html",
-            "lp_xblocks/facilitation/templates/studio_view.html"} <= {loc[0] for loc in display.locations}
+    advanced = catalog.get("Advanced (XML)")
+    assert "lp_xblocks/common/templates/studio_editor.html" in {loc[0] for loc in advanced.locations}
+    assert "lp_xblocks/facilitation/templates/student_view.html" in {
+        loc[0] for loc in catalog.get("Your action plan").locations}
     # A template's {% blocktrans count %}: a plural with Django's %(counter)s placeholder.
     plurals = [message for message in catalog if isinstance(message.id, (tuple, list))]
     assert any("%(counter)s action." in message.id[0] and "%(counter)s actions." in message.id[1]
@@ -56,7 +57,7 @@ def test_a_new_string_not_extracted_makes_the_catalogue_stale(tmp_path):
     (tmp_path / "lp_xblocks/common/new_feature.py").write_text(
         'def label(_):\n    # Translators: a button that starts a new thing.\n    return _("Start a new thing")\n',
         encoding="utf-8")
-    template = tmp_path / "lp_xblocks/facilitation/templates/studio_view.html"
+    template = tmp_path / "lp_xblocks/facilitation/templates/student_view.html"
     template.write_text(template.read_text(encoding="utf-8") + '{% trans "A new template string" %}\n',
                         encoding="utf-8")
     script = tmp_path / "lp_xblocks/common/static/lp_common.js"
