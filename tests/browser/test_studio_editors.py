@@ -28,6 +28,13 @@ def expect():
 @pytest.fixture
 def studio(page):
     page.route("**/static/workbench/js/runtime/1.js", studio_shaped)
+    page.dialogs = []
+
+    def leave(dialog):
+        page.dialogs.append(dialog.type)
+        dialog.accept()
+
+    page.on("dialog", leave)
     page.notified = []
     page.expose_function("lpRecordNotify", lambda name, args: page.notified.append((name, args)))
     # Studio's runtime offers notify(); record what the editor tells it.
@@ -180,7 +187,9 @@ def test_an_invalid_edit_is_shown_at_its_field_and_cannot_be_saved(private_workb
     field(page, "themes.0.title").press("Enter")
     checked(page)
     assert saves == []
+    # Leaving with unsaved changes asks first.
     page.reload()
+    assert page.dialogs == ["beforeunload"]
     started(page, "LpStudioEditor")
     checked(page)
     assert field(page, "themes.0.bands.0.upto").input_value() == original
@@ -377,3 +386,29 @@ def test_xml_and_form_stay_in_step(private_workbench, studio):
     assert field(page, "scenes.0.title").input_value() != "Renamed in XML"
     assert draft_before is None
     assert json.dumps(page.errors) == "[]"
+
+
+def test_fields_the_form_does_not_know_are_kept_and_editable(private_workbench, studio):
+    """An attribute a later feature adds (an ending's pass flag here) shows as a field under its own name."""
+    base, _ = private_workbench
+    page = studio
+
+    # Before the runtime initialises the editor (jQuery's DOM-ready listener on the document, registered after this
+    # one), give the first ending of its page data a pass flag.
+    page.add_init_script("""document.addEventListener('DOMContentLoaded', () => {
+        const script = document.querySelector('.lp-editor script[type="application/json"]');
+        const data = JSON.parse(script.textContent);
+        data.draft.endings[0].pass = true;
+        script.textContent = JSON.stringify(data);
+    });""")
+    open_editor(page, base, "lp_facilitation_exercise.1")
+    flag = field(page, "endings.0.pass")
+    assert flag.get_attribute("type") == "checkbox" and flag.is_checked()
+    assert page.locator(f"label[for='{flag.get_attribute('id')}']").inner_text() == "Pass"
+    drafts = []
+    page.on("request", lambda request: drafts.append(json.loads(request.post_data))
+            if "validate_draft" in request.url else None)
+    flag.uncheck()
+    checked(page)
+    assert drafts[-1]["draft"]["endings"][0]["pass"] is False
+    assert "pass" not in drafts[-1]["draft"]["endings"][1]

@@ -130,6 +130,7 @@ function LpStudioEditor(runtime, element, init) {
         }
       } else {
         input = el("input", {type: "text", id: id, "data-path": path, "data-type": field.type,
+                             "data-numeric": field.numeric ? "true" : null,
                              inputmode: field.type === "integer" ? "numeric" : (field.type === "number" ? "decimal" : null),
                              "class": field.type === "text" ? null : "lp-editor__short"});
         input.value = value === undefined || value === null ? "" : String(value);
@@ -203,8 +204,21 @@ function LpStudioEditor(runtime, element, init) {
     return wrap;
   }
 
+  /* Keys of the definition the schema does not name (a feature added to the OLX later, such as an ending's pass
+   * flag) are still editable when they hold a flag, a number or a short text, under their own name. */
+  function extraFields(fields, value) {
+    var known = fields.map(function (field) { return field.key; });
+    return Object.keys(value || {}).filter(function (key) { return known.indexOf(key) === -1; }).map(function (key) {
+      var type = typeof value[key];
+      if (type !== "boolean" && type !== "number" && type !== "string") { return null; }
+      var label = key.replace(/_/g, " ").replace(/^./, function (first) { return first.toUpperCase(); });
+      return {key: key, label: label, type: type === "boolean" ? "checkbox" : "text", numeric: type === "number",
+              extra: true};
+    }).filter(Boolean);
+  }
+
   function renderFields(fields, path, container) {
-    fields.forEach(function (field) {
+    fields.concat(extraFields(fields, path === "" ? draft : getAt(path))).forEach(function (field) {
       var fieldPath = join(path, field.key);
       container.appendChild(field.type === "list" ? renderList(field, fieldPath) : renderInput(field, fieldPath));
     });
@@ -235,6 +249,8 @@ function LpStudioEditor(runtime, element, init) {
       setAt(path, Array.prototype.map.call(group.querySelectorAll("input:checked"), function (box) { return box.value; }));
     } else if (type === "checkbox") {
       setAt(path, input.checked);
+    } else if (input.getAttribute("data-numeric") && input.value.trim() !== "" && isFinite(Number(input.value))) {
+      setAt(path, Number(input.value));
     } else {
       setAt(path, input.value);
     }
@@ -485,6 +501,7 @@ function LpStudioEditor(runtime, element, init) {
       }
       initialDraft = JSON.stringify(draft);
       initialXml = xml;
+      initialSettings = JSON.stringify(settings());
       announce(init.saved);
       notify("save", {state: "end"});
     });
@@ -514,6 +531,11 @@ function LpStudioEditor(runtime, element, init) {
   });
 
   cancelButton.addEventListener("click", function () {
+    var saved = JSON.parse(initialSettings);
+    data.settings.forEach(function (name) {
+      var field = form.elements[name], value = saved[name];
+      if (field.type === "checkbox") { field.checked = value; } else { field.value = value; }
+    });
     draft = JSON.parse(initialDraft);
     xmlBox.value = initialXml;
     xmlDirty = false;
@@ -752,6 +774,19 @@ function LpStudioEditor(runtime, element, init) {
     previewBody.appendChild(box);
     heading.focus();
   }
+
+  /* Nothing typed is lost silently: leaving with unsaved changes asks first. */
+  var initialSettings = JSON.stringify(settings());
+  function unsaved() {
+    return JSON.stringify(draft) !== initialDraft || (xmlDirty && xmlBox.value !== initialXml) ||
+      JSON.stringify(settings()) !== initialSettings;
+  }
+  window.addEventListener("beforeunload", function (event) {
+    if (!unsaved()) { return undefined; }
+    event.preventDefault();
+    event.returnValue = "";
+    return "";
+  });
 
   render(null);
   check();
