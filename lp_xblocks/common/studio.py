@@ -55,7 +55,6 @@ def editor_strings(_):
         "removed": _("{item} removed."),
         "none": _("None yet."),
         "noProblems": _("No problems: ready to save."),
-        "checking": _("Checking..."),
         "saving": _("Saving..."),
         "saved": _("Saved."),
         "cancelled": _("Changes discarded."),

@@ -401,11 +401,9 @@ function LpStudioEditor(runtime, element, init) {
     var mine = ++sequence;
     busy(true);
     var body = mode === "xml" ? {xml: xmlBox.value} : {draft: draft};
-    status.textContent = S.checking;
     return post("validate_draft", body).then(function (reply) {
       if (mine !== sequence) { return null; }  // a newer draft is being checked
       busy(false);
-      status.textContent = "";
       if (!reply.ok) { busy(false); errorBox.textContent = reply.data.error; return null; }
       last = reply.data;
       showProblems(last.problems);
@@ -415,7 +413,7 @@ function LpStudioEditor(runtime, element, init) {
       preview();
       return last;
     }).catch(function () {
-      if (mine === sequence) { busy(false); status.textContent = ""; errorBox.textContent = S.network; saveButton.disabled = false; }
+      if (mine === sequence) { busy(false); errorBox.textContent = S.network; saveButton.disabled = false; }
       return null;
     });
   }
@@ -484,6 +482,7 @@ function LpStudioEditor(runtime, element, init) {
   }
 
   function fail(message, fieldName) {
+    status.textContent = "";
     errorBox.textContent = message;
     notify("error", {title: "", message: message});
     var field = fieldName && form.elements[fieldName];
@@ -519,7 +518,7 @@ function LpStudioEditor(runtime, element, init) {
       return;
     }
     check().then(function (reply) {
-      if (!reply) { return; }
+      if (!reply) { fail(errorBox.textContent || S.network); return; }
       if (!reply.valid) {
         fail(S.fixFirst);
         var first = placeOf(reply.problems[0].path);
