@@ -57,6 +57,7 @@ def editor_strings(_):
         "noProblems": _("No problems: ready to save."),
         "saving": _("Saving..."),
         "saved": _("Saved."),
+        "saveFailed": _("The changes could not be saved"),
         "cancelled": _("Changes discarded."),
         "fixFirst": _("Fix the problems listed before saving."),
         "xmlFirst": _("The XML has a problem; fix it before going back to the form."),

@@ -412,3 +412,17 @@ def test_fields_the_form_does_not_know_are_kept_and_editable(private_workbench, 
     checked(page)
     assert drafts[-1]["draft"]["endings"][0]["pass"] is False
     assert "pass" not in drafts[-1]["draft"]["endings"][1]
+
+
+def test_a_refused_save_tells_studio_and_the_author(private_workbench, studio):
+    base, _ = private_workbench
+    page = studio
+    page.goto(f"{base}/scenario/lp_reflective_log.0/studio_view/?student=learner-{uuid.uuid4().hex[:8]}")
+    started(page, "LpStudioEditor")
+    page.wait_for_function("() => !document.querySelector('.lp-editor').hasAttribute('data-busy')", timeout=TIMEOUT)
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect()(page.locator(".lp-editor__error")).to_have_text("Only course authors may edit this block.")
+    assert ("error", {"title": "The changes could not be saved",
+                      "message": "Only course authors may edit this block."}) in page.notified
+    assert ("save", {"state": "end"}) not in page.notified
+    assert page.locator(".lp-editor__status").inner_text() == ""

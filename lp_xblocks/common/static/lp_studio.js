@@ -484,7 +484,7 @@ function LpStudioEditor(runtime, element, init) {
   function fail(message, fieldName) {
     status.textContent = "";
     errorBox.textContent = message;
-    notify("error", {title: "", message: message});
+    notify("error", {title: S.saveFailed, message: message});
     var field = fieldName && form.elements[fieldName];
     if (field && field.setAttribute) { field.setAttribute("aria-invalid", "true"); field.focus(); }
   }
