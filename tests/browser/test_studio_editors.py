@@ -336,6 +336,7 @@ def test_build_a_four_scene_exercise_with_the_graph_and_play_from_here(private_w
     expect()(page.locator(".lp-editor__play-feedback")).to_contain_text("Nothing changes.")
     click(page, "Leads to drift")
     expect()(page.locator(".lp-editor__play-title")).to_have_text("Ending: Drift")
+    axe_clean(page, "play from here")
     screenshot(page, "studio-editor-facilitation-play.png")
     click(page, "Back to the form")
 
@@ -358,10 +359,15 @@ def test_xml_and_form_stay_in_step(private_workbench, studio):
     draft_before = page.evaluate("() => document.querySelector('.lp-editor__fields') && null")
     field(page, "scenes.0.title").fill("A renamed first scene")
     valid(page)
-    page.get_by_role("tab", name="Advanced (XML)").click()
+    # The tabs follow the ARIA tabs pattern: the arrow keys move between them.
+    page.get_by_role("tab", name="Form").focus()
+    page.keyboard.press("ArrowRight")
+    expect()(page.get_by_role("tab", name="Advanced (XML)")).to_be_focused()
+    assert page.get_by_role("tab", name="Advanced (XML)").get_attribute("aria-selected") == "true"
     xml = page.get_by_label("Scenario (principles, scenes with choices, endings, action plan) as XML")
     expect()(xml).to_be_visible()
     assert 'title="A renamed first scene"' in xml.input_value()
+    axe_clean(page, "Advanced (XML) tab")
     # Back and forth without edits changes nothing.
     text = xml.input_value()
     page.get_by_role("tab", name="Form").click()
