@@ -613,9 +613,11 @@ function LpStudioEditor(runtime, element, init) {
     var prompt = el("div", {"class": "lp-editor__pv-prompt"});
     prompt.appendChild(LpCommon.paragraphs(draft.prompt || ""));
     previewBody.appendChild(prompt);
+    previewBody.appendChild(el("h4", {}, schemaAt("entry_types").label));
     var types = el("ul", {"class": "lp-editor__pv-types"});
     (draft.entry_types || []).forEach(function (type) { types.appendChild(el("li", {}, type.label || type.id || "\u2026")); });
     previewBody.appendChild(types);
+    previewBody.appendChild(el("h4", {}, schemaAt("criteria").label));
     var criteria = el("ul", {"class": "lp-editor__pv-criteria"});
     (draft.criteria || []).forEach(function (criterion) {
       criteria.appendChild(el("li", {}, (criterion.id || "\u2026") + " " + (criterion.text || "")));
