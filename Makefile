@@ -7,7 +7,7 @@ PORT ?= 8000
 SETTINGS = lp_xblocks.workbench.settings
 BIN = $(VENV)/bin
 
-.PHONY: run test migrate benchmark wheel clean validate course
+.PHONY: run test migrate benchmark wheel clean validate course extract_translations
 
 $(BIN)/.installed: setup.cfg pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +37,11 @@ benchmark: $(BIN)/.installed
 	$(BIN)/python benchmarks/marking_queue.py
 	$(BIN)/python benchmarks/facilitation_choice_report.py
 	$(BIN)/python benchmarks/accreditation_export.py
+
+# The source catalogues lp_xblocks/conf/locale/en/LC_MESSAGES/{django,djangojs}.po (docs/translations.md).
+extract_translations: $(BIN)/.installed
+	$(BIN)/pip install --quiet -e '.[i18n]'
+	$(BIN)/python tools/extract_translations.py
 
 wheel: $(BIN)/.installed
 	$(BIN)/pip wheel --no-deps --wheel-dir dist .

@@ -31,10 +31,10 @@ def block_fragment(html, css, javascript, init_name, init_args):
 
 def studio_fragment(html, css, prefix, saved_message):
     """
-    A Studio editor's fragment: the block's form (``html``: a form whose named fields are what
-    ``studio_submit`` takes, an error box with role=alert and a status box with role=status), its CSS
-    and the shared editor script (``LpStudioEditor``).
+    A Studio editor's fragment: the editor's HTML (``common.studio.render_editor``), the block's CSS with the
+    editor's (``static/lp_editor.css``) and the shared editor script (``LpStudioEditor``, ``static/lp_studio.js``).
     """
+    css = css + "\n" + _loader.load_unicode("static/lp_editor.css")
     return block_fragment(html, css, _loader.load_unicode("static/lp_studio.js"), "LpStudioEditor",
                           {"prefix": prefix, "saved": saved_message})
 

@@ -20,7 +20,9 @@ from ..common.fragments import block_fragment, dom_id, studio_fragment
 from ..common.http import HandlerError, json_handler, parsed_field
 from ..common.i18n import gettext_for, i18n_service
 from ..common.olx import packaged_scenarios, read_settings, write_settings
+from ..common.studio import draft_reply, render_editor
 from . import action_plan as plans
+from . import editor
 from . import scenario as core
 from .olx import parse_scenario, parse_scenario_string, scenario_to_string, write_scenario
 
@@ -338,15 +340,35 @@ class FacilitationExerciseBlock(CompletableXBlockMixin, XBlock):
         )
 
     def studio_view(self, context=None):  # pylint: disable=unused-argument
-        """Edit the display name, weight and the scenario XML (validated on save)."""
+        """The form editor (scenes, choices, endings, principles, pass mark), the XML tab, the scenario map."""
+        _ = self._
         prefix = self._dom_id() + "-studio"
-        html = loader.render_django_template("templates/studio_view.html", {
-            "prefix": prefix,
-            "display_name": self.display_name,
-            "weight": self.weight,
-            "scenario_xml": scenario_to_string(self.scenario),
-        }, i18n_service=i18n_service(self))
-        return studio_fragment(html, loader.load_unicode("static/facilitation.css"), prefix, self._("Saved."))
+        html = render_editor(
+            self, loader, prefix=prefix, editor="facilitation", block_class="lp-fx",
+            settings=[
+                {"name": "display_name", "type": "text", "label": _("Display name"), "value": self.display_name,
+                 "required": True},
+                {"name": "weight", "type": "number", "label": _("Problem weight"), "value": f"{self.weight:g}",
+                 "help": _("How many points the exercise is worth in the course grade; the learner's best score "
+                           "is scaled to it.")},
+            ],
+            xml_field="scenario_xml",
+            xml_label=_("Scenario (principles, scenes with choices, endings, action plan) as XML"),
+            xml_help=_("Every choice's goto names a scene or an ending; every scene must be reachable from start, "
+                       "with no loops; the maximum score is the best path's points."),
+            xml=scenario_to_string(self.scenario), schema=editor.schema(_), draft=self.scenario,
+            preview_heading=_("Scenario map and play-through"))
+        return studio_fragment(html, loader.load_unicode("static/facilitation.css"), prefix, _("Saved."))
+
+    def _editor_spec(self):
+        return {"schema": editor.schema(self._), "validate": core.validate, "error": core.ScenarioError,
+                "parse_xml": parse_scenario_string, "to_xml": scenario_to_string,
+                "extra": lambda definition, valid: {"graph": editor.graph(definition)}}
+
+    @json_handler(methods=("POST",), authors_only=True)
+    def validate_draft(self, data, suffix=""):  # pylint: disable=unused-argument
+        """Check the editor's draft scenario (or its XML) with the OLX path's validator; nothing is saved."""
+        return draft_reply(self, data, self._editor_spec())
 
     def student_view_data(self, context=None):  # pylint: disable=unused-argument
         """The scenario's structure for the mobile apps: no points, feedback or learner's data."""

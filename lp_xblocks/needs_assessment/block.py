@@ -21,6 +21,8 @@ from ..common.fragments import block_fragment, dom_id, studio_fragment
 from ..common.http import HandlerError, json_handler, parsed_field, tutors_only_handler
 from ..common.i18n import gettext_for, i18n_service
 from ..common.olx import packaged_scenarios, read_settings, write_settings
+from ..common.studio import draft_reply, render_editor
+from . import editor
 from . import instrument as core
 from .olx import instrument_to_string, parse_instrument, parse_instrument_string, write_instrument
 
@@ -257,17 +259,39 @@ class NeedsAssessmentBlock(CompletableXBlockMixin, XBlock):
         )
 
     def studio_view(self, context=None):  # pylint: disable=unused-argument
-        """Edit the display name, kind, retakes and the instrument XML (validated on save)."""
+        """The form editor (scale, themes, statements, bands, stages), the XML as an Advanced tab, a live preview."""
+        _ = self._
         prefix = self._dom_id() + "-studio"
-        html = loader.render_django_template("templates/studio_view.html", {
-            "prefix": prefix,
-            "display_name": self.display_name,
-            "kind": self.kind,
-            "kinds": core.KINDS,
-            "allow_retake": self.allow_retake,
-            "instrument_xml": instrument_to_string(self.instrument),
-        }, i18n_service=i18n_service(self))
-        return studio_fragment(html, loader.load_unicode("static/needs_assessment.css"), prefix, self._("Saved."))
+        xml = instrument_to_string(self.instrument)
+        html = render_editor(
+            self, loader, prefix=prefix, editor="needs_assessment", block_class="lp-na",
+            settings=[
+                {"name": "display_name", "type": "text", "label": _("Display name"), "value": self.display_name,
+                 "required": True},
+                {"name": "kind", "type": "select", "label": _("Kind"), "value": self.kind,
+                 "options": [(kind, kind) for kind in core.KINDS],
+                 "help": _("partnership: how well a partnership functions; individual: learning and skills needs; "
+                           "satisfaction: each delivery element.")},
+                {"name": "allow_retake", "type": "checkbox", "value": self.allow_retake,
+                 "label": _("Allow learners to answer again (progress since their first attempt)")},
+            ],
+            xml_field="instrument_xml",
+            xml_label=_("Instrument (scale, themes with statements and bands, optional stages) as XML"),
+            xml_help=_("The same instrument as the form, as OLX; edits here show in the form when you go back to it."),
+            xml=xml, schema=editor.schema(_), draft=self.instrument,
+            preview_heading=_("Preview: the questionnaire as learners see it"))
+        return studio_fragment(html, loader.load_unicode("static/needs_assessment.css"), prefix, _("Saved."))
+
+    def _editor_spec(self):
+        def extra(definition, valid):
+            return {"samples": editor.samples(definition) if valid else None}
+        return {"schema": editor.schema(self._), "validate": core.validate, "error": core.InstrumentError,
+                "parse_xml": parse_instrument_string, "to_xml": instrument_to_string, "extra": extra}
+
+    @json_handler(methods=("POST",), authors_only=True)
+    def validate_draft(self, data, suffix=""):  # pylint: disable=unused-argument
+        """Check the editor's draft instrument (or its XML) with the OLX path's validator; nothing is saved."""
+        return draft_reply(self, data, self._editor_spec())
 
     def student_view_data(self, context=None):  # pylint: disable=unused-argument
         """The instrument for the mobile apps; no learner's answers."""

@@ -21,7 +21,8 @@ from ..common.fragments import block_fragment, dom_id, studio_fragment
 from ..common.http import HandlerError, guarded_handler, json_handler, parsed_field
 from ..common.i18n import gettext_for, i18n_service
 from ..common.olx import packaged_scenarios, read_settings, write_settings
-from . import rules
+from ..common.studio import draft_reply, render_editor
+from . import editor, rules
 from .config import ConfigError, validate as validate_config
 from .olx import DEFAULT_LIMITS, config_to_string, parse_config, parse_config_string, write_config
 
@@ -347,14 +348,29 @@ class ReflectiveLogBlock(CompletableXBlockMixin, XBlock):
         )
 
     def studio_view(self, context=None):  # pylint: disable=unused-argument
-        """Edit the display name and the log's OLX (prompt, criteria, entry types, word limits)."""
+        """The form editor (prompt, word limits, criteria, entry types), the XML tab, a preview."""
+        _ = self._
         prefix = self._dom_id() + "-studio"
-        html = loader.render_django_template("templates/studio_view.html", {
-            "prefix": prefix,
-            "display_name": self.display_name,
-            "config_xml": config_to_string(self._config()),
-        }, i18n_service=i18n_service(self))
-        return studio_fragment(html, loader.load_unicode("static/reflective_log.css"), prefix, self._("Saved."))
+        html = render_editor(
+            self, loader, prefix=prefix, editor="reflective_log", block_class="lp-rl",
+            settings=[{"name": "display_name", "type": "text", "label": _("Display name"),
+                       "value": self.display_name, "required": True}],
+            xml_field="config_xml",
+            xml_label=_("Reflective log (word limits, prompt, criteria, entry types) as XML"),
+            xml_help=_("Criterion ids are the awarding body's unit-and-criterion references and must be unique."),
+            xml=config_to_string(self._config()), schema=editor.schema(_), draft=self._config(),
+            preview_heading=_("Preview: what learners are asked"),
+            extra_data={"catalogue": editor.catalogue_units()})
+        return studio_fragment(html, loader.load_unicode("static/reflective_log.css"), prefix, _("Saved."))
+
+    def _editor_spec(self):
+        return {"schema": editor.schema(self._), "validate": validate_config, "error": ConfigError,
+                "parse_xml": parse_config_string, "to_xml": config_to_string}
+
+    @json_handler(methods=("POST",), authors_only=True)
+    def validate_draft(self, data, suffix=""):  # pylint: disable=unused-argument
+        """Check the editor's draft log set-up (or its XML) with the OLX path's validator; nothing is saved."""
+        return draft_reply(self, data, self._editor_spec())
 
     def student_view_data(self, context=None):  # pylint: disable=unused-argument
         """The log's set-up for the mobile apps; no learner's entries."""

@@ -354,17 +354,22 @@ def test_tutor_sees_the_choice_report_and_a_learner_does_not(workbench_server, p
 
 def test_studio_editor_names_the_scene_and_choice_at_fault(workbench_server, page):
     page.goto(f"{workbench_server}/scenario/lp_facilitation_exercise.1/studio_view/?student=tutor")
+    # The XML is the editor's Advanced tab (the form editor is the default view since the form editors landed).
+    page.get_by_role("tab", name="Advanced (XML)").click()
     editor = page.get_by_label("Scenario (principles, scenes with choices, endings, action plan) as XML")
     original = editor.input_value()
     assert '<scene id="visit" title="Listening first" justify="LPM3-1.1 LPM3-2.3">' in original
     editor.fill(original.replace('goto="co-own" points="5"', 'goto="empty-chair" points="5"', 1))
-    page.get_by_role("button", name="Save").click()
-    error = page.locator(".lp-fx__error[role=alert]")
-    page.wait_for_function("() => document.querySelector('.lp-fx__error').textContent.length > 0")
+    # Checked as the author types (the form editors' live validation): the problem is shown next to the XML
+    # and Save stays disabled while it remains.
+    error = page.locator(".lp-editor__field-error[id$='-xml-error']")
+    page.wait_for_function("() => document.querySelector('.lp-editor__field-error[id$=\"-xml-error\"]').textContent.length > 0")
+    assert page.get_by_role("button", name="Save").is_disabled()
     assert error.inner_text().startswith("scene 'joint-work', choice 2: goto 'empty-chair' makes a cycle")
     assert page.evaluate("() => document.activeElement.name") == "scenario_xml"
     assert editor.get_attribute("aria-invalid") == "true"
 
     page.goto(f"{workbench_server}/scenario/lp_facilitation_exercise.1/studio_view/?student=tutor")
+    page.get_by_role("tab", name="Advanced (XML)").click()
     assert page.get_by_label("Scenario (principles, scenes with choices, endings, action plan) as XML").input_value() == original
     assert page.errors == []

@@ -6,19 +6,23 @@ pytestmark = [pytest.mark.browser]
 
 def test_studio_editor_reports_the_element_at_fault(workbench_server, page):
     page.goto(f"{workbench_server}/scenario/lp_needs_assessment.2/studio_view/?student=tutor")
+    # The XML is the editor's Advanced tab (the form editor is the default view since the form editors landed).
+    page.get_by_role("tab", name="Advanced (XML)").click()
     editor = page.get_by_label("Instrument (scale, themes with statements and bands, optional stages) as XML")
     original = editor.input_value()
     assert '<theme id="online-study"' in original
     editor.fill(original.replace('upto="3.75"', 'upto="1"', 1))
-    page.get_by_role("button", name="Save").click()
-    error = page.locator(".lp-na__error[role=alert]")
-    error.wait_for()
-    page.wait_for_function("() => document.querySelector('.lp-na__error').textContent.length > 0")
+    # Checked as the author types (the form editors' live validation): the problem is shown next to the XML
+    # and Save stays disabled while it remains.
+    error = page.locator(".lp-editor__field-error[id$='-xml-error']")
+    page.wait_for_function("() => document.querySelector('.lp-editor__field-error[id$=\"-xml-error\"]').textContent.length > 0")
+    assert page.get_by_role("button", name="Save").is_disabled()
     assert error.inner_text() == "theme 'online-study': band upto values must increase"
     assert page.evaluate("() => document.activeElement.name") == "instrument_xml"
     assert editor.get_attribute("aria-invalid") == "true"
 
     page.goto(f"{workbench_server}/scenario/lp_needs_assessment.2/studio_view/?student=tutor")
+    page.get_by_role("tab", name="Advanced (XML)").click()
     assert page.get_by_label("Instrument (scale, themes with statements and bands, optional stages) as XML").input_value() == original
     assert page.errors == []
 

@@ -12,6 +12,8 @@ PURE_MODULES = [
     "lp_xblocks.needs_assessment.instrument", "lp_xblocks.needs_assessment.olx",
     "lp_xblocks.reflective_log.config", "lp_xblocks.reflective_log.olx", "lp_xblocks.reflective_log.rules",
     "lp_xblocks.facilitation.scenario", "lp_xblocks.facilitation.action_plan", "lp_xblocks.facilitation.olx",
+    "lp_xblocks.common.editor", "lp_xblocks.needs_assessment.editor", "lp_xblocks.reflective_log.editor",
+    "lp_xblocks.facilitation.editor",
 ]
 PLATFORM_PACKAGES = ("lms", "cms", "common", "openedx", "xmodule", "completion")
 

@@ -1,6 +1,6 @@
 """The distribution: entry points load, and the built wheel carries templates, assets, scenarios, migrations."""
 import json
-from importlib.metadata import distribution, entry_points
+from importlib.metadata import distribution, entry_points, packages_distributions, requires
 
 import pytest
 
@@ -35,7 +35,7 @@ def test_wheel_contains_package_data():
     files = {str(path) for path in dist.files}
     for needed in (
         "lp_xblocks/needs_assessment/templates/student_view.html",
-        "lp_xblocks/needs_assessment/templates/studio_view.html",
+        "lp_xblocks/common/templates/studio_editor.html",
         "lp_xblocks/needs_assessment/static/needs_assessment.js",
         "lp_xblocks/needs_assessment/static/needs_assessment.css",
         "lp_xblocks/common/static/lp_common.js",
@@ -44,19 +44,19 @@ def test_wheel_contains_package_data():
         "lp_xblocks/data/migrations/0001_initial.py",
         "lp_xblocks/data/migrations/0002_reflective_log.py",
         "lp_xblocks/reflective_log/templates/student_view.html",
-        "lp_xblocks/reflective_log/templates/studio_view.html",
         "lp_xblocks/reflective_log/templates/portfolio.html",
         "lp_xblocks/reflective_log/static/reflective_log.js",
         "lp_xblocks/reflective_log/static/reflective_log.css",
         "lp_xblocks/reflective_log/scenarios/chairing_meetings.xml",
         "lp_xblocks/facilitation/templates/student_view.html",
-        "lp_xblocks/facilitation/templates/studio_view.html",
         "lp_xblocks/facilitation/static/facilitation.js",
         "lp_xblocks/facilitation/static/facilitation.css",
         "lp_xblocks/facilitation/scenarios/contentious_meeting.xml",
         "lp_xblocks/facilitation/scenarios/reluctant_partner.xml",
         "lp_xblocks/facilitation/scenarios/one_voice.xml",
         "lp_xblocks/data/migrations/0003_facilitation_exercise.py",
+        "lp_xblocks/conf/locale/en/LC_MESSAGES/django.po",
+        "lp_xblocks/conf/locale/en/LC_MESSAGES/djangojs.po",
         "course_content/__init__.py",
         "accreditation_export/__init__.py",
         "accreditation_export/catalogues/partnership_management.yaml",
@@ -75,3 +75,25 @@ def test_lp_accredit_console_script():
     assert len(found) == 1
     from accreditation_export.cli import main  # pylint: disable=import-outside-toplevel
     assert found[0].load() is main
+
+
+def test_web_fragments_comes_from_xblock_and_is_installed_once():
+    """
+    XBlock provides ``web_fragments`` (a dependency up to 6.1, its own files from 6.2): we do not ask for the
+    ``web-fragments`` distribution ourselves, so an XBlock that ships the package does not get it twice.
+    """
+    from packaging.requirements import Requirement  # pylint: disable=import-outside-toplevel
+    from packaging.utils import canonicalize_name  # pylint: disable=import-outside-toplevel
+
+    ours = {canonicalize_name(Requirement(line).name) for line in requires("lp-xblocks") or []
+            if "extra ==" not in line}
+    assert "xblock" in ours
+    assert "web-fragments" not in ours
+    xblock = distribution("XBlock")
+    ships_it = any(str(path).startswith("web_fragments/") for path in xblock.files or [])
+    depends_on_it = any(canonicalize_name(Requirement(line).name) == "web-fragments" and "extra ==" not in line
+                        for line in xblock.requires or [])
+    assert ships_it or depends_on_it, "XBlock neither ships nor requires web_fragments"
+    providers = packages_distributions().get("web_fragments", [])
+    assert len(set(providers)) == 1, f"web_fragments is installed by {providers}"
+    from web_fragments.fragment import Fragment  # pylint: disable=import-outside-toplevel,unused-import

@@ -4,6 +4,24 @@
 window.LpCommon = window.LpCommon || (function () {
   "use strict";
 
+  /* The DOM element a runtime passed to an initialiser. The LMS passes the element itself; Studio's
+   * XBlock.initializeBlock (and the libraries iframe) pass it wrapped by jQuery. Unwrapped once, here;
+   * the initialiser keeps the ORIGINAL object for runtime.handlerUrl, which some runtimes key on it. */
+  function domElement(element) {
+    if (element && element.nodeType === 1) { return element; }
+    if (element && typeof element.length === "number" && element.length > 0 && element[0] && element[0].nodeType === 1) {
+      return element[0];
+    }
+    throw new TypeError("lp-xblocks: the runtime passed no DOM element to the block's initialiser");
+  }
+
+  /* The block's root node: the element with id ``prefix`` inside what the runtime passed (a DOM element
+   * or a jQuery object), or that element itself. */
+  function blockRoot(element, prefix) {
+    var node = domElement(element);
+    return node.querySelector("#" + prefix) || node;
+  }
+
   /* "{name}" placeholders filled from values; unknown placeholders stay as they are. */
   function fmt(template, values) {
     return String(template).replace(/\{(\w+)\}/g, function (match, key) {
@@ -28,7 +46,8 @@ window.LpCommon = window.LpCommon || (function () {
     return match ? decodeURIComponent(match[1]) : "";
   }
 
-  /* POST JSON to one of the block's handlers; resolves to {ok, status, data} (data is the JSON reply,
+  /* POST JSON to one of the block's handlers (``element``: exactly what the runtime passed the
+   * initialiser, handed on untouched to runtime.handlerUrl); resolves to {ok, status, data} (data is the JSON reply,
    * or {error: statusText} when the reply is not JSON). Rejects only when the server is unreachable. */
   function post(runtime, element, handler, body) {
     return fetch(runtime.handlerUrl(element, handler), {
@@ -73,5 +92,5 @@ window.LpCommon = window.LpCommon || (function () {
   }
 
   return {fmt: fmt, el: el, csrfToken: csrfToken, post: post, announcer: announcer, paragraphs: paragraphs,
-          pageData: pageData};
+          pageData: pageData, domElement: domElement, blockRoot: blockRoot};
 }());

@@ -3,7 +3,7 @@
  * page as a text node or an input's value, never as HTML. */
 function LpFacilitationExercise(runtime, element, args) {
   "use strict";
-  var root = element.querySelector("#" + args.prefix) || element;
+  var root = LpCommon.blockRoot(element, args.prefix);  // element: a DOM element or a jQuery object
   var S = args.strings;
   var P = args.prefix;
   var FIELDS = ["what", "where", "whom", "when"];

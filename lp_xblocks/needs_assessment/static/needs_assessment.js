@@ -2,7 +2,7 @@
  * Every piece of learner or author text is put on the page as a text node, never as HTML. */
 function LpNeedsAssessment(runtime, element, init) {
   "use strict";
-  var root = element.querySelector("#" + init.prefix) || element;
+  var root = LpCommon.blockRoot(element, init.prefix);  // element: a DOM element or a jQuery object
   var args = LpCommon.pageData(root, init.prefix);
   args.prefix = init.prefix;
   var S = args.strings;

@@ -4,7 +4,7 @@
 function LpReflectiveLog(runtime, element, init) {
   "use strict";
   var P = init.prefix;
-  var root = element.querySelector("#" + P) || element;
+  var root = LpCommon.blockRoot(element, P);  // element: a DOM element or a jQuery object
   var args = LpCommon.pageData(root, P);
   var S = args.strings;
   var fmt = LpCommon.fmt, el = LpCommon.el, paragraphs = LpCommon.paragraphs;
