@@ -20,7 +20,8 @@ user with global staff status** (``is_staff``, "Staff status" in Django admin). 
    the task wrote (``task_progress.report_name``) and how many rows it holds (``attempted``).
 5. The report stops at the LMS's ``FEATURES["MAX_PROBLEM_RESPONSES_COUNT"]`` rows (5,000 by default, about 380
    learners of this course) without saying so: a report of that many rows (by the task's count or the file's)
-   is refused as cut short rather than exported with learners missing.
+   is refused as cut short rather than exported with learners missing. Where the LMS raised the limit, set
+   ``LP_ACCREDIT_MAX_PROBLEM_RESPONSES`` to the same number.
 6. ``GET {lms}/api/instructor/v1/reports/{course_id}?report_name=...`` lists ``{"downloads": [{"url", "name",
    "link"}]}``; the entry named exactly as the task's report is downloaded (with the token only when it is on
    the LMS itself, not a storage URL) and read as :mod:`.reports` reads a downloaded file -- never an older
@@ -31,6 +32,7 @@ Every request has connect and read timeouts and retries 429 and 5xx with backoff
 from __future__ import annotations
 
 import csv
+import os
 import re
 import tempfile
 import time
@@ -50,6 +52,18 @@ _COURSE_KEY = re.compile(r"^course-v1:(?P<org>[^+]+)\+(?P<course>[^+]+)\+(?P<run
 # The LMS's default FEATURES["MAX_PROBLEM_RESPONSES_COUNT"]: the problem responses report stops there, silently.
 MAX_PROBLEM_RESPONSES_COUNT = 5000
 FAILED_STATES = ("FAILURE", "REVOKED")
+ROW_LIMIT_VARIABLE = "LP_ACCREDIT_MAX_PROBLEM_RESPONSES"
+
+
+def _row_limit_from_environment():
+    """The LMS's report limit: ``LP_ACCREDIT_MAX_PROBLEM_RESPONSES`` where the LMS raised it, else its default."""
+    raw = os.environ.get(ROW_LIMIT_VARIABLE, "").strip()
+    if not raw:
+        return MAX_PROBLEM_RESPONSES_COUNT
+    if not raw.isdigit() or not 1 <= int(raw) <= 10_000_000:
+        raise SourceError(_("{name} must be a whole number of rows from 1 to 10,000,000 (the LMS's "
+                            "MAX_PROBLEM_RESPONSES_COUNT), not {value!r}").format(name=ROW_LIMIT_VARIABLE, value=raw[:40]))
+    return int(raw)
 
 
 def _task_message(status):
@@ -76,13 +90,13 @@ class RestSource:
     """Records from a running Open edX LMS (see the module's docstring for the calls made)."""
 
     def __init__(self, lms_url, course_id, client_id, client_secret, *, timeout=(5.0, 60.0), retries=3, backoff=0.5,
-                 poll_interval=2.0, poll_timeout=900.0, row_limit=MAX_PROBLEM_RESPONSES_COUNT, session=None):
+                 poll_interval=2.0, poll_timeout=900.0, row_limit=None, session=None):
         self.lms = lms_url.rstrip("/")
         self.course_id = course_id
         self.root = course_root(course_id)
         self.client_id, self.client_secret = client_id, client_secret
         self.timeout, self.poll_interval, self.poll_timeout = timeout, poll_interval, poll_timeout
-        self.row_limit = row_limit
+        self.row_limit = row_limit if row_limit is not None else _row_limit_from_environment()
         self.description = _("the LMS {url}, course {course}").format(url=self.lms, course=course_id)
         self.session = session or requests.Session()
         adapter = HTTPAdapter(max_retries=Retry(
@@ -219,9 +233,9 @@ class RestSource:
         if rows >= self.row_limit:
             raise SourceError(_(
                 "the problem responses report holds {rows} rows, the LMS's limit (FEATURES[\"MAX_PROBLEM_RESPONSES_COUNT\"], "
-                "{limit} by default): it was cut short and later learners are missing. Raise the limit in the LMS's "
-                "settings (and give the same limit here), or export from report files (--source reports)"
-            ).format(rows=rows, limit=self.row_limit))
+                "here {limit}): it was cut short and later learners are missing. Raise the limit in the LMS's settings and "
+                "set {name} to the same number, or export from report files (--source reports)"
+            ).format(rows=rows, limit=self.row_limit, name=ROW_LIMIT_VARIABLE))
 
     def records(self):
         with tempfile.TemporaryDirectory(prefix="lp-accredit-") as folder:

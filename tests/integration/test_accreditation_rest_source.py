@@ -99,6 +99,18 @@ def test_a_cut_report_is_refused_by_its_rows_when_the_task_gives_no_count(tmp_pa
         assert lms.downloaded == [REPORT_NAME]
 
 
+def test_the_limit_follows_the_lms_setting_given_in_the_environment(monkeypatch, tmp_path):
+    monkeypatch.setenv("LP_ACCREDIT_MAX_PROBLEM_RESPONSES", "5")
+    with FakeLms(REPORT, ENROLMENTS, max_rows=5) as lms:
+        with pytest.raises(SourceError, match="holds 5 rows.*here 5.*LP_ACCREDIT_MAX_PROBLEM_RESPONSES"):
+            source(lms).report(tmp_path)
+    monkeypatch.setenv("LP_ACCREDIT_MAX_PROBLEM_RESPONSES", "5k")
+    with pytest.raises(SourceError, match="LP_ACCREDIT_MAX_PROBLEM_RESPONSES must be a whole number .* not '5k'"):
+        RestSource("http://127.0.0.1:9", COURSE, "client", "secret")
+    monkeypatch.delenv("LP_ACCREDIT_MAX_PROBLEM_RESPONSES")
+    assert RestSource("http://127.0.0.1:9", COURSE, "client", "secret").row_limit == 5000
+
+
 def test_a_report_under_the_limit_is_read_whole(tmp_path):
     with FakeLms(REPORT, ENROLMENTS, max_rows=8) as lms:
         path = source(lms, row_limit=9).report(tmp_path)
