@@ -53,6 +53,7 @@ _COURSE_KEY = re.compile(r"^course-v1:(?P<org>[^+]+)\+(?P<course>[^+]+)\+(?P<run
 MAX_PROBLEM_RESPONSES_COUNT = 5000
 FAILED_STATES = ("FAILURE", "REVOKED")
 ROW_LIMIT_VARIABLE = "LP_ACCREDIT_MAX_PROBLEM_RESPONSES"
+MAX_ENROLMENT_PAGES = 10_000  # 100 a page: a million enrolments
 
 
 def _row_limit_from_environment():
@@ -119,7 +120,7 @@ class RestSource:
             raise SourceError(_("{url}: the LMS refused the OAuth2 client credentials (HTTP {status})").format(
                 url=self.lms, status=reply.status_code))
         data = self._json(reply, "oauth2/access_token")
-        if not data.get("access_token"):
+        if not isinstance(data, dict) or not isinstance(data.get("access_token"), str) or not data["access_token"]:
             raise SourceError(_("{url}: the LMS gave no access token").format(url=self.lms))
         self._authorization = f"{data.get('token_type') or 'JWT'} {data['access_token']}"
 
@@ -159,15 +160,27 @@ class RestSource:
         """Who is in the course (every enrolment, active or not)."""
         url = f"{self.lms}/api/enrollment/v1/enrollments/"
         params = {"course_id": self.course_id, "page_size": 100}
-        found = []
+        found, pages = [], 0
         while url:
             data = self._json(self._call("GET", url, params=params, forbidden=_(
                 "{url}: the LMS refused the enrolment list (HTTP 403): the OAuth2 client's service user must have "
                 "global staff status (is_staff, \"Staff status\" in Django admin); course staff is not enough").format(
                     url=url)), "enrollments")
-            found += [Learner(item["user"], bool(item.get("is_active"))) for item in data.get("results", [])
-                      if item.get("user")]
-            url, params = data.get("next"), None  # ``next`` carries the query
+            results = data.get("results") if isinstance(data, dict) else None
+            if not isinstance(results, list) or not all(isinstance(item, dict) for item in results):
+                raise SourceError(_("{url}: the LMS's enrolment list is not the documented shape "
+                                    "({{\"results\": [...], \"next\"}})").format(url=url))
+            found += [Learner(item["user"], bool(item.get("is_active"))) for item in results
+                      if isinstance(item.get("user"), str) and item["user"]]
+            following = data.get("next")
+            if following is not None and not (isinstance(following, str) and urlparse(following).netloc in (
+                    "", urlparse(self.lms).netloc)):
+                raise SourceError(_("{url}: the LMS's enrolment list points its next page elsewhere: {next!r}").format(
+                    url=url, next=str(following)[:200]))
+            pages += 1
+            if pages > MAX_ENROLMENT_PAGES:
+                raise SourceError(_("{url}: the enrolment list runs past {n} pages").format(url=url, n=MAX_ENROLMENT_PAGES))
+            url, params = following, None  # ``next`` carries the query
         return found
 
     def report(self, folder: Path) -> Path:

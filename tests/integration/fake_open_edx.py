@@ -37,6 +37,7 @@ class FakeLms:
         self.staff = True           # the service user is global staff (the enrolment list needs it)
         self.list_task_report = True  # the downloads list includes the report the task wrote
         self.fail_once = {"enrollments"}
+        self.enrolment_answer = None  # when set, the enrolment list answers this instead
         self.status_polls = []      # task ids asked about on instructor_task_status
         self.downloaded = []        # report files served
         self.calls = []
@@ -147,6 +148,9 @@ class FakeLms:
                         return
                     if not lms.staff:
                         self._send(403, {"detail": "You do not have permission to perform this action."})
+                        return
+                    if lms.enrolment_answer is not None:
+                        self._send(200, lms.enrolment_answer)
                         return
                     if query.get("course_id") != [COURSE]:
                         self._send(400, {"detail": "course_id is required"})

@@ -171,3 +171,18 @@ def test_the_stand_in_never_lists_a_failed_task_among_the_courses_tasks():
         names = [item["name"] for item in session._call(  # pylint: disable=protected-access
             "GET", f"{lms.url}/api/instructor/v1/reports/{COURSE}").json()["downloads"]]
         assert OLD_REPORT in names and OTHER_REPORT in names
+
+
+@pytest.mark.parametrize("answer", [[], "ok", {"results": "ann"}, {"results": ["ann"]}, {"next": None}])
+def test_an_enrolment_list_of_another_shape_is_refused(answer):
+    with FakeLms(REPORT, ENROLMENTS) as lms:
+        lms.enrolment_answer = answer
+        with pytest.raises(SourceError, match="enrolment list is not the documented shape"):
+            source(lms).learners()
+
+
+def test_an_enrolment_list_pointing_elsewhere_is_refused():
+    with FakeLms(REPORT, ENROLMENTS) as lms:
+        lms.enrolment_answer = {"results": [], "next": "http://198.51.100.7/api/enrollment/v1/enrollments/?page=2"}
+        with pytest.raises(SourceError, match="points its next page elsewhere"):
+            source(lms).learners()
