@@ -51,10 +51,13 @@ _server_databases = {}  # a served workbench's var dir -> its MariaDB database
 def pytest_configure(config):
     global _mariadb  # pylint: disable=global-statement
     if ON_MARIADB and _mariadb is None:
-        from tests.mariadb import MariaDB  # pylint: disable=import-outside-toplevel
+        from tests.mariadb import MariaDB, MariaDBError  # pylint: disable=import-outside-toplevel
         from django.conf import settings  # pylint: disable=import-outside-toplevel
 
-        _mariadb = MariaDB(settings.DATABASES["default"]["HOST"]).start()
+        try:
+            _mariadb = MariaDB(settings.DATABASES["default"]["HOST"]).start()
+        except MariaDBError as error:
+            raise pytest.UsageError(f"LP_TEST_DB=mariadb: {error}") from None
 
 
 def pytest_unconfigure(config):  # pylint: disable=unused-argument

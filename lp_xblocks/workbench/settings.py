@@ -31,8 +31,12 @@ DATABASES = {
 if os.environ.get("LP_TEST_DB") == "mariadb":
     # MariaDB as Open edX runs it (tox -e mariadb, docs/testing.md): a throw-away server the test session starts on
     # the Unix socket LP_MARIADB_SOCKET (tests/mariadb.py); the pure-Python PyMySQL stands in for mysqlclient.
-    import pymysql
+    try:
+        import pymysql
+    except ImportError as error:
+        from django.core.exceptions import ImproperlyConfigured
 
+        raise ImproperlyConfigured("LP_TEST_DB=mariadb needs PyMySQL: pip install PyMySQL (tox -e mariadb installs it)") from error
     pymysql.install_as_MySQLdb()
     LP_MARIADB_SOCKET = os.environ.setdefault(
         "LP_MARIADB_SOCKET", os.path.join(tempfile.gettempdir(), f"lp-mariadb-{os.getpid()}", "mysqld.sock"))
