@@ -7,12 +7,18 @@ Shared fixtures.
   own SQLite database, for tests over HTTP and in the browser; ``private_workbench``: the same, one per test
   module, for tests that change what the workbench serves.
 - ``chromium``: Debian's Chromium driven by Playwright. Missing Chromium skips locally and fails in CI.
+
+``LP_TEST_DB=mariadb`` (tox -e mariadb) runs every test that touches the plugin's tables -- everything except
+``tests/unit``, ``tests/integration`` and ``tests/browser`` -- against a throw-away MariaDB the session starts and
+removes (tests/mariadb.py); workbench servers then each get a MariaDB database of their own. See docs/testing.md.
 """
+import contextlib
 import itertools
 import json
 import os
 import shutil
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
@@ -29,6 +35,58 @@ CHROMIUM_ARGS = [
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 
 _scenario_numbers = itertools.count()
+_server_numbers = itertools.count(1)
+
+ON_MARIADB = os.environ.get("LP_TEST_DB") == "mariadb"
+# Suites that never touch the plugin's tables on the test database: pure logic, and the SQLite workbench that
+# `make run` serves (over HTTP and in the browser). Everything else also runs on MariaDB, new folders included.
+NOT_ON_MARIADB = ("unit", "integration", "browser")
+_mariadb = None
+_server_databases = {}  # a served workbench's var dir -> its MariaDB database
+
+
+# ---------------------------------------------------------------------------- database
+
+
+def pytest_configure(config):
+    global _mariadb  # pylint: disable=global-statement
+    if ON_MARIADB and _mariadb is None:
+        from tests.mariadb import MariaDB, MariaDBError  # pylint: disable=import-outside-toplevel
+        from django.conf import settings  # pylint: disable=import-outside-toplevel
+
+        try:
+            _mariadb = MariaDB(settings.DATABASES["default"]["HOST"]).start()
+        except MariaDBError as error:
+            raise pytest.UsageError(f"LP_TEST_DB=mariadb: {error}") from None
+
+
+def pytest_unconfigure(config):  # pylint: disable=unused-argument
+    global _mariadb  # pylint: disable=global-statement
+    if _mariadb is not None:
+        _mariadb.stop()
+        _mariadb = None
+
+
+def pytest_ignore_collect(collection_path, config):  # pylint: disable=unused-argument
+    if ON_MARIADB and collection_path.parent == Path(__file__).parent and collection_path.name in NOT_ON_MARIADB:
+        return True
+    return None
+
+
+def pytest_collection_modifyitems(config, items):  # pylint: disable=unused-argument
+    if ON_MARIADB:
+        skip = pytest.mark.skip(reason="reads the workbench's SQLite file; the MariaDB run has none")
+        for item in items:
+            if item.get_closest_marker("sqlite_file"):
+                item.add_marker(skip)
+
+
+@pytest.fixture(scope="session")
+def mariadb():
+    """The session's MariaDB server (tests/mariadb.py) when running on MariaDB, else skip."""
+    if _mariadb is None:
+        pytest.skip("runs on MariaDB only (LP_TEST_DB=mariadb, tox -e mariadb)")
+    return _mariadb
 
 
 # ---------------------------------------------------------------------------- runtime
@@ -98,16 +156,32 @@ def _free_port():
         return sock.getsockname()[1]
 
 
-def serve_workbench(var_dir):
-    """Migrate a fresh SQLite database under ``var_dir``, serve the workbench on a free port; yield its base URL."""
+# A threaded runserver as production servers listen: Django's WSGIServer asks for a listen backlog of 10
+# (request_queue_size); gunicorn's default is 2048. With 20+ simultaneous learners on a loaded machine a backlog
+# of 10 overflows and connections are reset before Django sees them -- a limit of the test server, not of the blocks.
+_RUNSERVER_WITH_BACKLOG = (
+    "import sys; from django.core.servers import basehttp; basehttp.WSGIServer.request_queue_size = 256; "
+    "from django.core.management import execute_from_command_line; execute_from_command_line(['django-admin', *sys.argv[1:]])"
+)
+
+
+def serve_workbench(var_dir, threading=False):
+    """
+    Migrate a fresh database (SQLite under ``var_dir``; on MariaDB a database of its own), serve the workbench on a
+    free port, one request at a time unless ``threading``; yield its base URL.
+    """
     env = {**os.environ, "LP_VAR_DIR": str(var_dir), "DJANGO_SETTINGS_MODULE": "lp_xblocks.workbench.settings"}
     env.pop("LP_WORKBENCH_DB", None)
+    if _mariadb is not None:
+        env["LP_MARIADB_DATABASE"] = _server_databases[str(var_dir)] = _mariadb.create_database(
+            f"lp_workbench_{next(_server_numbers)}")
     admin = [sys.executable, "-m", "django"]
     subprocess.run(admin + ["migrate", "--run-syncdb", "--verbosity", "0"], env=env, check=True)
     port = _free_port()
     log = open(var_dir / "server.out", "w", encoding="utf-8")  # pylint: disable=consider-using-with
     server = subprocess.Popen(  # pylint: disable=consider-using-with
-        admin + ["runserver", f"127.0.0.1:{port}", "--noreload", "--nothreading"],
+        ([sys.executable, "-c", _RUNSERVER_WITH_BACKLOG] if threading else admin)
+        + ["runserver", f"127.0.0.1:{port}", "--noreload", *([] if threading else ["--nothreading"])],
         env=env, stdout=log, stderr=subprocess.STDOUT,
     )
     base = f"http://127.0.0.1:{port}"
@@ -127,6 +201,14 @@ def serve_workbench(var_dir):
     server.terminate()
     server.wait(timeout=10)
     log.close()
+
+
+def workbench_rows(var_dir, sql):
+    """The rows ``sql`` selects from the database of the workbench served from ``var_dir`` (SQLite or MariaDB)."""
+    if _mariadb is not None:
+        return [tuple(row) for row in _mariadb.execute(sql, database=_server_databases[str(var_dir)])]
+    with contextlib.closing(sqlite3.connect(f"{(Path(var_dir) / 'workbench.db').as_uri()}?mode=ro", uri=True)) as db:
+        return db.execute(sql).fetchall()
 
 
 @pytest.fixture(scope="session")

@@ -1,7 +1,15 @@
 """
 A stand-in for the Open edX LMS endpoints the REST source calls (we cannot run an LMS here), implementing
-their documented shapes on 127.0.0.1: OAuth2 client credentials (JWT tokens that expire), the enrolment API
-(paged by ``next``), the instructor v1 report API (generate, running tasks, downloads) and the report file.
+their documented shapes on 127.0.0.1, as edx-platform's own code has them:
+
+- OAuth2 client credentials (JWT tokens that expire);
+- the enrolment list (``CourseEnrollmentsApiListView``: global staff only, ``IsAdminUser``; paged by ``next``);
+- the instructor v1 report API: generate (``{"status", "task_id"}``), the course's task list (``tasks/{course}``:
+  running tasks only, so a failed or finished task is never listed), the downloads list (``report_name`` filter);
+- ``instructor_task_status/?task_id=`` (``{"task_id", "task_state", "in_progress", "message", "task_progress"}``;
+  ``{}`` for an unknown id), with the report's name and row count in ``task_progress`` on success;
+- the report files: the one the task wrote, cut at ``max_rows`` data rows as ``MAX_PROBLEM_RESPONSES_COUNT``
+  cuts it, beside an older report and a newer one another user generated.
 """
 import json
 import threading
@@ -11,18 +19,27 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlencode, urlparse
 
 COURSE = "course-v1:LP+PM101+2026"
-REPORT_NAME = "LP_PM101_2026_student_state_from_block-v1_LP+PM101+2026+type@course+block@course_2026-11-25-1200.csv"
-OLD_REPORT = "LP_PM101_2026_student_state_from_block-v1_LP+PM101+2026+type@course+block@course_2026-01-02-0900.csv"
+_PREFIX = "LP_PM101_2026_student_state_from_block-v1_LP+PM101+2026+type@course+block@course"
+REPORT_NAME = f"{_PREFIX}_for_lp_reflective_log,lp_facilitation_exercise,lp_needs_assessment_2026-11-25-1200.csv"
+OLD_REPORT = f"{_PREFIX}_2026-01-02-0900.csv"
+OTHER_REPORT = f"{_PREFIX}_for_lp_reflective_log_2026-11-25-1300.csv"   # newer, someone else's, one block type only
+TASK_ID = "4e49522f-31d9-431a-9cff-dd2a2bf4c85a"
 
 
 class FakeLms:
-    def __init__(self, report: Path, enrolments, client=("client", "secret"), page_size=2):
+    def __init__(self, report: Path, enrolments, client=("client", "secret"), page_size=2, max_rows=5000):
         self.report, self.enrolments, self.client, self.page_size = report, list(enrolments), client, page_size
+        self.max_rows = max_rows    # the LMS's FEATURES["MAX_PROBLEM_RESPONSES_COUNT"]
         self.tokens = {}            # token -> requests left before it expires
         self.token_uses = 3
-        self.polls_running = 2      # the task shows as running for this many polls
-        self.fail_task = False
+        self.polls_running = 2      # the task shows as running for this many status polls
+        self.fail_task = False      # the task ends in FAILURE (and leaves the course's running-task list)
+        self.staff = True           # the service user is global staff (the enrolment list needs it)
+        self.list_task_report = True  # the downloads list includes the report the task wrote
         self.fail_once = {"enrollments"}
+        self.enrolment_answer = None  # when set, the enrolment list answers this instead
+        self.status_polls = []      # task ids asked about on instructor_task_status
+        self.downloaded = []        # report files served
         self.calls = []
         self.generated = []
         handler = self._handler()
@@ -40,6 +57,36 @@ class FakeLms:
     def __exit__(self, *exc):
         self.httpd.shutdown()
         self.httpd.server_close()
+
+    def written_report(self) -> bytes:
+        """The report file the task writes: the fixture's rows cut at ``max_rows`` data rows, as the LMS cuts it."""
+        lines = self.report.read_bytes().splitlines(keepends=True)
+        return b"".join(lines[:1 + self.max_rows])
+
+    def written_rows(self) -> int:
+        return len(self.written_report().splitlines()) - 1
+
+    def task_status(self, task_id):
+        """What instructor_task_status answers for ``task_id`` at this poll."""
+        if task_id != TASK_ID or not self.generated:
+            return {}
+        status = {"task_id": TASK_ID, "task_type": "problem_responses_csv"}
+        if self.polls_running > 0:
+            self.polls_running -= 1
+            return {**status, "task_state": "PROGRESS", "in_progress": True, "succeeded": False,
+                    "message": "Progress: generated 0 of 0 so far",
+                    "task_progress": {"action_name": "generated", "attempted": 0, "succeeded": 0, "skipped": 0,
+                                      "failed": 0, "total": 1, "duration_ms": 120,
+                                      "step": "Calculating students answers to problem"}}
+        if self.fail_task:
+            return {**status, "task_state": "FAILURE", "in_progress": False, "succeeded": False, "message": "boom",
+                    "task_progress": {"exception": "KeyError", "message": "boom", "traceback": "Traceback ..."}}
+        rows = self.written_rows()
+        return {**status, "task_state": "SUCCESS", "in_progress": False, "succeeded": False,
+                "message": f"Status: generated {rows} of {rows}",
+                "task_progress": {"action_name": "generated", "attempted": rows, "succeeded": rows, "skipped": 0,
+                                  "failed": 0, "total": 1, "duration_ms": 2400, "step": "CSV uploaded",
+                                  "report_name": REPORT_NAME}}
 
     def _handler(self):
         lms = self
@@ -84,8 +131,7 @@ class FakeLms:
                     if not self._authorised():
                         return
                     lms.generated.append(json.loads(raw))
-                    self._send(200, {"status": "The problem responses report is being created.",
-                                     "task_id": "4e49522f-31d9-431a-9cff-dd2a2bf4c85a"})
+                    self._send(200, {"status": "The problem responses report is being created.", "task_id": TASK_ID})
                 else:
                     self._send(404, {"detail": "Not found."})
 
@@ -100,6 +146,12 @@ class FakeLms:
                         return
                     if not self._authorised():
                         return
+                    if not lms.staff:
+                        self._send(403, {"detail": "You do not have permission to perform this action."})
+                        return
+                    if lms.enrolment_answer is not None:
+                        self._send(200, lms.enrolment_answer)
+                        return
                     if query.get("course_id") != [COURSE]:
                         self._send(400, {"detail": "course_id is required"})
                         return
@@ -113,24 +165,26 @@ class FakeLms:
                 elif path == f"/api/instructor/v1/tasks/{COURSE}":
                     if not self._authorised():
                         return
-                    tasks = []
-                    if lms.polls_running > 0 or lms.fail_task:
-                        lms.polls_running -= 1
-                        tasks = [{"task_id": "4e49522f-31d9-431a-9cff-dd2a2bf4c85a", "task_type": "problem_responses_csv",
-                                  "task_state": "FAILURE" if lms.fail_task else "PROGRESS",
-                                  "task_message": "boom" if lms.fail_task else "", "requester": "staff"}]
-                    self._send(200, {"tasks": tasks})
+                    running = lms.generated and lms.polls_running > 0
+                    self._send(200, {"tasks": [{"task_id": TASK_ID, "task_type": "problem_responses_csv",
+                                                "task_state": "PROGRESS", "requester": "staff"}] if running else []})
+                elif path == "/instructor_task_status/":
+                    lms.status_polls.append(query.get("task_id", [""])[0])
+                    self._send(200, lms.task_status(query.get("task_id", [""])[0]))
                 elif path == f"/api/instructor/v1/reports/{COURSE}":
                     if not self._authorised():
                         return
+                    names = [OLD_REPORT, OTHER_REPORT] + ([REPORT_NAME] if lms.generated and lms.list_task_report else [])
+                    wanted = query.get("report_name", [None])[0]
                     downloads = [{"name": name, "url": f"{lms.url}/media/reports/{name}",
                                   "link": f'<a href="{lms.url}/media/reports/{name}">{name}</a>'}
-                                 for name in (OLD_REPORT, REPORT_NAME)]
+                                 for name in names if wanted in (None, name)]
                     self._send(200, {"downloads": downloads})
-                elif path == f"/media/reports/{REPORT_NAME}":
-                    self._send(200, raw=lms.report.read_bytes(), content_type="text/csv")
-                elif path == f"/media/reports/{OLD_REPORT}":
-                    self._send(200, raw=b"username,block_key\n", content_type="text/csv")
+                elif path.startswith("/media/reports/") and path[len("/media/reports/"):] in (REPORT_NAME, OLD_REPORT, OTHER_REPORT):
+                    name = path[len("/media/reports/"):]
+                    lms.downloaded.append(name)
+                    body = lms.written_report() if name == REPORT_NAME else b"username,title,location,block_key,state\n"
+                    self._send(200, raw=body, content_type="text/csv")
                 else:
                     self._send(404, {"detail": "Not found."})
 

@@ -11,6 +11,7 @@ from accreditation_export.sources.base import Exercise, ReflectiveEntry, SourceE
 from lp_xblocks.data.models import NeedsAssessmentAttempt, ReflectiveEntry as Entry, ReflectiveEntryVersion, ReflectiveFeedback
 
 UTC = dt.timezone.utc
+pytestmark = pytest.mark.sqlite_file  # the workbench source reads the SQLite file itself
 T0 = dt.datetime(2026, 10, 1, 9, tzinfo=UTC)
 
 

@@ -19,6 +19,8 @@ from accreditation_export.sources.workbench import WorkbenchSource
 from lp_xblocks.data.models import NeedsAssessmentAttempt, ReflectiveEntry, ReflectiveEntryVersion, ReflectiveFeedback
 from tests import mi_fixture as fx
 
+pytestmark = pytest.mark.sqlite_file  # the workbench source reads the SQLite file itself
+
 UTC = dt.timezone.utc
 LNA_KEY = "course-starting-point.lp_needs_assessment.d0.u0"     # the course's learning-needs analysis in the workbench
 LEARNERS = ["ann", "bob", "cat", "dan", "eve", "fay"]
