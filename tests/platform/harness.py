@@ -499,9 +499,16 @@ class Platform:
         student_models.anonymous_id_for_user = lambda user, course_id: platform.anonymous_id(user)
         student_models.AnonymousUserId = types.SimpleNamespace(objects=AnonymousUserIds())
         if completion_module == "installed":
-            modules["completion"] = types.ModuleType("completion")
-            modules["completion.models"] = types.ModuleType("completion.models")
-            modules["completion.models"].BlockCompletion = types.SimpleNamespace(objects=BlockCompletionManager())
+            block_completion = types.SimpleNamespace(objects=BlockCompletionManager())
+            real = _real_completion_models()
+            if real is not None:
+                # The platform-versions run installs edx-completion as an app, as the LMS does: keep the real
+                # package (the plugin machinery imports its other modules) and stand in for its model only.
+                monkeypatch.setattr(real, "BlockCompletion", block_completion)
+            else:
+                modules["completion"] = types.ModuleType("completion")
+                modules["completion.models"] = types.ModuleType("completion.models")
+                modules["completion.models"].BlockCompletion = block_completion
         else:
             self.completion_installed = False
             if completion_module == "not-in-apps":
@@ -516,6 +523,14 @@ class Platform:
         for name, module in modules.items():
             monkeypatch.setitem(sys.modules, name, module)
         return signal
+
+
+def _real_completion_models():
+    """edx-completion's models module where it is installed and an installed app, else None."""
+    from django.apps import apps  # pylint: disable=import-outside-toplevel
+    if not apps.is_installed("completion"):
+        return None
+    return importlib.import_module("completion.models")
 
 
 class _NotInInstalledApps(importlib.abc.MetaPathFinder):

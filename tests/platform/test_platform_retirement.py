@@ -5,7 +5,7 @@ erases usernames and learners' free text from the plugin tables and keeps, under
 accreditation audit needs.
 """
 import pytest
-from edx_django_utils.plugins import connect_plugin_receivers
+from edx_django_utils.plugins import connect_plugin_receivers, plugin_signals
 from submissions.models import Submission
 
 from lp_xblocks.data.models import (
@@ -21,7 +21,7 @@ FEEDBACK = "Ann's account of the March meeting shows clear protocols."
 
 
 @pytest.fixture
-def course(platform):
+def course(platform, monkeypatch):
     ann, bob, tess = platform.user("ann"), platform.user("bob"), platform.user("tess", staff=True)
     platform.people = ann, bob, tess
     needs, exercise, log = (platform.import_olx(NEEDS_ASSESSMENT.format(retake="true")),
@@ -37,6 +37,11 @@ def course(platform):
         assert status == 200, marked
     draft = dict(ENTRY, title="Unsent thoughts about Ann's partners")
     assert call(platform.lms_block(log, ann), "save_draft", draft)[0] == 200
+    # Only our plugin's receivers: where edx-completion is installed too (the platform-versions run), its
+    # receivers name LMS modules that exist only inside edx-platform.
+    found = plugin_signals.registry.get_plugin_app_configs
+    monkeypatch.setattr(plugin_signals.registry, "get_plugin_app_configs",
+                        lambda project_type: [app for app in found(project_type) if app.name == "lp_xblocks.data"])
     connect_plugin_receivers("lms.djangoapp")
     return platform
 
