@@ -174,11 +174,15 @@ class NeedsAssessmentBlock(CompletableXBlockMixin, XBlock):
     # ------------------------------------------------------------------ views
 
     def student_view(self, context=None):  # pylint: disable=unused-argument
-        """The questionnaire, the learner's results and, for tutors, the cohort report."""
+        """
+        The questionnaire, the learner's results and, for tutors, the cohort report. An anonymous visitor
+        sees the statements and a sign-in message, no form and no stored answers (they cannot submit).
+        """
         _ = self._
         prefix = self._dom_id()
-        is_tutor = permissions.is_tutor(self)
-        retake_allowed = self.allow_retake or not self.attempts
+        anonymous = permissions.is_anonymous(self)
+        is_tutor = not anonymous and permissions.is_tutor(self)
+        retake_allowed = not anonymous and (self.allow_retake or not self.attempts)
         themes = [
             {
                 "id": theme["id"],
@@ -189,7 +193,7 @@ class NeedsAssessmentBlock(CompletableXBlockMixin, XBlock):
                         "text": statement["text"],
                         "options": [
                             {"value": point["value"], "label": point["label"],
-                             "checked": self.answers.get(statement["id"]) == point["value"]}
+                             "checked": not anonymous and self.answers.get(statement["id"]) == point["value"]}
                             for point in self.instrument["scale"]
                         ],
                     }
@@ -209,16 +213,17 @@ class NeedsAssessmentBlock(CompletableXBlockMixin, XBlock):
             "intro": intro,
             "themes": themes,
             "scale": self.instrument["scale"],
-            "has_attempt": bool(self.attempts),
+            "has_attempt": not anonymous and bool(self.attempts),
             "retake_allowed": retake_allowed,
+            "anonymous": anonymous,
             "is_tutor": is_tutor,
             "csv_url": self.runtime.handler_url(self, "cohort_report_csv"),
             # Author text reaches the script as JSON escaped by Django's json_script, never raw.
             "data_id": prefix + "-data",
             "data": {
                 "max": self.instrument["scale"][-1]["value"],
-                "allowRetake": bool(self.allow_retake),
-                "result": self._latest_result(),
+                "allowRetake": not anonymous and bool(self.allow_retake),
+                "result": {"attempt": 0} if anonymous else self._latest_result(),
                 "strings": self._strings(),
             },
         }, i18n_service=i18n_service(self))
@@ -251,20 +256,20 @@ class NeedsAssessmentBlock(CompletableXBlockMixin, XBlock):
 
     # ------------------------------------------------------------------ handlers
 
-    @json_handler(methods=("POST",))
+    @json_handler(methods=("POST",), signed_in=True)
     def submit(self, data, suffix=""):  # pylint: disable=unused-argument
-        """Score a complete set of answers and store the attempt."""
+        """Score a complete set of answers and store the attempt (signed-in learners only: 403 otherwise)."""
         _ = self._
         answers = data.get("answers")
         if not isinstance(answers, dict):
             raise HandlerError(400, _("'answers' must be an object of statement id to scale value."),
-                               missing=core.statement_ids(self.instrument), unknown=[], invalid=[])
+                               field="answers", missing=core.statement_ids(self.instrument), unknown=[], invalid=[])
         if self.attempts and not self.allow_retake:
             raise HandlerError(409, _("This questionnaire can be answered only once."))
         problems = core.check_answers(self.instrument, answers)
         if problems:
             raise HandlerError(
-                400, _("Some answers are missing, unknown or not on the scale."),
+                400, _("Some answers are missing, unknown or not on the scale."), field="answers",
                 missing=problems.missing, unknown=problems.unknown, invalid=problems.invalid,
             )
         answers = {sid: answers[sid] for sid in core.statement_ids(self.instrument)}
@@ -301,9 +306,9 @@ class NeedsAssessmentBlock(CompletableXBlockMixin, XBlock):
         })
         return {**self._result({**record, "answers": answers}), "history": self._history()}
 
-    @json_handler(methods=("GET", "POST"))
+    @json_handler(methods=("GET", "POST"), signed_in=True)
     def results(self, data, suffix=""):  # pylint: disable=unused-argument
-        """The learner's latest result with their attempt history, or ``{"attempt": 0}``."""
+        """The learner's latest result with their attempt history, or ``{"attempt": 0}`` (signed in only)."""
         return self._latest_result()
 
     @json_handler(methods=("GET", "POST"), tutors_only=True)

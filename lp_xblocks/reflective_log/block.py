@@ -409,6 +409,15 @@ class ReflectiveLogBlock(CompletableXBlockMixin, XBlock):
             raise self._error(error) from error
         except api.EntryTooLarge as error:
             raise HandlerError(400, _("body: the entry is too long to store; shorten it."), field="body") from error
+        except api.SubmissionRefused as error:
+            # Not the learner's text: the submissions service refused their record (for instance a learner id
+            # it cannot tell from another's). Say so, with its reason, so staff can act on it.
+            raise HandlerError(
+                409, _("The entry was not submitted: the submissions service refused your learner record "
+                       "({detail}). Nothing was saved as submitted; please tell course staff.").format(
+                    detail=error.detail[:300]),
+                field=error.fields[0], fields=error.fields,
+            ) from error
         self.last_activity = now.isoformat()
         self.runtime.publish(self, EVENT_SUBMITTED, {
             "entry_id": str(entry.entry_id), "version": entry.version, "entry_type": draft["entry_type"],
