@@ -178,7 +178,7 @@ class ReflectiveLogBlock(CompletableXBlockMixin, XBlock):
         """
         _ = self._
         learner = data.get("learner")
-        if isinstance(learner, list):
+        if isinstance(learner, list) and learner:
             learner = learner[-1]
         own_name = permissions.username(self)
         if learner in (None, "", own_name):
