@@ -10,10 +10,12 @@ formula triggers, huge and non-finite numbers, deep nesting, missing and extra f
 
 Invariants (:func:`check`): never an exception or a 5xx; every 4xx is JSON with an ``error`` message; every
 400, 404 and 413 names the field (a ``field`` or ``fields`` key); a refused request writes nothing to the
-database (plugin tables, edx-submissions and the workbench's user state all live there).
+database (plugin tables, edx-submissions and the workbench's user state all live there: SQLite's count of
+rows changed on the connection must not move); an anonymous visitor's request writes nothing at all, whatever
+its answer; another learner's request never changes the seeded learner's stored work or state.
 
-Settings: :data:`HOSTILE` (``LP_HOSTILE_EXAMPLES`` cases per handler, default 1000; deterministic:
-``derandomize=True``, no example database, no deadline).
+Settings: :data:`HOSTILE` (``LP_HOSTILE_EXAMPLES`` cases per JSON handler, default 1000, and 30 % of that for
+each download; deterministic: ``derandomize=True``, no example database, no deadline).
 """
 import json
 import os
@@ -27,6 +29,8 @@ from xblock.fields import Scope
 from tests.conftest import call_handler
 
 EXAMPLES = int(os.environ.get("LP_HOSTILE_EXAMPLES", "1000"))
+# The downloads (CSV, HTML) are not JSON handlers; a smaller share of the budget checks them.
+DOWNLOAD_EXAMPLES = max(1, EXAMPLES * 3 // 10)
 
 HOSTILE = settings(
     max_examples=EXAMPLES,
@@ -53,8 +57,8 @@ HUGE_NUMBERS = [10 ** 30, -(10 ** 30), 2 ** 53, 2 ** 53 - 1, 2 ** 63, 2 ** 64, 2
 
 texts = st.one_of(
     st.sampled_from(SPECIAL_TEXTS),
-    st.text(max_size=30),
-    st.text(st.characters(categories=["Cs", "Cf", "Zs", "Mn", "Co", "Cc"]), max_size=8),
+    st.text(max_size=12),
+    st.text(st.characters(categories=["Cs", "Cf", "Zs", "Mn", "Co", "Cc"]), max_size=6),
 )
 numbers = st.one_of(
     st.sampled_from(HUGE_NUMBERS),
@@ -64,8 +68,8 @@ numbers = st.one_of(
 scalars = st.one_of(st.none(), st.booleans(), numbers, texts)
 json_values = st.recursive(
     scalars,
-    lambda children: st.lists(children, max_size=4) | st.dictionaries(texts, children, max_size=4),
-    max_leaves=10,
+    lambda children: st.lists(children, max_size=3) | st.dictionaries(texts, children, max_size=3),
+    max_leaves=6,
 )
 
 
@@ -137,7 +141,7 @@ def objects(fields):
         lambda known, extra, drop_extra, ascii_only, sort: encoded(
             {**({} if drop_extra else extra), **known}, ascii_only, sort),
         st.fixed_dictionaries({}, optional=fields),
-        st.dictionaries(texts, json_values, max_size=2),
+        st.dictionaries(texts, scalars, max_size=2),
         st.booleans(), st.booleans(), st.booleans(),
     )
 
@@ -170,6 +174,7 @@ class Caller:
         self.get = get
         self.blocks = {}
         self.statuses = {}
+        self.known_work = None  # the seeded learner's stored work, as last read (None: read it again)
         for role in ROLES:
             self.block(role)
 
@@ -185,8 +190,20 @@ class Caller:
             self.blocks[role] = block
         return self.blocks[role]
 
+    def owners_work(self):
+        """Everything stored for the seeded learner (``ann``): their rows in every plugin table and their state."""
+        from workbench.models import XBlockState  # pylint: disable=import-outside-toplevel
+        from lp_xblocks.data import models  # pylint: disable=import-outside-toplevel
+        tables = [models.ReflectiveEntry, models.NeedsAssessmentAttempt, models.FacilitationAttempt,
+                  models.FacilitationChoice]
+        rows = [list(table.objects.filter(student_id=LEARNER).order_by("pk").values()) for table in tables]
+        rows.append(list(XBlockState.objects.filter(user_id=LEARNER).order_by("pk").values("scope_id", "state")))
+        return rows
+
     def __call__(self, handler, role, method, payload):
         block = self.block(role)
+        if role == OTHER and self.known_work is None:
+            self.known_work = self.owners_work()
         before = writes()
         if isinstance(payload, Query):
             status, reply, response = call_handler(block, handler, method=method, query=str(payload))
@@ -194,7 +211,15 @@ class Caller:
             status, reply, response = call_handler(block, handler, bytes(payload) if method != "GET" else None,
                                                    method=method)
         self.statuses[status] = self.statuses.get(status, 0) + 1
-        check(status, reply, response, writes() - before)
+        written = writes() - before
+        check(status, reply, response, written)
+        if role == ANONYMOUS:
+            assert written == 0, f"an anonymous visitor's request ({status}) wrote {written} rows"
+        if written:  # nothing written, nothing changed: the seeded learner's work is read again only after a write
+            if role == OTHER:
+                assert self.owners_work() == self.known_work, \
+                    f"another learner's request ({status}) changed {LEARNER}'s work"
+            self.known_work = None
         return status, reply
 
 
