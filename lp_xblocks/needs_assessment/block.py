@@ -19,6 +19,7 @@ from ..common.csv_safe import csv_text
 from ..common.fragments import block_fragment, dom_id, studio_fragment
 from ..common.http import HandlerError, json_handler, parsed_field, tutors_only_handler
 from ..common.i18n import gettext_for, i18n_service
+from ..common.text import is_blank
 from ..common.olx import packaged_scenarios
 from . import instrument as core
 from .olx import instrument_to_string, parse_instrument, parse_instrument_string, write_instrument
@@ -359,7 +360,7 @@ class NeedsAssessmentBlock(CompletableXBlockMixin, XBlock):
         display_name = data.get("display_name", self.display_name)
         kind = data.get("kind", self.kind)
         allow_retake = data.get("allow_retake", self.allow_retake)
-        if not isinstance(display_name, str) or not display_name.strip():
+        if not isinstance(display_name, str) or is_blank(display_name):
             raise HandlerError(400, _("display_name: a name is required."), field="display_name")
         if not isinstance(allow_retake, bool):
             raise HandlerError(400, _("allow_retake: must be true or false."), field="allow_retake")

@@ -20,6 +20,7 @@ from ..common.csv_safe import csv_text, safe_cell
 from ..common.fragments import block_fragment, dom_id, studio_fragment
 from ..common.http import HandlerError, guarded_handler, json_handler, parsed_field
 from ..common.i18n import gettext_for, i18n_service
+from ..common.text import is_blank
 from ..common.olx import packaged_scenarios
 from . import rules
 from .config import ConfigError, validate as validate_config
@@ -615,7 +616,7 @@ class ReflectiveLogBlock(CompletableXBlockMixin, XBlock):
         """Save Studio edits; nothing is saved unless everything is valid."""
         _ = self._
         display_name = data.get("display_name", self.display_name)
-        if not isinstance(display_name, str) or not display_name.strip():
+        if not isinstance(display_name, str) or is_blank(display_name):
             raise HandlerError(400, _("display_name: a name is required."), field="display_name")
         config = parsed_field(data, "config_xml", parse_config_string, ConfigError, _, self._config())
         self.display_name = display_name.strip()

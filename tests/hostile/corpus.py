@@ -32,14 +32,17 @@ EXAMPLES = int(os.environ.get("LP_HOSTILE_EXAMPLES", "1000"))
 # The downloads (CSV, HTML) are not JSON handlers; a smaller share of the budget checks them.
 DOWNLOAD_EXAMPLES = max(1, EXAMPLES * 3 // 10)
 
-HOSTILE = settings(
+settings.register_profile(
+    "lp-hostile",
     max_examples=EXAMPLES,
-    deadline=None,
-    derandomize=True,
-    database=None,
+    deadline=None,  # a case's time depends on the machine's load, not on the input
+    derandomize=True,  # the same cases on every run and every machine
+    database=None,  # nothing written under .hypothesis/
     print_blob=False,
+    # One block per role is reused across cases on purpose (function-scoped fixtures), and some raw bodies are large.
     suppress_health_check=list(HealthCheck),
 )
+HOSTILE = settings.get_profile("lp-hostile")
 
 ANONYMOUS, LEARNER, OTHER, TUTOR = "none", "ann", "bob", "tutor"
 ROLES = (ANONYMOUS, LEARNER, OTHER, TUTOR)

@@ -186,3 +186,15 @@ def test_an_entry_too_large_for_a_submission_is_still_reported_as_too_long(log, 
     status, reply, _ = call_handler(log("ann"), "submit_entry", ENTRY)
     assert status == 400 and reply["field"] == "body" and "too long" in reply["error"]
     assert not ReflectiveEntry.objects.exists()
+
+
+# ------------------------------------------------------------------------------ every block: required names
+
+@pytest.mark.parametrize("scenario", ["na", "rl", "fx"])
+@pytest.mark.parametrize("name", ["\u200b", "\u202e\u2066\u2069", " \ufeff "])
+def test_a_display_name_of_only_invisible_characters_is_refused(workbench_block, scenario, name):
+    from tests.runtime.test_facilitation_handlers import XML as FX_XML  # pylint: disable=import-outside-toplevel
+    xml = {"na": NA_XML.format(retake="true"), "rl": RL_XML, "fx": FX_XML.format(weight="1.0", min_rows=1)}[scenario]
+    get = warmed(workbench_block(xml), students=("tutor",))
+    status, reply = refused(get("tutor"), "studio_submit", {"display_name": name})
+    assert status == 400 and reply["field"] == "display_name"
