@@ -149,9 +149,29 @@ def objects(fields):
     )
 
 
-def cases(fields, methods=("POST",)):
-    """``(role, method, payload)`` for a handler taking ``fields`` (name -> strategy) by ``methods``."""
-    post = st.one_of(objects(fields), objects(fields), objects(fields), raw_bodies(fields))
+def near(valid, fields):
+    """A valid body with at most one field given a hostile value and at most one left out: the deeper paths."""
+    if not valid:
+        return objects(fields)
+    override = st.one_of(st.just({}), *[st.fixed_dictionaries({name: value}) for name, value in fields.items()])
+    dropped = st.one_of(st.just(None), st.sampled_from(sorted(valid)))
+    return st.builds(
+        lambda over, drop, ascii_only: encoded({**{k: v for k, v in valid.items() if k != drop}, **over}, ascii_only, False),
+        override, dropped, st.booleans(),
+    )
+
+
+LEARNER_ROLES = (LEARNER, LEARNER, LEARNER, OTHER, OTHER, ANONYMOUS, TUTOR)
+TUTOR_ROLES = (TUTOR, TUTOR, TUTOR, TUTOR, LEARNER, OTHER, ANONYMOUS)
+
+
+def cases(fields, methods=("POST",), valid=None, roles=ROLES):
+    """
+    ``(role, method, payload)`` for a handler taking ``fields`` (name -> strategy) by ``methods``: ``valid`` is a
+    correct body (near-valid variants reach the handler's deeper paths), ``roles`` the callers with repeats
+    as weights (every role appears).
+    """
+    post = st.one_of(objects(fields), objects(fields), near(valid, fields), near(valid, fields), raw_bodies(fields))
     requests = [st.tuples(st.just("POST"), post)]
     if "GET" in methods:
         requests.append(st.tuples(st.just("GET"), queries(fields)))
@@ -159,7 +179,8 @@ def cases(fields, methods=("POST",)):
                               st.just(Raw(b"{}"))))
     weights = st.one_of(*requests[:-1]) if len(requests) > 1 else requests[0]
     request = st.one_of(weights, weights, weights, weights, requests[-1])
-    return st.tuples(st.sampled_from(ROLES), request).map(lambda pair: (pair[0], *pair[1]))
+    assert set(roles) == set(ROLES), roles
+    return st.tuples(st.sampled_from(roles), request).map(lambda pair: (pair[0], *pair[1]))
 
 
 # ------------------------------------------------------------------------------------------ invariants

@@ -19,8 +19,8 @@ from lp_xblocks.needs_assessment.block import NeedsAssessmentBlock
 from lp_xblocks.reflective_log.block import ReflectiveLogBlock
 from tests.conftest import call_handler
 from tests.hostile.corpus import (
-    ANONYMOUS, DOWNLOAD_EXAMPLES, HOSTILE, LEARNER, OTHER, TUTOR, Caller, Query, Raw, cases, encoded, hostile, json_values,
-    texts,
+    ANONYMOUS, DOWNLOAD_EXAMPLES, HOSTILE, LEARNER, LEARNER_ROLES, OTHER, TUTOR, TUTOR_ROLES, Caller, Query, Raw, cases,
+    encoded, hostile, json_values, texts,
 )
 from tests.runtime.test_facilitation_handlers import ROWS
 from tests.runtime.test_facilitation_handlers import XML as FX_XML
@@ -82,7 +82,8 @@ def run(caller, handler, strategy, totals, block_name, examples=None):
 
     started, cpu = time.perf_counter(), time.process_time()
     one()  # pylint: disable=no-value-for-parameter
-    totals[f"{block_name}.{handler}"] = (count[0], time.perf_counter() - started, time.process_time() - cpu)
+    totals[f"{block_name}.{handler}"] = (count[0], time.perf_counter() - started, time.process_time() - cpu,
+                                        dict(sorted(caller.statuses.items())))
     return count[0]
 
 
@@ -92,11 +93,11 @@ def totals():
     figures = {}
     yield figures
     if figures:
-        cases_run = sum(count for count, _, _ in figures.values())
-        seconds = sum(taken for _, taken, _ in figures.values())
-        cpu = sum(used for _, _, used in figures.values())
-        lines = [f"  {name:<40} {count:>6} cases {taken:6.1f} s ({used:5.1f} s CPU)"
-                 for name, (count, taken, used) in sorted(figures.items())]
+        cases_run = sum(figure[0] for figure in figures.values())
+        seconds = sum(figure[1] for figure in figures.values())
+        cpu = sum(figure[2] for figure in figures.values())
+        lines = [f"  {name:<40} {count:>6} cases {taken:6.1f} s ({used:5.1f} s CPU)  statuses {statuses}"
+                 for name, (count, taken, used, statuses) in sorted(figures.items())]
         print("\nhostile-input corpus:\n" + "\n".join(lines)
               + f"\n  {'total':<40} {cases_run:>6} cases {seconds:6.1f} s ({cpu:5.1f} s CPU)")
 
@@ -119,14 +120,15 @@ def na_answers():
     return st.one_of(valid, partial, json_values)
 
 
+# handler: (fields, methods, a valid body, roles weighted towards those the handler serves)
 NA_HANDLERS = {
-    "submit": ({"answers": na_answers()}, ("POST",)),
-    "results": ({}, ("GET", "POST")),
-    "cohort_report": ({}, ("GET", "POST")),
+    "submit": ({"answers": na_answers()}, ("POST",), {"answers": ANSWERS}, LEARNER_ROLES),
+    "results": ({}, ("GET", "POST"), {}, LEARNER_ROLES),
+    "cohort_report": ({}, ("GET", "POST"), {}, TUTOR_ROLES),
     "studio_submit": ({
         "display_name": hostile("Health check"), "kind": hostile("partnership", "individual", "satisfaction"),
         "allow_retake": hostile(True, False), "instrument_xml": xml_field(NA_XML_TEXT),
-    }, ("POST",)),
+    }, ("POST",), {"display_name": "Health check", "kind": "individual", "allow_retake": False}, TUTOR_ROLES),
 }
 
 
@@ -139,8 +141,8 @@ def assessment(workbench_block):
 
 @pytest.mark.parametrize("handler", sorted(NA_HANDLERS))
 def test_needs_assessment_handlers_hold_under_hostile_input(assessment, handler, totals):
-    fields, methods = NA_HANDLERS[handler]
-    enough(run(Caller(assessment), handler, cases(fields, methods), totals, "needs_assessment"))
+    fields, methods, valid, roles = NA_HANDLERS[handler]
+    enough(run(Caller(assessment), handler, cases(fields, methods, valid, roles), totals, "needs_assessment"))
 
 
 # ------------------------------------------------------------------------------------------ facilitation
@@ -157,15 +159,17 @@ def plan_rows():
 
 
 FX_HANDLERS = {
-    "state": ({}, ("GET", "POST")),
-    "choose": ({"scene": hostile(*SCENES), "choice": hostile(0, 1, 2, -1, True, 1.0, "0")}, ("POST",)),
-    "restart": ({}, ("POST",)),
-    "save_action_plan": ({"rows": plan_rows(), "reflection": hostile("Next time I will ask first.")}, ("POST",)),
-    "choice_report": ({}, ("GET", "POST")),
+    "state": ({}, ("GET", "POST"), {}, LEARNER_ROLES),
+    "choose": ({"scene": hostile(*SCENES), "choice": hostile(0, 1, 2, -1, True, 1.0, "0")}, ("POST",),
+               {"scene": "round", "choice": 1}, LEARNER_ROLES),
+    "restart": ({}, ("POST",), {}, LEARNER_ROLES),
+    "save_action_plan": ({"rows": plan_rows(), "reflection": hostile("Next time I will ask first.")}, ("POST",),
+                         {"rows": ROWS, "reflection": "Ask first."}, LEARNER_ROLES),
+    "choice_report": ({}, ("GET", "POST"), {}, TUTOR_ROLES),
     "studio_submit": ({
         "display_name": hostile("Chairing"), "weight": hostile(1.0, "2.5", 0, -1, "1e400", "\u0661"),
         "scenario_xml": xml_field(FX_XML_TEXT),
-    }, ("POST",)),
+    }, ("POST",), {"display_name": "Chairing", "weight": 2.0}, TUTOR_ROLES),
 }
 
 
@@ -178,8 +182,8 @@ def exercise(workbench_block):
 
 @pytest.mark.parametrize("handler", sorted(FX_HANDLERS))
 def test_facilitation_handlers_hold_under_hostile_input(exercise, handler, totals):
-    fields, methods = FX_HANDLERS[handler]
-    enough(run(Caller(exercise), handler, cases(fields, methods), totals, "facilitation"))
+    fields, methods, valid, roles = FX_HANDLERS[handler]
+    enough(run(Caller(exercise), handler, cases(fields, methods, valid, roles), totals, "facilitation"))
 
 
 # ------------------------------------------------------------------------------------------ reflective log
@@ -219,17 +223,22 @@ def marking_fields(ids):
     }
 
 
-RL_HANDLERS = {
-    "my_entries": (lambda ids: {}, ("GET", "POST")),
-    "save_draft": (entry_fields, ("POST",)),
-    "submit_entry": (entry_fields, ("POST",)),
+RL_HANDLERS = {  # fields and the valid body take the seeded entry ids: (draft, mine, theirs, ...)
+    "my_entries": (lambda ids: {}, ("GET", "POST"), lambda ids: {}, LEARNER_ROLES),
+    "save_draft": (entry_fields, ("POST",), lambda ids: {**ENTRY, "entry_id": ids[0]}, LEARNER_ROLES),
+    "submit_entry": (entry_fields, ("POST",), lambda ids: ENTRY, LEARNER_ROLES),
     "queue": (lambda ids: {"status": hostile("submitted", "referred", "passed", "draft"),
-                           "page": hostile(1, 2, "1", "\u00b2", 10 ** 30, 0)}, ("GET", "POST")),
-    "open_entry": (lambda ids: {"entry_id": hostile(*ids)}, ("POST",)),
-    "mark_entry": (marking_fields, ("POST",)),
-    "release_lock": (lambda ids: {"entry_id": hostile(*ids)}, ("POST",)),
-    "portfolio": (lambda ids: {"learner": hostile("ann", "bob", "tutor", "", " ann")}, ("GET", "POST")),
-    "studio_submit": (lambda ids: {"display_name": hostile("Log"), "config_xml": xml_field(RL_XML)}, ("POST",)),
+                           "page": hostile(1, 2, "1", "\u00b2", 10 ** 30, 0)}, ("GET", "POST"),
+              lambda ids: {"status": "submitted", "page": 1}, TUTOR_ROLES),
+    "open_entry": (lambda ids: {"entry_id": hostile(*ids)}, ("POST",), lambda ids: {"entry_id": ids[2]}, TUTOR_ROLES),
+    "mark_entry": (marking_fields, ("POST",), lambda ids: {
+        "entry_id": ids[2], "version": 1, "criteria": {ident: {"decision": "met"} for ident in ENTRY["criteria"]},
+        "feedback": "Well evidenced.", "decision": None}, TUTOR_ROLES),
+    "release_lock": (lambda ids: {"entry_id": hostile(*ids)}, ("POST",), lambda ids: {"entry_id": ids[2]}, TUTOR_ROLES),
+    "portfolio": (lambda ids: {"learner": hostile("ann", "bob", "tutor", "", " ann")}, ("GET", "POST"),
+                  lambda ids: {"learner": "bob"}, TUTOR_ROLES),
+    "studio_submit": (lambda ids: {"display_name": hostile("Log"), "config_xml": xml_field(RL_XML)}, ("POST",),
+                      lambda ids: {"display_name": "Log"}, TUTOR_ROLES),
 }
 
 
@@ -242,8 +251,8 @@ def log(workbench_block):
 @pytest.mark.parametrize("handler", sorted(RL_HANDLERS))
 def test_reflective_log_handlers_hold_under_hostile_input(log, handler, totals):
     get, ids = log
-    fields, methods = RL_HANDLERS[handler]
-    enough(run(Caller(get), handler, cases(fields(ids), methods), totals, "reflective_log"))
+    fields, methods, valid, roles = RL_HANDLERS[handler]
+    enough(run(Caller(get), handler, cases(fields(ids), methods, valid(ids), roles), totals, "reflective_log"))
 
 
 # ------------------------------------------------------------------------------------------ downloads
