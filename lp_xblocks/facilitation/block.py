@@ -18,8 +18,8 @@ from ..common.csv_safe import safe_cell
 from ..common.fragments import block_fragment, dom_id, studio_fragment
 from ..common.http import HandlerError, json_handler, parsed_field
 from ..common.i18n import gettext_for, i18n_service
-from ..common.text import is_blank
 from ..common.olx import packaged_scenarios
+from ..common.text import is_blank
 from . import action_plan as plans
 from . import scenario as core
 from .olx import parse_scenario, parse_scenario_string, scenario_to_string, write_scenario

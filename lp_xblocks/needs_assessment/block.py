@@ -19,8 +19,8 @@ from ..common.csv_safe import csv_text
 from ..common.fragments import block_fragment, dom_id, studio_fragment
 from ..common.http import HandlerError, json_handler, parsed_field, tutors_only_handler
 from ..common.i18n import gettext_for, i18n_service
-from ..common.text import is_blank
 from ..common.olx import packaged_scenarios
+from ..common.text import is_blank
 from . import instrument as core
 from .olx import instrument_to_string, parse_instrument, parse_instrument_string, write_instrument
 

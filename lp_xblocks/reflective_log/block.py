@@ -20,8 +20,8 @@ from ..common.csv_safe import csv_text, safe_cell
 from ..common.fragments import block_fragment, dom_id, studio_fragment
 from ..common.http import HandlerError, guarded_handler, json_handler, parsed_field
 from ..common.i18n import gettext_for, i18n_service
-from ..common.text import is_blank
 from ..common.olx import packaged_scenarios
+from ..common.text import is_blank
 from . import rules
 from .config import ConfigError, validate as validate_config
 from .olx import DEFAULT_LIMITS, config_to_string, parse_config, parse_config_string, write_config
