@@ -13,7 +13,7 @@ import json
 from webob import Response
 from xblock.core import XBlock
 
-from . import permissions
+from . import json_input, permissions
 from .i18n import gettext_for
 
 
@@ -54,13 +54,31 @@ def _refusal(block, tutors_only=False, authors_only=False, signed_in=False):
     return None
 
 
+def request_data(request):
+    """
+    What a JSON handler receives: a GET's query parameters, or the body as a JSON object, both within the
+    bounds of :mod:`.json_input` (size, nesting, numbers, text); raises :class:`json_input.BodyError`.
+    """
+    if request.method == "GET":
+        try:
+            query = dict(request.GET)
+        except UnicodeDecodeError:
+            raise json_input.BodyError(json_input.NOT_UTF8_QUERY) from None
+        return json_input.check_query(query)
+    length = request.content_length
+    if length is not None and length > json_input.MAX_BODY_BYTES:
+        raise json_input.BodyError(json_input.TOO_LARGE, most=json_input.MAX_BODY_BYTES)
+    return json_input.parse_body(request.body)
+
+
 def json_handler(methods=("POST",), tutors_only=False, authors_only=False, signed_in=False):
     """
     Decorate an XBlock method ``(self, data, suffix)`` as a handler that speaks JSON.
 
     Refuses other methods with 405, callers without the right with 403 (``signed_in``: anyone but an
-    anonymous visitor), a body that is not a JSON object with 400; a GET handler receives the query
-    string as ``data``.
+    anonymous visitor), a body that is not a JSON object or breaks a bound of :mod:`.json_input` (nesting,
+    numbers, lone surrogates) with 400 naming the field (``field``, ``path``), a body over the size limit
+    with 413; a GET handler receives the query string as ``data``.
     """
     def decorate(func):
         @XBlock.handler
@@ -74,15 +92,11 @@ def json_handler(methods=("POST",), tutors_only=False, authors_only=False, signe
             refused = _refusal(self, tutors_only, authors_only, signed_in)
             if refused is not None:
                 return refused
-            if request.method == "GET":
-                data = dict(request.GET)
-            else:
-                try:
-                    data = json.loads(request.body.decode("utf-8") or "{}")
-                except (UnicodeDecodeError, ValueError):
-                    return error_response(400, _("The request body is not valid JSON."))
-                if not isinstance(data, dict):
-                    return error_response(400, _("The request body must be a JSON object."))
+            try:
+                data = request_data(request)
+            except json_input.BodyError as error:
+                status = 413 if error.template == json_input.TOO_LARGE else 400
+                return error_response(status, error.translated(_), field=error.field, path=error.path)
             try:
                 result = func(self, data, suffix)
             except HandlerError as error:
@@ -106,6 +120,11 @@ def guarded_handler(tutors_only=False, signed_in=False):
             refused = _refusal(self, tutors_only=tutors_only, signed_in=signed_in)
             if refused is not None:
                 return refused
+            if request.method == "GET":
+                try:
+                    request_data(request)
+                except json_input.BodyError as error:
+                    return error_response(400, error.translated(gettext_for(self)), field=error.field, path=error.path)
             try:
                 return func(self, request, suffix)
             except HandlerError as error:

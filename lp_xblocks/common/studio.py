@@ -30,7 +30,7 @@ def draft_reply(block, data, spec):
     elif isinstance(data.get("draft"), dict):
         draft = data["draft"]
     else:
-        raise HandlerError(400, _("Send the form's draft or the XML to check."))
+        raise HandlerError(400, _("Send the form's draft (an object) or the XML to check."), field="draft")
     definition, problems = problems_with(spec["schema"], draft, spec["validate"], spec["error"])
     xml_text = None
     try:

@@ -13,6 +13,7 @@ from datetime import date
 from typing import Any
 
 from ..common.errors import N_, LocalisedError
+from ..common.text import visible_or_empty
 
 FIELDS = ("what", "where", "whom", "when")
 MAX_ROWS = 30
@@ -87,7 +88,7 @@ def clean(rows: Any, reflection: Any, min_rows: int) -> Plan:
         reflection = ""
     if not isinstance(reflection, str):
         raise PlanError(N_("The reflection must be text"), row=None, field="reflection")
-    reflection = reflection.strip()
+    reflection = visible_or_empty(reflection.strip())
     if len(reflection) > MAX_REFLECTION:
         raise PlanError(N_("The reflection is longer than {most} characters"), row=None, field="reflection",
                         most=MAX_REFLECTION)
@@ -102,7 +103,7 @@ def _clean_row(row: dict, number: int) -> dict:
             value = ""
         if not isinstance(value, str):
             raise PlanError(N_("Action {row}: '{field}' must be text"), row=number, field=field)
-        value = value.strip()
+        value = visible_or_empty(value.strip())
         if not value:
             raise PlanError(N_("Action {row}: '{field}' is empty"), row=number, field=field)
         if field == "when":

@@ -21,6 +21,7 @@ from ..common.http import HandlerError, json_handler, parsed_field
 from ..common.i18n import gettext_for, i18n_service
 from ..common.olx import packaged_scenarios, read_settings, write_settings
 from ..common.studio import draft_reply, render_editor
+from ..common.text import is_blank
 from . import action_plan as plans
 from . import editor
 from . import scenario as core
@@ -540,7 +541,7 @@ class FacilitationExerciseBlock(CompletableXBlockMixin, XBlock):
         _ = self._
         display_name = data.get("display_name", self.display_name)
         weight = _weight(data.get("weight", self.weight))
-        if not isinstance(display_name, str) or not display_name.strip():
+        if not isinstance(display_name, str) or is_blank(display_name):
             raise HandlerError(400, _("display_name: a name is required."), field="display_name")
         if weight is None:
             raise HandlerError(400, _("weight: must be a number from 0."), field="weight")

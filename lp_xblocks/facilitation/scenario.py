@@ -37,6 +37,12 @@ from typing import Any
 
 from ..common.errors import N_, LocalisedError
 from ..common.olx import IdRegistry
+from ..common.text import is_blank
+from .action_plan import MAX_ROWS
+
+# A choice is worth a few points; the bounds keep every total a small whole number any database stores.
+MAX_CHOICE_POINTS = 1000
+MAX_TOTAL_POINTS = 100_000
 
 
 class ScenarioError(LocalisedError):
@@ -92,11 +98,12 @@ def validate(scenario: dict) -> None:
     """
     Raise :class:`ScenarioError` for the first rule the scenario breaks.
 
-    Rules: ids well formed and unique across principles, scenes and endings; titles and texts present;
-    ``pass_ratio`` between 0 and 1 and ``min_rows`` a whole number from 0; every scene has at least one
-    choice; points are whole numbers from 0; every principle a choice names exists; ``start`` and every
-    ``goto`` name a scene or ending; the graph has no cycle; every scene and ending is reachable from
-    ``start``; the best path is worth at least one point.
+    Rules: ids well formed and unique across principles, scenes and endings; titles and texts present
+    (visible: not only whitespace, zero-width or bidi control characters); ``pass_ratio`` between 0 and 1
+    and ``min_rows`` a whole number from 0 to the plan's :data:`~.action_plan.MAX_ROWS`; every scene has at
+    least one choice; points are whole numbers from 0 to :data:`MAX_CHOICE_POINTS`; every principle a choice
+    names exists; ``start`` and every ``goto`` name a scene or ending; the graph has no cycle; every scene
+    and ending is reachable from ``start``; the best path is worth 1 to :data:`MAX_TOTAL_POINTS` points.
     """
     _check_settings(scenario)
     principles = _check_ids_and_texts(scenario)
@@ -121,7 +128,8 @@ def validate(scenario: dict) -> None:
             raise ScenarioError(
                 N_("ending '{ending}' is not reachable from start '{start}'"), ending=ending["id"], start=start
             )
-    if max_points(scenario) < 1:
+    best = max_points(scenario)
+    if best < 1:
         raise ScenarioError(N_("the best path is worth no points: give the better choices points"))
     if not any(ending_passes(ending) for ending in scenario["endings"]):
         raise ScenarioError(N_("no ending is marked pass=\"true\": nobody could pass"))
@@ -129,6 +137,11 @@ def validate(scenario: dict) -> None:
         justify = scene.get("justify") or []
         if not isinstance(justify, list) or not all(isinstance(c, str) and c for c in justify):
             raise ScenarioError(N_("scene '{scene}': justify must list criterion ids"), scene=scene["id"])
+    if best > MAX_TOTAL_POINTS:
+        raise ScenarioError(
+            N_("the best path is worth {points} points; a scenario may be worth at most {most}"),
+            points=best, most=MAX_TOTAL_POINTS,
+        )
 
 
 def _check_settings(scenario: dict) -> None:
@@ -139,8 +152,11 @@ def _check_settings(scenario: dict) -> None:
     if policy not in GRADED_ATTEMPTS:
         raise ScenarioError(N_("graded_attempt '{policy}' must be first, best or last"), policy=policy)
     rows = scenario.get("min_rows")
-    if not _is_whole(rows) or rows < 0:
-        raise ScenarioError(N_("action_plan min_rows '{rows}' must be a whole number from 0"), rows=rows)
+    if not _is_whole(rows) or not 0 <= rows <= MAX_ROWS:
+        raise ScenarioError(
+            N_("action_plan min_rows '{rows}' must be a whole number from 0 to {most} (the most rows a plan can hold)"),
+            rows=rows, most=MAX_ROWS,
+        )
 
 
 def _check_ids_and_texts(scenario: dict) -> set:
@@ -150,7 +166,7 @@ def _check_ids_and_texts(scenario: dict) -> set:
     principles = set()
     for principle in scenario.get("principles") or []:
         claim("principle", principle.get("id"))
-        if not principle.get("text"):
+        if is_blank(principle.get("text")):
             raise ScenarioError(N_("principle '{id}': text is empty"), id=principle["id"])
         principles.add(principle["id"])
     if not scenario.get("scenes"):
@@ -158,7 +174,7 @@ def _check_ids_and_texts(scenario: dict) -> set:
     for scene in scenario["scenes"]:
         claim("scene", scene.get("id"))
         for key in ("title", "narrative"):
-            if not scene.get(key):
+            if is_blank(scene.get(key)):
                 raise ScenarioError(N_("scene '{scene}': {part} is empty"), scene=scene["id"], part=key)
         if not scene.get("choices"):
             raise ScenarioError(
@@ -173,7 +189,7 @@ def _check_ids_and_texts(scenario: dict) -> set:
                     raise ScenarioError(N_("scene '{scene}', choice {choice}: {problem}"), problem=str(error),
                                         **_where(scene["id"], position)) from error
             for key in ("text", "feedback"):
-                if not choice.get(key):
+                if is_blank(choice.get(key)):
                     raise ScenarioError(
                         N_("scene '{scene}', choice {choice}: {part} is empty"),
                         part=key, **_where(scene["id"], position),
@@ -185,17 +201,17 @@ def _check_ids_and_texts(scenario: dict) -> set:
         if not isinstance(ending.get("pass", True), bool):
             raise ScenarioError(N_("ending '{ending}': pass must be true or false"), ending=ending["id"])
         for key in ("title", "text"):
-            if not ending.get(key):
+            if is_blank(ending.get(key)):
                 raise ScenarioError(N_("ending '{ending}': {part} is empty"), ending=ending["id"], part=key)
     return principles
 
 
 def _check_choice(item: dict, principles: set, scenes: dict, endings: dict, **where: Any) -> None:
     points = item.get("points")
-    if not _is_whole(points) or points < 0:
+    if not _is_whole(points) or not 0 <= points <= MAX_CHOICE_POINTS:
         raise ScenarioError(
-            N_("scene '{scene}', choice {choice}: points '{points}' must be a whole number from 0"),
-            points=points, **where,
+            N_("scene '{scene}', choice {choice}: points '{points}' must be a whole number from 0 to {most}"),
+            points=str(points)[:40], most=MAX_CHOICE_POINTS, **where,
         )
     for principle in item.get("principles") or []:
         if principle not in principles:

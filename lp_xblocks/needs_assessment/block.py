@@ -22,6 +22,7 @@ from ..common.http import HandlerError, json_handler, parsed_field, tutors_only_
 from ..common.i18n import gettext_for, i18n_service
 from ..common.olx import packaged_scenarios, read_settings, write_settings
 from ..common.studio import draft_reply, render_editor
+from ..common.text import is_blank
 from . import editor
 from . import instrument as core
 from .olx import instrument_to_string, parse_instrument, parse_instrument_string, write_instrument
@@ -203,12 +204,16 @@ class NeedsAssessmentBlock(CompletableXBlockMixin, XBlock):
     # ------------------------------------------------------------------ views
 
     def student_view(self, context=None):  # pylint: disable=unused-argument
-        """The questionnaire, the learner's results and, for tutors, the cohort report."""
+        """
+        The questionnaire, the learner's results and, for tutors, the cohort report. An anonymous visitor
+        sees the statements and a sign-in message, no form and no stored answers (they cannot submit).
+        """
         _ = self._
         self._migrate_state()
         prefix = self._dom_id()
-        is_tutor = permissions.is_tutor(self)
-        retake_allowed = self.allow_retake or not self.attempts
+        anonymous = permissions.is_anonymous(self)
+        is_tutor = not anonymous and permissions.is_tutor(self)
+        retake_allowed = not anonymous and (self.allow_retake or not self.attempts)
         themes = [
             {
                 "id": theme["id"],
@@ -219,7 +224,7 @@ class NeedsAssessmentBlock(CompletableXBlockMixin, XBlock):
                         "text": statement["text"],
                         "options": [
                             {"value": point["value"], "label": point["label"],
-                             "checked": self.answers.get(statement["id"]) == point["value"]}
+                             "checked": not anonymous and self.answers.get(statement["id"]) == point["value"]}
                             for point in self.instrument["scale"]
                         ],
                     }
@@ -239,8 +244,9 @@ class NeedsAssessmentBlock(CompletableXBlockMixin, XBlock):
             "intro": intro,
             "themes": themes,
             "scale": self.instrument["scale"],
-            "has_attempt": bool(self.attempt_history),
+            "has_attempt": not anonymous and bool(self.attempt_history),
             "retake_allowed": retake_allowed,
+            "anonymous": anonymous,
             "is_tutor": is_tutor,
             "csv_url": self.runtime.handler_url(self, "cohort_report_csv"),
             # Author text reaches the script as JSON escaped by Django's json_script, never raw.
@@ -249,7 +255,7 @@ class NeedsAssessmentBlock(CompletableXBlockMixin, XBlock):
                 "max": self.instrument["scale"][-1]["value"],
                 # True also when staff reset the attempts of a one-answer questionnaire ("Answer again").
                 "allowRetake": bool(retake_allowed),
-                "result": self._latest_result(),
+                "result": {"attempt": 0} if anonymous else self._latest_result(),
                 "strings": self._strings(),
             },
         }, i18n_service=i18n_service(self))
@@ -304,22 +310,22 @@ class NeedsAssessmentBlock(CompletableXBlockMixin, XBlock):
 
     # ------------------------------------------------------------------ handlers
 
-    @json_handler(methods=("POST",))
+    @json_handler(methods=("POST",), signed_in=True)
     def submit(self, data, suffix=""):  # pylint: disable=unused-argument
-        """Score a complete set of answers and store the attempt."""
+        """Score a complete set of answers and store the attempt (signed-in learners only: 403 otherwise)."""
         _ = self._
         self._migrate_state()
         records.check_may_record(self)
         answers = data.get("answers")
         if not isinstance(answers, dict):
             raise HandlerError(400, _("'answers' must be an object of statement id to scale value."),
-                               missing=core.statement_ids(self.instrument), unknown=[], invalid=[])
+                               field="answers", missing=core.statement_ids(self.instrument), unknown=[], invalid=[])
         if self.attempts and not self.allow_retake:
             raise HandlerError(409, _("This questionnaire can be answered only once."))
         problems = core.check_answers(self.instrument, answers)
         if problems:
             raise HandlerError(
-                400, _("Some answers are missing, unknown or not on the scale."),
+                400, _("Some answers are missing, unknown or not on the scale."), field="answers",
                 missing=problems.missing, unknown=problems.unknown, invalid=problems.invalid,
             )
         answers = {sid: answers[sid] for sid in core.statement_ids(self.instrument)}
@@ -359,9 +365,9 @@ class NeedsAssessmentBlock(CompletableXBlockMixin, XBlock):
         })
         return {**self._result({**record, "answers": answers}), "history": self._history()}
 
-    @json_handler(methods=("GET", "POST"))
+    @json_handler(methods=("GET", "POST"), signed_in=True)
     def results(self, data, suffix=""):  # pylint: disable=unused-argument
-        """The learner's latest result with their attempt history, or ``{"attempt": 0}``."""
+        """The learner's latest result with their attempt history, or ``{"attempt": 0}`` (signed in only)."""
         self._migrate_state()
         return self._latest_result()
 
@@ -413,7 +419,7 @@ class NeedsAssessmentBlock(CompletableXBlockMixin, XBlock):
         display_name = data.get("display_name", self.display_name)
         kind = data.get("kind", self.kind)
         allow_retake = data.get("allow_retake", self.allow_retake)
-        if not isinstance(display_name, str) or not display_name.strip():
+        if not isinstance(display_name, str) or is_blank(display_name):
             raise HandlerError(400, _("display_name: a name is required."), field="display_name")
         if not isinstance(allow_retake, bool):
             raise HandlerError(400, _("allow_retake: must be true or false."), field="allow_retake")

@@ -25,8 +25,11 @@ from typing import Any, Iterable
 
 from ..common.errors import N_, LocalisedError
 from ..common.olx import IdRegistry
+from ..common.text import is_blank
 
 KINDS = ("partnership", "individual", "satisfaction")
+# Scale values are small whole numbers (a Likert scale); the bound keeps every score a plain number.
+MAX_SCALE_VALUE = 1000
 
 
 _TWO_PLACES = Decimal("0.01")
@@ -59,12 +62,17 @@ def validate(instrument: dict) -> None:
                 N_("scale point {position}: value '{value}' is not a whole number"),
                 position=position, value=value,
             )
+        if abs(value) > MAX_SCALE_VALUE:
+            raise InstrumentError(
+                N_("scale point {position}: value {value} is outside -{most} to {most}"),
+                position=position, value=value, most=MAX_SCALE_VALUE,
+            )
         if previous is not None and value <= previous:
             raise InstrumentError(
                 N_("scale point {position}: values must be in ascending order ({previous} then {value})"),
                 position=position, previous=previous, value=value,
             )
-        if not point.get("label"):
+        if is_blank(point.get("label")):
             raise InstrumentError(N_("scale point {value}: label is empty"), value=value)
         previous = value
     maximum = scale[-1]["value"]
@@ -77,20 +85,20 @@ def validate(instrument: dict) -> None:
     for theme in themes:
         claim("theme", theme.get("id"))
         theme_id = theme["id"]
-        if not theme.get("title"):
+        if is_blank(theme.get("title")):
             raise InstrumentError(N_("theme '{theme}': title is empty"), theme=theme_id)
         statements = theme.get("statements") or []
         if not statements:
             raise InstrumentError(N_("theme '{theme}': at least one statement is needed"), theme=theme_id)
         for statement in statements:
             claim("statement", statement.get("id"))
-            if not statement.get("text"):
+            if is_blank(statement.get("text")):
                 raise InstrumentError(N_("statement '{id}': text is empty"), id=statement["id"])
         bands = theme.get("bands") or []
         if not bands:
             raise InstrumentError(N_("theme '{theme}': at least one band is needed"), theme=theme_id)
         for band in bands:
-            if not band.get("label"):
+            if is_blank(band.get("label")):
                 raise InstrumentError(N_("theme '{theme}': a band has no label"), theme=theme_id)
         _check_thresholds(bands, maximum, "band", theme=theme_id)
 

@@ -22,6 +22,7 @@ from ..common.http import HandlerError, guarded_handler, json_handler, parsed_fi
 from ..common.i18n import gettext_for, i18n_service
 from ..common.olx import packaged_scenarios, read_settings, write_settings
 from ..common.studio import draft_reply, render_editor
+from ..common.text import is_blank
 from . import editor, rules
 from .config import ConfigError, validate as validate_config
 from .olx import DEFAULT_LIMITS, config_to_string, parse_config, parse_config_string, write_config
@@ -202,7 +203,7 @@ class ReflectiveLogBlock(CompletableXBlockMixin, XBlock):
         """
         _ = self._
         learner = data.get("learner")
-        if isinstance(learner, list):
+        if isinstance(learner, list) and learner:
             learner = learner[-1]
         own_name = permissions.username(self)
         if learner in (None, "", own_name):
@@ -463,6 +464,15 @@ class ReflectiveLogBlock(CompletableXBlockMixin, XBlock):
             raise self._error(error) from error
         except api.EntryTooLarge as error:
             raise HandlerError(400, _("body: the entry is too long to store; shorten it."), field="body") from error
+        except api.SubmissionRefused as error:
+            # Not the learner's text: the submissions service refused their record (for instance a learner id
+            # it cannot tell from another's). Say so, with its reason, so staff can act on it.
+            raise HandlerError(
+                409, _("The entry was not submitted: the submissions service refused your learner record "
+                       "({detail}). Nothing was saved as submitted; please tell course staff.").format(
+                    detail=error.detail[:300]),
+                field=error.fields[0], fields=error.fields,
+            ) from error
         self.last_activity = now.isoformat()
         self.runtime.publish(self, EVENT_SUBMITTED, {
             "entry_id": str(entry.entry_id), "version": entry.version, "entry_type": draft["entry_type"],
@@ -668,7 +678,7 @@ class ReflectiveLogBlock(CompletableXBlockMixin, XBlock):
         """Save Studio edits; nothing is saved unless everything is valid."""
         _ = self._
         display_name = data.get("display_name", self.display_name)
-        if not isinstance(display_name, str) or not display_name.strip():
+        if not isinstance(display_name, str) or is_blank(display_name):
             raise HandlerError(400, _("display_name: a name is required."), field="display_name")
         config = parsed_field(data, "config_xml", parse_config_string, ConfigError, _, self._config())
         self.display_name = display_name.strip()

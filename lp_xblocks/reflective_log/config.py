@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from ..common.errors import N_, LocalisedError
 from ..common.olx import IdRegistry
+from ..common.text import is_blank
 
 # An author cannot ask for more than this: a longer entry no longer fits one submission record.
 MAX_WORDS_LIMIT = 4000
@@ -45,7 +46,7 @@ def validate_limits(min_words, max_words) -> None:
 
 def validate(config: dict) -> None:
     """Raise :class:`ConfigError` for the first rule the configuration breaks."""
-    if not (config.get("prompt") or "").strip():
+    if is_blank(config.get("prompt")):
         raise ConfigError(N_("prompt: the prompt is empty"))
     _check_items(config.get("criteria") or [], "criterion", "text")
     _check_items(config.get("entry_types") or [], "entry_type", "label")
@@ -59,7 +60,7 @@ def _check_items(items: list, kind: str, text_key: str) -> None:
     for item in items:
         ident = item.get("id")
         ids.claim(kind, ident)
-        if not (item.get(text_key) or "").strip():
+        if is_blank(item.get(text_key)):
             raise ConfigError(N_("{kind} '{id}': the text is empty"), kind=kind, id=ident)
 
 

@@ -24,6 +24,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from ..common.errors import N_, LocalisedError
+from ..common.text import is_blank, visible_or_empty
 
 DRAFT, SUBMITTED, PASSED, REFERRED, ARCHIVED = "draft", "submitted", "passed", "referred", "archived"
 STATUSES = (DRAFT, SUBMITTED, PASSED, REFERRED)
@@ -35,6 +36,8 @@ MET, NOT_YET_MET = "met", "not_yet_met"
 
 LOCK_MINUTES = 30
 PAGE_SIZE = 25
+MAX_PAGE = 100_000  # 2.5 million entries in one queue status: far beyond any cohort
+_PAGE_NUMBER = re.compile(r"[0-9]{1,6}")
 
 MAX_TITLE = 200
 MAX_BODY_CHARS = 30_000
@@ -140,7 +143,8 @@ def clean_entry(config: dict, data: dict, today: date, base: dict | None = None)
         title = data["title"]
         if not isinstance(title, str):
             raise EntryError("title", N_("title: must be text"))
-        title = " ".join(title.split())
+        # Only zero-width or bidi control characters is no title (it would show as a blank line in the queue).
+        title = visible_or_empty(" ".join(title.split()))
         if len(title) > MAX_TITLE:
             raise EntryError("title", N_("title: at most {limit} characters"), limit=MAX_TITLE)
         draft["title"] = title
@@ -162,7 +166,7 @@ def clean_entry(config: dict, data: dict, today: date, base: dict | None = None)
         body = data["body"]
         if not isinstance(body, str):
             raise EntryError("body", N_("body: must be text"))
-        body = normalise_body(body)
+        body = visible_or_empty(normalise_body(body))
         if len(body) > MAX_BODY_CHARS:
             raise EntryError("body", N_("body: at most {limit} characters"), limit=MAX_BODY_CHARS)
         draft["body"] = body
@@ -212,7 +216,7 @@ def check_submittable(config: dict, draft: dict) -> int:
         ("body", N_("body: write your reflection")),
     )
     for field, message in required:
-        if not draft.get(field):
+        if is_blank(draft.get(field)):
             raise EntryError(field, message)
     if not draft.get("criteria"):
         raise EntryError("criteria", N_("criteria: choose at least one criterion this entry evidences"))
@@ -266,7 +270,7 @@ def clean_marking(claimed: list, data: dict) -> dict:
         comment = mark.get("comment", "")
         if not isinstance(comment, str):
             raise EntryError("criteria", N_("criteria: '{id}' comment must be text"), id=ident)
-        comment = normalise_body(comment)
+        comment = visible_or_empty(normalise_body(comment))
         if len(comment) > MAX_COMMENT:
             raise EntryError(
                 "criteria", N_("criteria: '{id}' comment is longer than {limit} characters"), id=ident, limit=MAX_COMMENT
@@ -277,7 +281,7 @@ def clean_marking(claimed: list, data: dict) -> dict:
     feedback = data.get("feedback", "")
     if not isinstance(feedback, str):
         raise EntryError("feedback", N_("feedback: must be text"))
-    feedback = normalise_body(feedback)
+    feedback = visible_or_empty(normalise_body(feedback))
     if len(feedback) > MAX_FEEDBACK:
         raise EntryError("feedback", N_("feedback: at most {limit} characters"), limit=MAX_FEEDBACK)
 
@@ -369,13 +373,15 @@ def clean_queue_request(data: dict) -> tuple[str, int]:
         status = status[-1]
     if status not in QUEUE_STATUSES:
         raise EntryError(
-            "status", N_("status: '{value}' is not one of: {allowed}"), value=status, allowed=", ".join(QUEUE_STATUSES)
+            "status", N_("status: '{value}' is not one of: {allowed}"), value=str(status)[:40],
+            allowed=", ".join(QUEUE_STATUSES),
         )
     page = data.get("page", 1)
-    if isinstance(page, str) and page.strip().isdigit():
-        page = int(page)
-    if not isinstance(page, int) or isinstance(page, bool) or page < 1:
-        raise EntryError("page", N_("page: '{value}' is not a page number (1, 2, ...)"), value=page)
+    if isinstance(page, str) and _PAGE_NUMBER.fullmatch(page.strip()):  # ASCII digits only: not "²" or "١"
+        page = int(page.strip())
+    if not isinstance(page, int) or isinstance(page, bool) or not 1 <= page <= MAX_PAGE:
+        raise EntryError("page", N_("page: '{value}' is not a page number (1 to {most})"),
+                         value=str(page)[:40], most=MAX_PAGE)
     return status, page
 
 

@@ -211,7 +211,8 @@ def test_submit_needs_a_complete_entry(log, missing):
 
 def test_a_new_entry_whose_submission_fails_leaves_nothing_behind(log, monkeypatch):
     def refuse(*args, **kwargs):
-        raise submissions_api.SubmissionRequestError(msg="Maximum answer size exceeded.")
+        # edx-submissions' own shape for an answer over its size limit (its serializer's field error).
+        raise submissions_api.SubmissionRequestError(field_errors={"answer": ["Maximum answer size exceeded."]})
 
     monkeypatch.setattr(submissions_api, "create_submission", refuse)
     status, body = unchanged(lambda: call_handler(log("ann"), "submit_entry", ENTRY))

@@ -9,6 +9,7 @@ import pytest
 PACKAGE = Path(__file__).resolve().parents[2] / "lp_xblocks"
 PURE_MODULES = [
     "lp_xblocks.common.errors", "lp_xblocks.common.olx", "lp_xblocks.common.csv_safe",
+    "lp_xblocks.common.text", "lp_xblocks.common.json_input",
     "lp_xblocks.needs_assessment.instrument", "lp_xblocks.needs_assessment.olx",
     "lp_xblocks.reflective_log.config", "lp_xblocks.reflective_log.olx", "lp_xblocks.reflective_log.rules",
     "lp_xblocks.facilitation.scenario", "lp_xblocks.facilitation.action_plan", "lp_xblocks.facilitation.olx",

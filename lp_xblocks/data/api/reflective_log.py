@@ -26,6 +26,32 @@ class EntryTooLarge(Exception):
     """The entry does not fit one edx-submissions record."""
 
 
+class SubmissionRefused(Exception):
+    """
+    edx-submissions refused the record for another reason than its size: ``fields`` are the fields it
+    named (``student_item`` for the learner's record as a whole, e.g. two learner ids it treats as one),
+    ``detail`` its own words. Nothing was stored.
+    """
+
+    def __init__(self, fields, detail):
+        super().__init__(detail)
+        self.fields = fields
+        self.detail = detail
+
+
+def _refusal(error):
+    """The error edx-submissions' ``SubmissionRequestError`` stands for: too large, or refused with its cause."""
+    field_errors = dict(getattr(error, "field_errors", None) or {})
+    if "answer" in field_errors:
+        return EntryTooLarge(str(error))
+    details = []
+    for name, problems in sorted(field_errors.items()):
+        texts = problems if isinstance(problems, (list, tuple)) else [problems]
+        details.append(f"{name}: " + " ".join(str(text) for text in texts))
+    fields = sorted("student_item" if name == "non_field_errors" else name for name in field_errors) or ["student_item"]
+    return SubmissionRefused(fields, "; ".join(details) or str(error) or "no reason given")
+
+
 def _iso(moment):
     return moment.isoformat() if moment else None
 
@@ -339,7 +365,7 @@ def submit_entry(entry, draft, word_count, now, actor, item):
         try:
             submission = submissions_api.create_submission(item, answer, submitted_at=now, attempt_number=number)
         except submissions_api.SubmissionRequestError as error:
-            raise EntryTooLarge(str(error)) from error
+            raise _refusal(error) from error
         ReflectiveEntryVersion.objects.create(
             entry=entry, number=number, title=draft["title"], activity_date=draft["activity_date"],
             entry_type=draft["entry_type"], body=draft["body"], criteria=draft["criteria"], word_count=word_count,
