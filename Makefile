@@ -37,6 +37,7 @@ benchmark: $(BIN)/.installed
 	$(BIN)/python benchmarks/marking_queue.py
 	$(BIN)/python benchmarks/facilitation_choice_report.py
 	$(BIN)/python benchmarks/accreditation_export.py
+	$(BIN)/python benchmarks/register_duplicates.py
 
 wheel: $(BIN)/.installed
 	$(BIN)/pip wheel --no-deps --wheel-dir dist .

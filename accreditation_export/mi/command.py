@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from ..csvfile import reading
+from ..csvfile import BrokenRow, reading_lines
 from ..i18n import _
 from ..register import RegisterError, _column
 from ..submit import Ledger
@@ -20,10 +20,12 @@ REPORT = "mi-report.html"
 
 def register_rows(path: Path) -> tuple[list, dict]:
     """``(header, {username: {column: value}})`` of the register, columns named as the register reads them."""
-    with reading(path, RegisterError) as (header, lines):
+    with reading_lines(path, RegisterError) as (header, lines):
         header = [_column(name) for name in header]
         rows = {}
         for _line, row in lines:
+            if isinstance(row, BrokenRow):
+                continue                # the register check reports it (a rejection with its line)
             values = {name: (row[index].strip() if index < len(row) else "") for index, name in enumerate(header)}
             if values.get("username"):
                 rows[values["username"]] = values
