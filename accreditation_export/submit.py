@@ -111,13 +111,23 @@ class Ledger:
         self.path = Path(path)
         self._lock = None
         if readonly:
+            if self.path.is_dir():
+                raise SubmitError(_("{path}: is a directory, not a ledger file").format(path=self.path))
             if not self.path.exists():
                 self.db = sqlite3.connect(":memory:")
                 self.db.executescript(SCHEMA)
             else:
                 self.db = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro", uri=True)
             return
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        if self.path.is_symlink() or self.path.is_dir():
+            raise SubmitError(_("{path}: is a {what}, not a ledger file: give a file name (links are not followed)")
+                              .format(path=self.path, what=_("directory") if not self.path.is_symlink()
+                                      else _("symbolic link")))
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise SubmitError(_("{path}: the folder cannot be created: {why}").format(
+                path=self.path.parent, why=error.strerror or error)) from None
         self._lock = open(f"{self.path}.lock", "w", encoding="utf-8")  # pylint: disable=consider-using-with
         try:
             fcntl.flock(self._lock, fcntl.LOCK_EX | fcntl.LOCK_NB)

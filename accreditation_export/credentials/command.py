@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 import requests
 
-from ..files import OutputError, ensure_folder, loose_permissions, write_private, write_text
+from ..files import OutputError, check_target, ensure_folder, loose_permissions, write_private, write_text
 from ..i18n import _, ngettext
 from ..pipeline import evaluate
 from ..workdir import in_workdir, shown
@@ -107,12 +107,17 @@ def generate(folder, jwks_url, alg, force):
     if not re.match(r"^https?://\S+$", jwks_url):
         raise click.BadParameter(_("must be an http(s) URL"), param_hint="--jwks-url")
     private, public = folder / "signing-key.pem", folder / "jwks.json"
-    if (private.exists() or private.is_symlink()) and not force:
+    try:
+        ensure_folder(folder)
+        check_target(private)
+        check_target(public)
+    except OutputError as error:
+        raise click.ClickException(str(error)) from None
+    if private.exists() and not force:
         raise click.ClickException(_("{path} exists: keep it, or pass --force to replace it").format(path=private))
     key = signing.generate_key(alg)
     kid = signing.kid_for(key, jwks_url)
     try:
-        ensure_folder(folder)
         write_private(private, key.as_pem(private=True))       # 0600 from creation, never through a link
         write_text(public, json.dumps(signing.public_jwks(key, kid, alg), indent=2, sort_keys=True) + "\n")
     except OutputError as error:
