@@ -146,16 +146,19 @@ def check_catalogue(path):
     click.echo(_("{path}: valid. {body}, centre {centre}").format(path=path, body=catalogue.awarding_body,
                                                                   centre=catalogue.centre_number))
     for qualification in catalogue.qualifications:
-        click.echo(_("  {code} {title}: level {level}, {credits} credits ({at} at or above level {level}); "
+        click.echo(_("  {code} {title}: level {level}, {credits} ({at} at or above level {level}); "
                      "mandatory {mandatory}").format(
             code=qualification.code, title=qualification.title, level=qualification.level,
-            credits=qualification.credits_required, at=qualification.min_credits_at_or_above_level,
+            credits=ngettext("{n} credit", "{n} credits", qualification.credits_required).format(
+                n=qualification.credits_required), at=qualification.min_credits_at_or_above_level,
             mandatory=", ".join(qualification.mandatory_units) or "-"))
     for unit in catalogue.units:
-        click.echo(_("  unit {id} {code}{sample}: {title} (level {level}, {credit} credits, {glh} GLH, "
-                     "{n} criteria)").format(id=unit.id, code=unit.code, sample=_(" (sample)") if unit.sample else "",
-                                             title=unit.title, level=unit.level, credit=unit.credit, glh=unit.glh,
-                                             n=len(unit.criteria)))
+        click.echo(_("  unit {id} {code}{sample}: {title} (level {level}, {credit}, {glh} GLH, "
+                     "{criteria})").format(id=unit.id, code=unit.code, sample=_(" (sample)") if unit.sample else "",
+                                           title=unit.title, level=unit.level, glh=unit.glh,
+                                           credit=ngettext("{n} credit", "{n} credits", unit.credit).format(n=unit.credit),
+                                           criteria=ngettext("{n} criterion", "{n} criteria", len(unit.criteria)).format(
+                                               n=len(unit.criteria))))
 
 
 @main.command("check-register")

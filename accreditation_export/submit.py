@@ -51,7 +51,7 @@ from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 from urllib3.exceptions import MaxRetryError
 from urllib3.util.retry import Retry
 
-from .i18n import _
+from .i18n import _, ngettext
 
 PENDING, SENT, ACCEPTED, REJECTED = "pending", "sent", "accepted", "rejected"
 RETRY_STATUSES = (429, 500, 502, 503, 504)
@@ -504,8 +504,8 @@ def send(ledger: Ledger, rows: list, settings: Settings, session=None, progress=
                     detail = _("no whole answer within {s:g} s (the whole-request deadline)").format(
                         s=settings.deadline)
                 else:
-                    detail = _("no answer after {n} retries: {why}").format(n=settings.retries,
-                                                                            why=type(error).__name__)
+                    detail = ngettext("no answer after {n} retry: {why}", "no answer after {n} retries: {why}",
+                                      settings.retries).format(n=settings.retries, why=type(error).__name__)
                 ledger.finish(key, SENT, error=detail)
                 summary.unsent.append((row, detail))
                 failures += 1
@@ -514,8 +514,10 @@ def send(ledger: Ledger, rows: list, settings: Settings, session=None, progress=
         if progress is not None:
             progress(row)
         if summary.stopped or failures >= settings.max_failures:
-            summary.stopped = summary.stopped or _(
-                "the awarding body failed {n} claims in a row; the rest stay pending for the next run").format(n=failures)
+            summary.stopped = summary.stopped or ngettext(
+                "the awarding body failed {n} claim in a row; the rest stay pending for the next run",
+                "the awarding body failed {n} claims in a row; the rest stay pending for the next run",
+                failures).format(n=failures)
             summary.unsent += [(later, _("not tried: the run stopped")) for later in rows[index + 1:]]
             break
     return summary

@@ -8,7 +8,7 @@ import click
 
 from ..csvfile import BrokenRow, reading_lines
 from ..files import ensure_folder, write_text
-from ..i18n import _
+from ..i18n import _, ngettext
 from ..register import RegisterError, _column
 from ..submit import Ledger
 from ..workdir import in_workdir, shown
@@ -108,7 +108,8 @@ def command(common_options, register_options):
         ensure_folder(folder)
         write_text(folder / REPORT, html_text)
         written = [write_csv(folder, table) for section in sections for table in section.csv]
-        click.echo(_("Report: {path} and {n} CSV files in {folder}").format(path=folder / REPORT, n=len(written),
+        click.echo(ngettext("Report: {path} and {n} CSV file in {folder}", "Report: {path} and {n} CSV files in {folder}",
+                            len(written)).format(path=folder / REPORT, n=len(written),
                                                                           folder=folder))
 
 
