@@ -319,9 +319,17 @@ class _DeadlineRetry(Retry):
 
 
 class _DeadlineAdapter(HTTPAdapter):
+    POOLS = {"http": _DeadlineHTTPPool, "https": _DeadlineHTTPSPool}
+
     def init_poolmanager(self, *args, **kwargs):
         super().init_poolmanager(*args, **kwargs)
-        self.poolmanager.pool_classes_by_scheme = {"http": _DeadlineHTTPPool, "https": _DeadlineHTTPSPool}
+        self.poolmanager.pool_classes_by_scheme = dict(self.POOLS)
+
+    def proxy_manager_for(self, proxy, **proxy_kwargs):
+        manager = super().proxy_manager_for(proxy, **proxy_kwargs)
+        if not proxy.lower().startswith("socks"):     # an HTTP(S) proxy: the same watchdog on its connections
+            manager.pool_classes_by_scheme = dict(self.POOLS)
+        return manager
 
 
 def make_session(settings: Settings) -> requests.Session:

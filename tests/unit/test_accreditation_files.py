@@ -133,3 +133,17 @@ def test_private_keys_are_0600_and_a_readable_key_is_warned_about(tmp_path, regi
                                        "--jwks", str(keys / "jwks.json"), "--issuer-id", "https://centre.example.org",
                                        "--out", str(tmp_path / "creds"), *REPORTS])
     assert "can be read by other users; make it private with: chmod 600" in result.output, result.output
+
+
+def test_the_ledger_is_never_opened_through_a_link_or_as_a_directory(tmp_path):
+    from accreditation_export.submit import Ledger, SubmitError  # pylint: disable=import-outside-toplevel
+    real = tmp_path / "real.sqlite3"
+    Ledger(real, "http://ab.example/v1/centres/1/claims").close()
+    link = tmp_path / "ledger.sqlite3"
+    link.symlink_to(real)
+    with pytest.raises(SubmitError, match="is a symbolic link, not a ledger file"):
+        Ledger(link, "http://ab.example/v1/centres/1/claims")
+    with pytest.raises(SubmitError, match="is a directory, not a ledger file"):
+        Ledger(tmp_path, "http://ab.example/v1/centres/1/claims")
+    with pytest.raises(SubmitError, match="is a directory, not a ledger file"):
+        Ledger(tmp_path, readonly=True)
