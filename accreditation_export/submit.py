@@ -47,6 +47,7 @@ from pathlib import Path
 
 import requests
 from requests.adapters import HTTPAdapter
+from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 from urllib3.exceptions import MaxRetryError
 from urllib3.util.retry import Retry
@@ -259,17 +260,19 @@ class Deadline:
     def __init__(self, seconds: float):
         self.seconds = seconds
         self.expired = False
+        self.sock = None            # the socket of the attempt (a response that closes takes it from the connection)
         self._timer = None
 
     def arm(self, connection):
         self.cancel()
+        self.sock = getattr(connection, "sock", None)
         self._timer = threading.Timer(self.seconds, self._cut, (connection,))
         self._timer.daemon = True
         self._timer.start()
 
     def _cut(self, connection):
         self.expired = True
-        sock = getattr(connection, "sock", None)
+        sock = getattr(connection, "sock", None) or self.sock
         if sock is not None:
             with contextlib.suppress(OSError):
                 sock.shutdown(socket.SHUT_RDWR)
@@ -300,12 +303,28 @@ class _DeadlineMixin:
         return super()._make_request(conn, *args, **kwargs)
 
 
-class _DeadlineHTTPPool(_DeadlineMixin, HTTPConnectionPool):
+class _RememberSocket:
+    def connect(self):
+        super().connect()
+        deadline = Deadline.current()
+        if deadline is not None:
+            deadline.sock = self.sock
+
+
+class _DeadlineHTTPConnection(_RememberSocket, HTTPConnection):
     pass
+
+
+class _DeadlineHTTPSConnection(_RememberSocket, HTTPSConnection):
+    pass
+
+
+class _DeadlineHTTPPool(_DeadlineMixin, HTTPConnectionPool):
+    ConnectionCls = _DeadlineHTTPConnection
 
 
 class _DeadlineHTTPSPool(_DeadlineMixin, HTTPSConnectionPool):
-    pass
+    ConnectionCls = _DeadlineHTTPSConnection
 
 
 class _DeadlineRetry(Retry):
@@ -318,7 +337,7 @@ class _DeadlineRetry(Retry):
         return super().increment(method, url, response, error, _pool, _stacktrace)
 
 
-class _DeadlineAdapter(HTTPAdapter):
+class DeadlineAdapter(HTTPAdapter):
     POOLS = {"http": _DeadlineHTTPPool, "https": _DeadlineHTTPSPool}
 
     def init_poolmanager(self, *args, **kwargs):
@@ -345,7 +364,7 @@ def make_session(settings: Settings) -> requests.Session:
     except TypeError:  # urllib3 before 2.5 has no cap on Retry-After
         retry = _DeadlineRetry(**options)
     session = requests.Session()
-    adapter = _DeadlineAdapter(max_retries=retry)
+    adapter = DeadlineAdapter(max_retries=retry)
     session.mount("http://", adapter)
     session.mount("https://", adapter)
     session.headers.update({"Authorization": f"Bearer {settings.token}", "User-Agent": USER_AGENT,

@@ -13,11 +13,13 @@ import requests
 from ..files import OutputError, check_target, ensure_folder, loose_permissions, write_private, write_text
 from ..i18n import _, ngettext
 from ..pipeline import evaluate
+from ..submit import Deadline, DeadlineAdapter
 from ..workdir import in_workdir, shown
 from . import openbadges, signing
 
 MAX_JWKS_BYTES = 256 * 1024          # a key set is a few kB; a bigger answer is not one
 MAX_TOKEN_BYTES = 1024 * 1024        # one credential file
+FETCH_TIMEOUT = (5.0, 15.0)          # connect, read; their sum is the whole-request deadline of a key-set fetch
 
 
 def _read_json(path: Path, what: str) -> dict:
@@ -32,16 +34,20 @@ def _read_json(path: Path, what: str) -> dict:
     return value
 
 
-def fetch_jwks(url: str, timeout=(5, 15)) -> dict:
+def fetch_jwks(url: str, timeout=None) -> dict:
     """
     The key set at ``url`` over HTTP(S): a JWKS, or one JWK made into a set. No redirect is followed (the key
     set is where it is published), the answer is at most :data:`MAX_JWKS_BYTES` and must be JSON.
     """
     if not re.match(r"^https?://", url or ""):
         raise signing.CredentialError(_("{url!r} is not an http(s) URL of a key set").format(url=url))
+    timeout = timeout or FETCH_TIMEOUT
+    session = requests.Session()
+    session.mount("http://", DeadlineAdapter(max_retries=0))
+    session.mount("https://", DeadlineAdapter(max_retries=0))
     try:
-        with requests.get(url.split("#", 1)[0], timeout=timeout, headers={"Accept": "application/json"},
-                          allow_redirects=False, stream=True) as reply:
+        with Deadline(sum(timeout)), session.get(url.split("#", 1)[0], timeout=timeout, allow_redirects=False,
+                                                 headers={"Accept": "application/json"}, stream=True) as reply:
             if reply.status_code != 200:
                 raise signing.CredentialError(_("{url}: the key set cannot be fetched: HTTP {status}").format(
                     url=url, status=reply.status_code))
@@ -51,9 +57,13 @@ def fetch_jwks(url: str, timeout=(5, 15)) -> dict:
                 if len(body) > MAX_JWKS_BYTES:
                     raise signing.CredentialError(_("{url}: the answer is larger than a key set").format(url=url))
         value = json.loads(body)
+    except signing.CredentialError:
+        raise
     except (requests.RequestException, ValueError, RecursionError) as error:
         raise signing.CredentialError(_("{url}: the key set cannot be fetched: {why}").format(
             url=url, why=type(error).__name__)) from None
+    finally:
+        session.close()
     if isinstance(value, dict) and "keys" not in value and "kty" in value:
         value = {"keys": [value]}
     if not isinstance(value, dict) or not isinstance(value.get("keys"), list):

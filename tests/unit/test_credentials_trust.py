@@ -8,6 +8,7 @@ import datetime as dt
 import http.server
 import json
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -188,3 +189,55 @@ def test_verify_reads_no_more_than_a_credential(tmp_path, centre):
     huge.write_bytes(b"a" * (2 * 1024 * 1024))
     result = cli("verify", "--jwks", jwks, huge)
     assert result.exit_code == 1 and "larger than a credential" in result.output
+
+
+@pytest.fixture
+def hostile_key_server():
+    """A loopback server whose /drip answers a byte every 0.2 s, /redirect sends elsewhere, /huge is 1 MB."""
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+        def do_GET(self):  # pylint: disable=invalid-name
+            if self.path == "/redirect":
+                self.send_response(302)
+                self.send_header("Location", "/elsewhere")
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+                return
+            body = b'{"keys": []}' if self.path == "/drip" else b'{"keys": [' + b" " * (1024 * 1024) + b"]}"
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            try:
+                if self.path == "/drip":
+                    for index in range(len(body)):
+                        self.wfile.write(body[index:index + 1])
+                        self.wfile.flush()
+                        time.sleep(0.2)
+                else:
+                    self.wfile.write(body)
+            except OSError:
+                pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+def test_a_key_set_is_fetched_with_bounds(tmp_path, centre, hostile_key_server, monkeypatch):
+    from accreditation_export.credentials import command  # pylint: disable=import-outside-toplevel
+    monkeypatch.setattr(command, "FETCH_TIMEOUT", (0.5, 1.0))
+    token = write(tmp_path / "c.jwt", signing.sign(unit_credential(centre), centre, signing.kid_for(centre, JWKS_URL)))
+    started = time.monotonic()
+    result = cli("verify", "--jwks", hostile_key_server + "/drip", token)
+    assert result.exit_code == 1 and "the key set cannot be fetched" in result.output
+    assert time.monotonic() - started < 4                  # cut at 1.5 s, not the 2.4 s the drip would take
+    result = cli("verify", "--jwks", hostile_key_server + "/redirect", token)
+    assert result.exit_code == 1 and "cannot be fetched: HTTP 302" in result.output
+    result = cli("verify", "--jwks", hostile_key_server + "/huge", token)
+    assert result.exit_code == 1 and "the answer is larger than a key set" in result.output
