@@ -118,7 +118,10 @@ def generate(folder, jwks_url, alg, force):
         raise click.BadParameter(_("must be an http(s) URL"), param_hint="--jwks-url")
     private, public = folder / "signing-key.pem", folder / "jwks.json"
     try:
+        created = not folder.exists()
         ensure_folder(folder)
+        if created:
+            os.chmod(folder, 0o700)          # a new key folder is private too
         check_target(private)
         check_target(public)
     except OutputError as error:

@@ -117,8 +117,7 @@ def test_atomic_writer_discards_on_error(tmp_path):
         write_private(tmp_path, b"secret")
 
 
-def test_private_keys_are_0600_and_a_readable_key_is_warned_about(tmp_path, register, monkeypatch):
-    monkeypatch.setattr(os, "umask", os.umask)       # the umask is whatever the machine has; 0600 regardless
+def test_private_keys_are_0600_and_a_readable_key_is_warned_about(tmp_path, register):
     previous = os.umask(0o000)
     try:
         keys = tmp_path / "keys"
@@ -127,6 +126,7 @@ def test_private_keys_are_0600_and_a_readable_key_is_warned_about(tmp_path, regi
         os.umask(previous)
     assert result.exit_code == 0, result.output
     assert stat.S_IMODE((keys / "signing-key.pem").stat().st_mode) == 0o600
+    assert stat.S_IMODE(keys.stat().st_mode) == 0o700
     assert stat.S_IMODE((keys / "jwks.json").stat().st_mode) == 0o644
     os.chmod(keys / "signing-key.pem", 0o644)
     result = CliRunner().invoke(main, ["credentials", "--register", str(register), "--key", str(keys / "signing-key.pem"),
