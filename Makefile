@@ -37,6 +37,7 @@ benchmark: $(BIN)/.installed
 	$(BIN)/python benchmarks/marking_queue.py
 	$(BIN)/python benchmarks/facilitation_choice_report.py
 	$(BIN)/python benchmarks/accreditation_export.py
+	$(BIN)/python benchmarks/register_duplicates.py
 
 # The source catalogues lp_xblocks/conf/locale/en/LC_MESSAGES/{django,djangojs}.po (docs/translations.md).
 extract_translations: $(BIN)/.installed

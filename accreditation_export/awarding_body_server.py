@@ -8,7 +8,18 @@ A reference awarding-body server implementing the claims contract of ``accredita
   past the client's read timeout: the client never sees the answer to a claim the server has;
 - ``close_next(n)``: the next n connections are closed without an answer, before processing;
 - ``reject_uln(uln)``: claims for that ULN get 422 ("not known to the Learner Records Service");
-- ``slow(seconds)``: every answer waits that long (to kill a client mid-run).
+- ``slow(seconds)``: every answer waits that long (to kill a client mid-run);
+
+and hostile answers, the next n claim requests answered outside the contract (:data:`HOSTILE_MODES`):
+
+- ``hostile_next(n, "html")``: 200 with an HTML maintenance page (nothing stored);
+- ``hostile_next(n, "redirect")``: 302 to a login page (nothing stored);
+- ``hostile_next(n, "status_ok")``: 200 ``{"status": "ok"}`` (nothing stored);
+- ``hostile_next(n, "other_key")``, ``"no_claim_id"``, ``"text_json"``: the claim is stored, but the answer echoes
+  another key, has no claim id, or is the right JSON labelled ``text/html``;
+- ``hostile_next(n, "huge", size=...)``: the claim is stored and the answer is ``size`` bytes of JSON;
+- ``hostile_next(n, "drip", interval=...)``: the claim is stored and the right answer sent one byte every
+  ``interval`` seconds (a client must cut it at its deadline, not wait).
 
 Run it by hand with ``lp-accredit reference-server --port 8765 --token secret`` (or
 ``python -m accreditation_export.awarding_body_server``). With ``control=True`` the faults can also be set over
@@ -32,6 +43,8 @@ CLAIMS_PATH = re.compile(r"^/v1/centres/(?P<centre>[A-Za-z0-9]{1,20})/claims/?$"
 UNIT_CODE = re.compile(r"^[A-Z]/\d{3}/\d{4}$")
 DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 MAX_BODY = 64 * 1024
+HOSTILE_MODES = ("html", "redirect", "status_ok", "other_key", "no_claim_id", "text_json", "huge", "drip")
+STORING_MODES = ("other_key", "no_claim_id", "text_json", "huge", "drip")
 
 
 class Faults:
@@ -47,6 +60,10 @@ class Faults:
         self.close = 0
         self.rejected_ulns: set[str] = set()
         self.slow = 0.0
+        self.hostile = 0
+        self.hostile_mode = "html"
+        self.hostile_size = 50 * 1024 * 1024
+        self.hostile_interval = 0.5
 
 
 class State:
@@ -176,7 +193,11 @@ def make_handler(state: State, token: str, control: bool):
                 if error or not isinstance(data, dict):
                     self._send(400, {"error": error or "a JSON object is required"})
                     return
-                configure(state, **data)
+                try:
+                    configure(state, **data)
+                except (TypeError, ValueError) as problem:
+                    self._send(400, {"error": str(problem)})
+                    return
                 self._send(200, {"ok": True})
                 return
             match = CLAIMS_PATH.match(path)
@@ -200,21 +221,93 @@ def make_handler(state: State, token: str, control: bool):
             if state.take("throttle"):
                 self._send(429, {"error": "too many requests"}, [("Retry-After", str(state.faults.retry_after))])
                 return
+            if state.take("hostile"):
+                self._hostile(match["centre"], raw, state.faults.hostile_mode)
+                return
             self._claim(match["centre"], raw)
 
-        def _claim(self, centre, raw):
+        def _bytes(self, status, content_type, payload: bytes, headers=()):
+            self.send_response(status)
+            self.send_header("Content-Type", content_type)
+            self.send_header("Content-Length", str(len(payload)))
+            for name, value in headers:
+                self.send_header(name, value)
+            self.end_headers()
+            self.wfile.write(payload)
+
+        def _hostile(self, centre, raw, mode):
+            """Answer outside the contract; the storing modes record the claim first, as a real server might."""
+            key = (self.headers.get("Idempotency-Key") or "").strip()
+            if mode == "html":
+                self._bytes(200, "text/html; charset=utf-8", b"<!doctype html><title>Down for maintenance</title>"
+                            b"<h1>We'll be back soon</h1>")
+                return
+            if mode == "redirect":
+                self._bytes(302, "text/html", b"<a href='/login'>Sign in</a>", [("Location", "/login?next=/v1")])
+                return
+            if mode == "status_ok":
+                self._send(200, {"status": "ok"})
+                return
+            status, data = self._process(centre, raw)
+            if status not in (200, 201):
+                self._send(status, data)
+                return
+            if mode == "other_key":
+                self._send(status, dict(data, idempotency_key="0" * 40))
+            elif mode == "no_claim_id":
+                self._send(status, {k: v for k, v in data.items() if k != "claim_id"})
+            elif mode == "text_json":
+                self._bytes(status, "text/html", json.dumps(data).encode("utf-8"))
+            elif mode == "huge":
+                self._huge(status, data, state.faults.hostile_size)
+            elif mode == "drip":
+                self._drip(status, json.dumps(data, sort_keys=True).encode("utf-8"), state.faults.hostile_interval)
+
+        def _huge(self, status, data, size):
+            head = json.dumps(data)[:-1].encode("utf-8") + b', "padding": "'
+            tail = b'"}'
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(size))
+            self.end_headers()
+            left = max(0, size - len(head) - len(tail))
+            try:
+                self.wfile.write(head)
+                block = b"x" * 65536
+                while left > 0:
+                    self.wfile.write(block[:left])
+                    left -= min(left, len(block))
+                self.wfile.write(tail)
+            except OSError:
+                self.close_connection = True      # the client stopped reading: as it should
+
+        def _drip(self, status, payload, interval):
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(payload)))
+            self.end_headers()
+            try:
+                self.wfile.flush()
+                for index in range(len(payload)):
+                    self.wfile.write(payload[index:index + 1])
+                    self.wfile.flush()
+                    time.sleep(interval)
+            except OSError:
+                self.close_connection = True
+
+        def _process(self, centre, raw):
+            """``(status, answer)`` of the contract for one claim request (the claim stored when valid)."""
             key = (self.headers.get("Idempotency-Key") or "").strip()
             body, error = self._body(raw) if raw is not None else (None, "the body is too large or its length is unknown")
             if error:
-                self._send(400, {"errors": [{"field": "", "message": error}]})
-                return
+                return 400, {"errors": [{"field": "", "message": error}]}
             if not key:
-                self._send(422, {"errors": [{"field": "Idempotency-Key", "message": "the header is required"}]})
-                return
+                return 422, {"errors": [{"field": "Idempotency-Key", "message": "the header is required"}]}
             digest = hashlib.sha256(json.dumps(body, sort_keys=True).encode("utf-8")).hexdigest()
             with state.lock:
                 state.posts[key] = state.posts.get(key, 0) + 1
                 known = state.claims.get(key)
+                status = 200
                 if known is None:
                     errors = _validate(centre, key, body)
                     uln = (body.get("candidate") or {}).get("uln") if isinstance(body, dict) else None
@@ -228,23 +321,32 @@ def make_handler(state: State, token: str, control: bool):
                 else:
                     errors = [] if known["digest"] == digest else [
                         {"field": "Idempotency-Key", "message": "the key was used for a different claim"}]
-                    status = 200
             if errors:
-                self._send(422, {"errors": errors})
-                return
+                return 422, {"errors": errors}
+            return status, {"claim_id": known["claim_id"], "idempotency_key": key,
+                            "status": "received" if status == 201 else "already_received"}
+
+        def _claim(self, centre, raw):
+            status, data = self._process(centre, raw)
             if status == 201 and state.take("delay"):
                 time.sleep(state.faults.delay_seconds)
-            self._send(status, {"claim_id": known["claim_id"], "idempotency_key": key,
-                                "status": "received" if status == 201 else "already_received"})
+            self._send(status, data)
 
     return Handler
 
 
 def configure(state: State, fail_next=None, status=None, throttle_next=None, retry_after=None, delay_next=None,
-              seconds=None, close_next=None, reject_uln=None, slow=None):
+              seconds=None, close_next=None, reject_uln=None, slow=None, hostile_next=None, mode=None, size=None,
+              interval=None):
     """Set faults (what ``POST /_control/faults`` takes)."""
+    if mode is not None and mode not in HOSTILE_MODES:
+        raise ValueError(f"unknown hostile mode {mode!r} (one of {', '.join(HOSTILE_MODES)})")
     with state.lock:
         faults = state.faults
+        if hostile_next is not None:
+            faults.hostile, faults.hostile_mode = int(hostile_next), mode or faults.hostile_mode
+            faults.hostile_size = int(size if size is not None else faults.hostile_size)
+            faults.hostile_interval = float(interval if interval is not None else faults.hostile_interval)
         if fail_next is not None:
             faults.fail, faults.fail_status = int(fail_next), int(status or 500)
         if throttle_next is not None:
@@ -305,6 +407,9 @@ class AwardingBodyServer:
 
     def slow(self, seconds):
         configure(self.state, slow=seconds)
+
+    def hostile_next(self, n, mode, size=None, interval=None):
+        configure(self.state, hostile_next=n, mode=mode, size=size, interval=interval)
 
 
 def serve(host, port, token, control, ready=None):

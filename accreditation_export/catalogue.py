@@ -266,6 +266,33 @@ def load(path: str | Path = DEFAULT_CATALOGUE) -> Catalogue:
 # ------------------------------------------------------------------------------------------ reading
 
 
+MAX_DEPTH = 50      # a catalogue is nested about 8 deep; PyYAML's composer recurses per level
+
+
+def _nesting_depth(text: str) -> int:
+    """The deepest run of flow brackets (``[[[{``): PyYAML would recurse once per level."""
+    depth = deepest = 0
+    for char in text:
+        if char in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif char in "]}" and depth:
+            depth -= 1
+    return deepest
+
+
+def depth_line(text: str) -> int:
+    depth = 0
+    for index, char in enumerate(text):
+        if char in "[{":
+            depth += 1
+            if depth > MAX_DEPTH:
+                return text.count("\n", 0, index) + 1
+        elif char in "]}" and depth:
+            depth -= 1
+    return 1
+
+
 def _read_yaml(path: Path):
     """``(data, lines)``: the parsed YAML and the line of every path in it (duplicate keys are errors)."""
     try:
@@ -274,12 +301,22 @@ def _read_yaml(path: Path):
         raise CatalogueError(f"{path}: cannot be read: {error.strerror}") from error
     except UnicodeDecodeError as error:
         raise CatalogueError(f"{path}: is not UTF-8 text: {error.reason}") from error
+    depth = _nesting_depth(text)
+    if depth > MAX_DEPTH:
+        raise CatalogueError(f"{path}:{depth_line(text)}: is nested more than {MAX_DEPTH} levels deep: not a catalogue")
     try:
         data = yaml.safe_load(text)
         node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except RecursionError:
+        raise CatalogueError(f"{path}:1: is nested too deeply to read: not a catalogue") from None
     except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        where = f":{mark.line + 1}" if mark is not None else ""
+        mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
+        if mark is not None:
+            where = f":{mark.line + 1}"
+        elif isinstance(getattr(error, "position", None), int):      # a ReaderError: a character YAML refuses
+            where = f":{text.count(chr(10), 0, error.position) + 1}"
+        else:
+            where = ":1"
         raise CatalogueError(f"{path}{where}: is not valid YAML: {getattr(error, 'problem', None) or error}") from error
     lines: dict[str, int] = {}
     duplicates: list[str] = []
@@ -319,7 +356,10 @@ class _Checker:
         """Record ``file:line: path: problem``; the line is the path's own or its nearest parent's."""
         probe, line = where, self.lines.get(where)
         while line is None and probe:
-            probe = re.sub(r"(\.[^.\[]+|\[\d+\])$", "", probe)
+            parent = re.sub(r"(\.[^.\[]+|\[\d+\])$", "", probe)
+            if parent == probe:         # a key with odd characters (``a[b``): no parent to find; the top line
+                parent = ""
+            probe = parent
             line = self.lines.get(probe)
         prefix = f"{self.path}:{line}" if line else str(self.path)
         self.errors.append(f"{prefix}: {where}: {problem}" if where else f"{prefix}: {problem}")

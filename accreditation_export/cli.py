@@ -12,13 +12,15 @@ import click
 from . import catalogue as catalogue_module
 from .catalogue import CatalogueError
 from .explain import explain as explain_lines
-from .i18n import _
+from .files import OutputError
+from .i18n import _, ngettext
 from .mapping import map_learner
 from .outputs import Writer, claims_of
 from .pipeline import evaluate
 from .register import RegisterError, read_register
 from .sources.base import SourceError, by_learner
 from .submit import Ledger, Settings, SubmitError, plan, send
+from .workdir import in_workdir, shown
 
 
 def default_db() -> str:
@@ -70,7 +72,7 @@ def common_options(command):
         kwargs["source"] = _source(kwargs)
         try:
             return command(**kwargs)
-        except (CatalogueError, RegisterError, SourceError, SubmitError) as error:
+        except (CatalogueError, RegisterError, SourceError, SubmitError, OutputError) as error:
             raise _fail(error) from None
 
     return wrapper
@@ -124,7 +126,11 @@ def _warn_samples(catalogue):
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-def main():
+@click.option("--workdir", type=click.Path(file_okay=False, path_type=Path), envvar="LP_ACCREDIT_WORKDIR",
+              help="Where lp-accredit keeps its files (keys, ledger, exports, reports, credentials) unless an option "
+                   "names another place [env LP_ACCREDIT_WORKDIR; default $XDG_DATA_HOME/lp-accredit, else "
+                   "~/.local/share/lp-accredit].")
+def main(workdir):  # pylint: disable=unused-argument
     """Map tutors' decisions onto an awarding body's units, write credit claims and submit them."""
 
 
@@ -140,16 +146,19 @@ def check_catalogue(path):
     click.echo(_("{path}: valid. {body}, centre {centre}").format(path=path, body=catalogue.awarding_body,
                                                                   centre=catalogue.centre_number))
     for qualification in catalogue.qualifications:
-        click.echo(_("  {code} {title}: level {level}, {credits} credits ({at} at or above level {level}); "
+        click.echo(_("  {code} {title}: level {level}, {credits} ({at} at or above level {level}); "
                      "mandatory {mandatory}").format(
             code=qualification.code, title=qualification.title, level=qualification.level,
-            credits=qualification.credits_required, at=qualification.min_credits_at_or_above_level,
+            credits=ngettext("{n} credit", "{n} credits", qualification.credits_required).format(
+                n=qualification.credits_required), at=qualification.min_credits_at_or_above_level,
             mandatory=", ".join(qualification.mandatory_units) or "-"))
     for unit in catalogue.units:
-        click.echo(_("  unit {id} {code}{sample}: {title} (level {level}, {credit} credits, {glh} GLH, "
-                     "{n} criteria)").format(id=unit.id, code=unit.code, sample=_(" (sample)") if unit.sample else "",
-                                             title=unit.title, level=unit.level, credit=unit.credit, glh=unit.glh,
-                                             n=len(unit.criteria)))
+        click.echo(_("  unit {id} {code}{sample}: {title} (level {level}, {credit}, {glh} GLH, "
+                     "{criteria})").format(id=unit.id, code=unit.code, sample=_(" (sample)") if unit.sample else "",
+                                           title=unit.title, level=unit.level, glh=unit.glh,
+                                           credit=ngettext("{n} credit", "{n} credits", unit.credit).format(n=unit.credit),
+                                           criteria=ngettext("{n} criterion", "{n} criteria", len(unit.criteria)).format(
+                                               n=len(unit.criteria))))
 
 
 @main.command("check-register")
@@ -205,8 +214,8 @@ def explain(username, register_path, qualification, catalogue, timezone, source)
 
 @main.command()
 @register_options
-@click.option("--out", "folder", type=click.Path(file_okay=False, path_type=Path), default=Path("accreditation"),
-              show_default=True, help="The folder for claims.csv, claims.json, results.csv and rejections.csv.")
+@click.option("--out", "folder", type=click.Path(file_okay=False, path_type=Path), default=in_workdir("accreditation"),
+              show_default=shown("accreditation"), help="The folder for claims.csv, claims.json, results.csv and rejections.csv.")
 @common_options
 def export(register_path, qualification, folder, catalogue, timezone, source):
     """Write the claims (CSV and JSON), the results sheet and the rejections for every opted-in candidate."""
@@ -218,19 +227,24 @@ def export(register_path, qualification, folder, catalogue, timezone, source):
         for outcome in evaluate(catalogue, register.candidates, source.records(), timezone, rejections,
                                 source.description):
             writer.write(outcome)
-    finally:
-        writer.close(rejections)
+    except BaseException:
+        writer.abort()          # no half-written export replaces the last whole one
+        raise
+    writer.close(rejections)
     counts = writer.counts
-    click.echo(_("{candidates} candidates: {claims} unit claims, {qualifications} qualifications achieved; "
-                 "{rejections} rejected, {out} opted out. Files in {folder}").format(
-        candidates=counts["candidates"], claims=counts["claims"], qualifications=counts["qualifications"],
+    click.echo(_("{candidates}: {claims}, {qualifications}; {rejections} rejected, {out} opted out. "
+                 "Files in {folder}").format(
+        candidates=ngettext("{n} candidate", "{n} candidates", counts["candidates"]).format(n=counts["candidates"]),
+        claims=ngettext("{n} unit claim", "{n} unit claims", counts["claims"]).format(n=counts["claims"]),
+        qualifications=ngettext("{n} qualification achieved", "{n} qualifications achieved",
+                                counts["qualifications"]).format(n=counts["qualifications"]),
         rejections=counts["rejections"], out=len(register.opted_out), folder=folder))
 
 
 @main.command()
 @register_options
 @click.option("--ledger", "ledger_path", type=click.Path(dir_okay=False, path_type=Path),
-              default=Path("accreditation/ledger.sqlite3"), show_default=True,
+              default=in_workdir("accreditation", "ledger.sqlite3"), show_default=shown("accreditation", "ledger.sqlite3"),
               help="The SQLite ledger of claims and their states (kept between runs).")
 @click.option("--url", envvar="LP_ACCREDIT_URL", required=True, help="The awarding body's API base URL [env LP_ACCREDIT_URL].")
 @click.option("--token", envvar="LP_ACCREDIT_TOKEN", help="The bearer token [env LP_ACCREDIT_TOKEN].")
@@ -323,7 +337,7 @@ def _report_summary(summary, counts):
 
 @main.command("ledger")
 @click.option("--ledger", "ledger_path", type=click.Path(dir_okay=False, exists=True, path_type=Path),
-              default=Path("accreditation/ledger.sqlite3"), show_default=True)
+              default=in_workdir("accreditation", "ledger.sqlite3"), show_default=shown("accreditation", "ledger.sqlite3"))
 def show_ledger(ledger_path):
     """Show the ledger: counts per state and every claim not accepted."""
     ledger = Ledger(ledger_path, readonly=True)

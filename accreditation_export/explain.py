@@ -55,8 +55,9 @@ def explain(result: LearnerResult, catalogue, tz, qualification_codes=None, cand
             status = ngettext("NOT ACHIEVED: {n} item missing", "NOT ACHIEVED: {n} items missing",
                               unit_result.missing).format(n=unit_result.missing)
         lines.append("")
-        lines.append(_("Unit {id} {code} {title} (level {level}, {credit} credits): {status}").format(
-            id=unit.id, code=unit.code, title=unit.title, level=unit.level, credit=unit.credit, status=status))
+        lines.append(_("Unit {id} {code} {title} (level {level}, {credit}): {status}").format(
+            id=unit.id, code=unit.code, title=unit.title, level=unit.level, status=status,
+            credit=ngettext("{n} credit", "{n} credits", unit.credit).format(n=unit.credit)))
         texts = {criterion.id: criterion.text for criterion in unit.criteria}
         for criterion in unit_result.criteria:
             number = criterion.id.split("-", 1)[1]
@@ -101,8 +102,10 @@ def explain_qualification(result: QualificationResult) -> list[str]:
             text = (_("mandatory unit {unit}: achieved") if check.ok else _("mandatory unit {unit}: not achieved"))
             lines.append(f"  [{mark}] " + text.format(unit=check.subject))
         elif check.rule == "group":
-            lines.append(f"  [{mark}] " + _("optional group \u201c{title}\u201d: {have} of at least {needed} credits").format(
-                title=check.subject, have=check.have, needed=check.needed))
+            lines.append(f"  [{mark}] " + ngettext("optional group \u201c{title}\u201d: {have} of at least {needed} credit",
+                                             "optional group \u201c{title}\u201d: {have} of at least {needed} credits",
+                                             check.needed).format(title=check.subject, have=check.have,
+                                                                  needed=check.needed))
         elif check.rule == "credits":
             lines.append(f"  [{mark}] " + _("total credits: {have} of {needed} required").format(
                 have=check.have, needed=check.needed))

@@ -9,6 +9,8 @@ The exporter's files, written as the outcomes stream past (deterministic: the sa
 
 CSV cells go through :func:`lp_xblocks.common.csv_safe.safe_cell` (pure, no XBlock code): text a spreadsheet
 would run as a formula is prefixed with an apostrophe. Candidate and unit cells are made safe once and reused.
+Each file is written under a temporary name and renamed into place by :meth:`Writer.close` (:mod:`.files`):
+a failed run leaves the last whole export, a symbolic link or a directory in a file's place is refused.
 """
 from __future__ import annotations
 
@@ -19,6 +21,7 @@ from pathlib import Path
 
 from lp_xblocks.common.csv_safe import safe_cell
 
+from .files import AtomicFile, check_target, ensure_folder
 from .mapping import idempotency_key
 
 COLUMNS = ("Centre number", "Candidate number", "ULN", "Family name", "Given name", "Date of birth",
@@ -75,8 +78,9 @@ class Writer:
     """Writes the export files into ``folder`` as outcomes arrive; :meth:`close` adds the rejections."""
 
     def __init__(self, folder, catalogue, formats=("claims.csv", "claims.json", "results.csv")):
-        self.folder = Path(folder)
-        self.folder.mkdir(parents=True, exist_ok=True)
+        self.folder = ensure_folder(Path(folder))
+        for name in tuple(formats) + ("rejections.csv",):
+            check_target(self.folder / name)            # refuse before anything is written
         self.catalogue = catalogue
         self.centre = catalogue.centre_number
         self.counts = {"candidates": 0, "claims": 0, "results": 0, "rejections": 0, "qualifications": 0}
@@ -100,9 +104,14 @@ class Writer:
             self._first_json = True
 
     def _open(self, name):
-        handle = open(self.folder / name, "w", encoding="utf-8", newline="")  # pylint: disable=consider-using-with
+        handle = AtomicFile(self.folder / name)
         self._files.append(handle)
         return handle
+
+    def abort(self):
+        """Discard every file of this run (the previous export, if any, stays as it was)."""
+        for handle in self._files:
+            handle.discard()
 
     def write(self, outcome):
         """Write one candidate's claims and results rows."""
@@ -153,14 +162,17 @@ class Writer:
         """Finish the JSON document and write the rejections (in register line order)."""
         if self._json is not None:
             self._json.write("\n]}\n")
-        with self._open("rejections.csv") as handle:
-            writer = csv.writer(handle, lineterminator="\r\n")
-            writer.writerow(REJECTION_COLUMNS)
-            for item in sorted(rejections, key=lambda r: (r.line or 0, r.username)):
-                writer.writerow([safe_cell(value) for value in (item.line or "", item.username, item.candidate_number,
-                                                                item.family_name, item.given_name, item.field,
-                                                                item.reason)])
-                self.counts["rejections"] += 1
-        for handle in self._files:
-            if not handle.closed:
-                handle.close()
+        handle = self._open("rejections.csv")
+        writer = csv.writer(handle, lineterminator="\r\n")
+        writer.writerow(REJECTION_COLUMNS)
+        for item in sorted(rejections, key=lambda r: (r.line or 0, r.username)):
+            writer.writerow([safe_cell(value) for value in (item.line or "", item.username, item.candidate_number,
+                                                            item.family_name, item.given_name, item.field,
+                                                            item.reason)])
+            self.counts["rejections"] += 1
+        try:
+            for handle in self._files:
+                handle.commit()
+        except BaseException:
+            self.abort()
+            raise

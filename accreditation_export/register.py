@@ -9,6 +9,11 @@ comes from the command line).
 Only opted-in candidates are claimed. An opted-in row with a missing field, a ULN that fails the Learner
 Records Service check, an impossible date of birth, an unknown qualification, or a username, ULN or candidate
 number shared with another row is *rejected* with the reason: never dropped silently, never claimed.
+
+Each row is one line: a line that is not one CSV row (a stray quote, a NUL, not UTF-8) is rejected with its
+line number and the lines after it are read as usual, so one bad row never hides the others. Duplicates are
+found in one pass (a dict of lines per username, ULN and candidate number), and each message names at most
+:data:`MAX_LINES_NAMED` other lines with the count of the rest.
 """
 from __future__ import annotations
 
@@ -17,8 +22,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from .csvfile import reading
-from .i18n import _
+from .csvfile import BrokenRow, reading_lines
+from .i18n import _, ngettext
 
 REQUIRED = ("username", "uln", "given_name", "family_name", "date_of_birth", "candidate_number", "opted_in")
 OPTIONAL = ("qualification",)
@@ -29,6 +34,7 @@ _ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 _UK_DATE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
 _WEIGHTS = tuple(range(10, 0, -1))
 MAX_NAME = 100
+MAX_LINES_NAMED = 5
 
 
 class RegisterError(ValueError):
@@ -111,7 +117,7 @@ def read_register(path, *, qualifications, default_qualification, today=None) ->
     """
     today = today or dt.date.today()
     path = Path(path)
-    with reading(path, RegisterError) as (header, rows):
+    with reading_lines(path, RegisterError) as (header, rows):
         columns = [_column(name) for name in header]
         missing = [name for name in REQUIRED if name not in columns]
         if missing:
@@ -129,7 +135,11 @@ def check_rows(rows, position, qualifications, default_qualification, today) -> 
     fields = REQUIRED + OPTIONAL
     indexes = [(name, position.get(name)) for name in fields]
     checked, opted_out = [], []
+    broken = []
     for line, row in rows:
+        if isinstance(row, BrokenRow):
+            broken.append(Rejection(line, "", "", "", "", "row", str(row)))
+            continue
         values = {name: (row[index].strip() if index is not None and index < len(row) else "") for name, index in indexes}
         values["uln"] = values["uln"].replace(" ", "")
         problem = _row_problem(values, qualifications, default_qualification, today)
@@ -141,28 +151,43 @@ def check_rows(rows, position, qualifications, default_qualification, today) -> 
                         values["qualification"] or default_qualification, problem))
 
     # Which row is right is unknown when two share a username, ULN or candidate number: neither is claimed.
-    seen: dict = {}
+    # One pass: the lines of each value; each message names a few of the other lines and counts the rest.
+    lines_of: dict = {}
     for item in checked:
         if item[8] is None:
             for key in (("username", item[1].casefold()), ("uln", item[2]), ("candidate_number", item[6])):
-                seen[key] = seen.get(key, 0) + 1
-    candidates, rejections = [], []
+                lines_of.setdefault(key, []).append(item[0])
+    candidates, rejections = [], list(broken)
     for line, username, uln, given, family, born, number, qualification, problem in checked:
         if problem is None:
             for name, key in (("username", username.casefold()), ("uln", uln), ("candidate_number", number)):
-                if seen[(name, key)] > 1:
-                    others = [str(other[0]) for other in checked if other[0] != line and other[8] is None
-                              and (other[1].casefold(), other[2], other[6])[("username", "uln", "candidate_number")
-                                                                             .index(name)] == key]
-                    problem = (name, _("the same {field} is on line {lines} too").format(
-                        field=name, lines=", ".join(others)))
+                lines = lines_of[(name, key)]
+                if len(lines) > 1:
+                    problem = (name, _duplicate_message(name, lines, line))
                     break
         if problem is not None:
             rejections.append(Rejection(line, username, number, family, given, problem[0], problem[1]))
         else:
             candidates.append(Candidate(line, username, uln, given, family, born, number, qualification))
+    rejections.sort(key=lambda item: item.line or 0)
     candidates.sort(key=lambda candidate: candidate.username)
     return Register(candidates, rejections, sorted(opted_out))
+
+
+def _duplicate_message(name, lines, own) -> str:
+    """``the same uln is on line 3, 4, 5, 6, 7 and 7,995 other lines too``: bounded however many share it."""
+    named = []
+    for other in lines:
+        if other != own:
+            named.append(str(other))
+            if len(named) == MAX_LINES_NAMED:
+                break
+    rest = len(lines) - 1 - len(named)
+    if rest:
+        return ngettext("the same {field} is on line {lines} and {n} other line too",
+                        "the same {field} is on line {lines} and {n} other lines too", rest).format(
+            field=name, lines=", ".join(named), n=f"{rest:,}")
+    return _("the same {field} is on line {lines} too").format(field=name, lines=", ".join(named))
 
 
 def _row_problem(values, qualifications, default_qualification, today):

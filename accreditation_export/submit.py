@@ -20,6 +20,17 @@ response is harmless: the awarding body answers 200 for a key it has. Hence on e
 Requests go through ``requests`` with connect and read timeouts and urllib3's ``Retry`` (exponential backoff,
 Retry-After honoured, POST retried because the key makes it safe). One run holds an exclusive lock on the
 ledger, so two runs cannot send the same claim at once.
+
+Nothing from the network is trusted beyond the contract (issue 12):
+
+- a claim is ``accepted`` only on a contract-valid answer (:func:`contract_problem`): 201 or 200, a JSON
+  content type, a JSON object echoing the claim's idempotency key, a non-empty awarding-body ``claim_id`` and the
+  documented ``status``; anything else (an HTML maintenance page, ``{"status": "ok"}``, a redirect to a login
+  page) is a failure: the claim stays ``pending`` with the answer recorded in the ledger;
+- redirects are never followed on a POST; a rejection counts only with the documented ``{"errors": [...]}``;
+- at most :data:`MAX_ANSWER` bytes of an answer are read, and each request has a whole-request deadline
+  (the connect timeout plus ``--timeout``), enforced by a watchdog that closes the socket: a server dripping
+  its answer a byte at a time cannot hold a run; an answer cut at the deadline is not retried.
 """
 from __future__ import annotations
 
@@ -27,19 +38,29 @@ import contextlib
 import datetime as dt
 import fcntl
 import json
+import re
+import socket
 import sqlite3
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import requests
 from requests.adapters import HTTPAdapter
+from urllib3.connection import HTTPConnection, HTTPSConnection
+from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
+from urllib3.exceptions import MaxRetryError
 from urllib3.util.retry import Retry
 
-from .i18n import _
+from .i18n import _, ngettext
 
 PENDING, SENT, ACCEPTED, REJECTED = "pending", "sent", "accepted", "rejected"
 RETRY_STATUSES = (429, 500, 502, 503, 504)
 USER_AGENT = "lp-accredit/0.1 (+lp-xblocks)"
+MAX_ANSWER = 64 * 1024          # the contract's answers are a few hundred bytes
+MAX_CLAIM_ID = 200
+CLAIM_ID = re.compile(r"^[\x21-\x7e]{1,%d}$" % MAX_CLAIM_ID)   # printable ASCII, no spaces
+ANSWER_STATUS = {201: "received", 200: "already_received"}
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -91,13 +112,23 @@ class Ledger:
         self.path = Path(path)
         self._lock = None
         if readonly:
+            if self.path.is_dir():
+                raise SubmitError(_("{path}: is a directory, not a ledger file").format(path=self.path))
             if not self.path.exists():
                 self.db = sqlite3.connect(":memory:")
                 self.db.executescript(SCHEMA)
             else:
                 self.db = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro", uri=True)
             return
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        if self.path.is_symlink() or self.path.is_dir():
+            raise SubmitError(_("{path}: is a {what}, not a ledger file: give a file name (links are not followed)")
+                              .format(path=self.path, what=_("directory") if not self.path.is_symlink()
+                                      else _("symbolic link")))
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise SubmitError(_("{path}: the folder cannot be created: {why}").format(
+                path=self.path.parent, why=error.strerror or error)) from None
         self._lock = open(f"{self.path}.lock", "w", encoding="utf-8")  # pylint: disable=consider-using-with
         try:
             fcntl.flock(self._lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -204,10 +235,120 @@ class Settings:
     backoff_max: float = 60.0
     retry_after_max: int = 300
     max_failures: int = 3             # consecutive claims left unsent before the run stops
+    max_answer: int = MAX_ANSWER      # bytes of an answer read at most
+
+    @property
+    def deadline(self) -> float:
+        """The whole-request deadline of one attempt: the connect timeout plus the read timeout."""
+        connect, read = self.timeout if isinstance(self.timeout, tuple) else (self.timeout, self.timeout)
+        return float(connect) + float(read)
 
     @property
     def endpoint(self) -> str:
         return f"{self.url.rstrip('/')}/v1/centres/{self.centre_number}/claims"
+
+
+class Deadline:
+    """
+    The whole-request deadline of the requests made in one thread: each attempt (urllib3 retries included) may
+    take ``seconds`` from the moment it starts; then a watchdog shuts the socket down, so a server dripping its
+    answer cannot hold the run however often it sends a byte. ``expired`` says a cut happened.
+    """
+
+    local = threading.local()
+
+    def __init__(self, seconds: float):
+        self.seconds = seconds
+        self.expired = False
+        self.sock = None            # the socket of the attempt (a response that closes takes it from the connection)
+        self._timer = None
+
+    def arm(self, connection):
+        self.cancel()
+        self.sock = getattr(connection, "sock", None)
+        self._timer = threading.Timer(self.seconds, self._cut, (connection,))
+        self._timer.daemon = True
+        self._timer.start()
+
+    def _cut(self, connection):
+        self.expired = True
+        sock = getattr(connection, "sock", None) or self.sock
+        if sock is not None:
+            with contextlib.suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)
+
+    def cancel(self):
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+
+    def __enter__(self):
+        Deadline.local.current = self
+        return self
+
+    def __exit__(self, *exc):
+        self.cancel()
+        Deadline.local.current = None
+
+    @classmethod
+    def current(cls):
+        return getattr(cls.local, "current", None)
+
+
+class _DeadlineMixin:
+    def _make_request(self, conn, *args, **kwargs):  # pylint: disable=arguments-differ
+        deadline = Deadline.current()
+        if deadline is not None:
+            deadline.arm(conn)
+        return super()._make_request(conn, *args, **kwargs)
+
+
+class _RememberSocket:
+    def connect(self):
+        super().connect()
+        deadline = Deadline.current()
+        if deadline is not None:
+            deadline.sock = self.sock
+
+
+class _DeadlineHTTPConnection(_RememberSocket, HTTPConnection):
+    pass
+
+
+class _DeadlineHTTPSConnection(_RememberSocket, HTTPSConnection):
+    pass
+
+
+class _DeadlineHTTPPool(_DeadlineMixin, HTTPConnectionPool):
+    ConnectionCls = _DeadlineHTTPConnection
+
+
+class _DeadlineHTTPSPool(_DeadlineMixin, HTTPSConnectionPool):
+    ConnectionCls = _DeadlineHTTPSConnection
+
+
+class _DeadlineRetry(Retry):
+    """urllib3's Retry, except that an attempt cut at its deadline is not retried (a drip is not a blip)."""
+
+    def increment(self, method=None, url=None, response=None, error=None, _pool=None, _stacktrace=None):
+        deadline = Deadline.current()
+        if deadline is not None and deadline.expired:
+            raise MaxRetryError(_pool, url, error or Exception("the whole-request deadline passed"))
+        return super().increment(method, url, response, error, _pool, _stacktrace)
+
+
+class DeadlineAdapter(HTTPAdapter):
+    POOLS = {"http": _DeadlineHTTPPool, "https": _DeadlineHTTPSPool}
+
+    def init_poolmanager(self, *args, **kwargs):
+        super().init_poolmanager(*args, **kwargs)
+        self.poolmanager.pool_classes_by_scheme = dict(self.POOLS)
+
+    def proxy_manager_for(self, proxy, **proxy_kwargs):
+        manager = super().proxy_manager_for(proxy, **proxy_kwargs)
+        if not proxy.lower().startswith("socks"):     # an HTTP(S) proxy: the same watchdog on its connections
+            manager.pool_classes_by_scheme = dict(self.POOLS)
+        return manager
 
 
 def make_session(settings: Settings) -> requests.Session:
@@ -216,14 +357,14 @@ def make_session(settings: Settings) -> requests.Session:
         total=settings.retries, connect=settings.retries, read=settings.retries, status=settings.retries,
         other=0, backoff_factor=settings.backoff, backoff_max=settings.backoff_max,
         status_forcelist=RETRY_STATUSES, allowed_methods=None, respect_retry_after_header=True,
-        raise_on_status=False, raise_on_redirect=True,
+        raise_on_status=False, raise_on_redirect=False, redirect=False,
     )
     try:
-        retry = Retry(**options, retry_after_max=settings.retry_after_max)
+        retry = _DeadlineRetry(**options, retry_after_max=settings.retry_after_max)
     except TypeError:  # urllib3 before 2.5 has no cap on Retry-After
-        retry = Retry(**options)
+        retry = _DeadlineRetry(**options)
     session = requests.Session()
-    adapter = HTTPAdapter(max_retries=retry)
+    adapter = DeadlineAdapter(max_retries=retry)
     session.mount("http://", adapter)
     session.mount("https://", adapter)
     session.headers.update({"Authorization": f"Bearer {settings.token}", "User-Agent": USER_AGENT,
@@ -291,15 +432,82 @@ class Summary:
     stopped: str = ""          # why the run stopped early, if it did
 
 
-def _reasons(response) -> str:
+@dataclass
+class Answer:
+    """What came back for one claim: status, content type and at most ``max_answer`` bytes of the body."""
+    status: int
+    content_type: str
+    body: bytes
+    too_large: bool = False
+    location: str = ""
+
+    @property
+    def text(self) -> str:
+        return self.body.decode("utf-8", errors="replace")
+
+    def json(self):
+        if self.too_large or not _is_json(self.content_type):
+            return None
+        try:
+            return json.loads(self.body.decode("utf-8"))
+        except (UnicodeDecodeError, ValueError, RecursionError):
+            return None
+
+    def record(self) -> str:
+        """The answer as the ledger keeps it (bounded)."""
+        head = f"HTTP {self.status} {self.content_type or '(no content type)'}"
+        suffix = " [cut: larger than the limit]" if self.too_large else ""
+        return f"{head}: {self.text[:2000]}{suffix}"
+
+
+def _is_json(content_type: str) -> bool:
+    return (content_type or "").split(";", 1)[0].strip().lower() == "application/json"
+
+
+def _read_answer(response, limit: int) -> Answer:
+    body, too_large = b"", False
     try:
-        data = response.json()
-    except ValueError:
-        return response.text[:500]
+        for chunk in response.iter_content(8192):
+            body += chunk
+            if len(body) > limit:
+                body, too_large = body[:limit], True
+                break
+    finally:
+        response.close()
+    return Answer(response.status_code, response.headers.get("Content-Type", ""), body, too_large,
+                  response.headers.get("Location", "")[:500])
+
+
+def contract_problem(answer: Answer, key: str) -> str | None:
+    """Why ``answer`` is not the contract's 201/200 for the claim ``key`` (API.md), or None when it is."""
+    expected = ANSWER_STATUS.get(answer.status)
+    if expected is None:
+        return _("HTTP {status} is not an answer of the contract").format(status=answer.status)
+    if answer.too_large:
+        return _("the answer is larger than {n} bytes").format(n=len(answer.body))
+    if not _is_json(answer.content_type):
+        return _("the answer is not JSON (Content-Type {type!r})").format(type=answer.content_type)
+    data = answer.json()
+    if not isinstance(data, dict):
+        return _("the answer is not a JSON object")
+    if data.get("idempotency_key") != key:
+        return _("the answer does not echo the claim's idempotency key")
+    claim_id = data.get("claim_id")
+    if not isinstance(claim_id, str) or not CLAIM_ID.match(claim_id):
+        return _("the answer has no awarding-body claim id")
+    if data.get("status") != expected:
+        return _("the answer's status is {got!r}, not {want!r}").format(got=data.get("status"), want=expected)
+    return None
+
+
+def _reasons(answer: Answer) -> str | None:
+    """The reasons of a contract rejection (``{"errors": [{"field", "message"}]}``), or None if it is not one."""
+    data = answer.json()
     errors = data.get("errors") if isinstance(data, dict) else None
-    if isinstance(errors, list):
-        return "; ".join(f"{e.get('field', '')}: {e.get('message', '')}".strip(": ") for e in errors if isinstance(e, dict))
-    return json.dumps(data)[:500]
+    if not isinstance(errors, list) or not errors:
+        return None
+    return "; ".join(f"{e.get('field', '')}: {e.get('message', '')}".strip(": ")
+                     for e in errors[:20] if isinstance(e, dict))[:2000] or None
 
 
 def send(ledger: Ledger, rows: list, settings: Settings, session=None, progress=None) -> Summary:
@@ -310,51 +518,80 @@ def send(ledger: Ledger, rows: list, settings: Settings, session=None, progress=
     for index, row in enumerate(rows):
         key = row["key"]
         ledger.mark_sent(key)
-        try:
-            response = session.post(settings.endpoint, data=row["payload"].encode("utf-8"), timeout=settings.timeout,
-                                    headers={"Content-Type": "application/json", "Idempotency-Key": key})
-        except requests.RequestException as error:
-            detail = _("no answer after {n} retries: {why}").format(n=settings.retries, why=type(error).__name__)
-            ledger.finish(key, SENT, error=detail)
-            summary.unsent.append((row, detail))
-            failures += 1
-        else:
-            failures = _handle(ledger, row, response, summary, failures)
+        with Deadline(settings.deadline) as deadline:
+            try:
+                response = session.post(settings.endpoint, data=row["payload"].encode("utf-8"),
+                                        timeout=settings.timeout, allow_redirects=False, stream=True,
+                                        headers={"Content-Type": "application/json", "Idempotency-Key": key})
+                answer = _read_answer(response, settings.max_answer)
+                if deadline.expired:
+                    raise requests.Timeout("cut at the whole-request deadline")
+            except requests.RequestException as error:
+                if deadline.expired:
+                    detail = _("no whole answer within {s:g} s (the whole-request deadline)").format(
+                        s=settings.deadline)
+                else:
+                    detail = ngettext("no answer after {n} retry: {why}", "no answer after {n} retries: {why}",
+                                      settings.retries).format(n=settings.retries, why=type(error).__name__)
+                ledger.finish(key, SENT, error=detail)
+                summary.unsent.append((row, detail))
+                failures += 1
+            else:
+                failures = _handle(ledger, row, answer, summary, failures)
         if progress is not None:
             progress(row)
         if summary.stopped or failures >= settings.max_failures:
-            summary.stopped = summary.stopped or _(
-                "the awarding body failed {n} claims in a row; the rest stay pending for the next run").format(n=failures)
+            summary.stopped = summary.stopped or ngettext(
+                "the awarding body failed {n} claim in a row; the rest stay pending for the next run",
+                "the awarding body failed {n} claims in a row; the rest stay pending for the next run",
+                failures).format(n=failures)
             summary.unsent += [(later, _("not tried: the run stopped")) for later in rows[index + 1:]]
             break
     return summary
 
 
-def _handle(ledger, row, response, summary, failures):
-    key, status = row["key"], response.status_code
+def _handle(ledger, row, answer: Answer, summary, failures):
+    key, status = row["key"], answer.status
     if status in (200, 201):
-        try:
-            claim_id = response.json().get("claim_id")
-        except (ValueError, AttributeError):
-            claim_id = None
-        ledger.finish(key, ACCEPTED, status, response.text[:2000], claim_id)
-        if status == 201:
-            summary.accepted += 1
-        else:
-            summary.already += 1
-        return 0
+        problem = contract_problem(answer, key)
+        if problem is None:
+            ledger.finish(key, ACCEPTED, status, answer.record(), answer.json()["claim_id"])
+            if status == 201:
+                summary.accepted += 1
+            else:
+                summary.already += 1
+            return 0
+        detail = _("not accepted: {why}").format(why=problem)
+        ledger.finish(key, PENDING, status, answer.record(), error=detail)
+        summary.unsent.append((row, detail))
+        return failures + 1
     if status in (400, 409, 422):
-        reasons = _reasons(response)
-        ledger.finish(key, REJECTED, status, response.text[:2000], error=reasons)
-        summary.rejected.append((row, reasons))
-        return 0
+        reasons = _reasons(answer)
+        if reasons is not None:
+            ledger.finish(key, REJECTED, status, answer.record(), error=reasons)
+            summary.rejected.append((row, reasons))
+            return 0
+        detail = _("HTTP {status} without the contract's reasons: not taken as a rejection").format(status=status)
+        ledger.finish(key, PENDING, status, answer.record(), error=detail)
+        summary.unsent.append((row, detail))
+        return failures + 1
     if status in (401, 403):
         detail = _("the awarding body refused the token (HTTP {status})").format(status=status)
-        ledger.finish(key, PENDING, status, response.text[:2000], error=detail)
+        ledger.finish(key, PENDING, status, answer.record(), error=detail)
         summary.unsent.append((row, detail))
         summary.stopped = detail
         return failures
-    detail = _("HTTP {status} after the retries").format(status=status)
-    ledger.finish(key, SENT, status, response.text[:2000], error=detail)
+    if 300 <= status < 400:
+        detail = _("HTTP {status}: a redirect (to {where}) is not followed for a claim").format(
+            status=status, where=answer.location or "?")
+        ledger.finish(key, PENDING, status, answer.record(), error=detail)
+        summary.unsent.append((row, detail))
+        return failures + 1
+    if status in RETRY_STATUSES:
+        detail = _("HTTP {status} after the retries").format(status=status)
+        ledger.finish(key, SENT, status, answer.record(), error=detail)
+    else:
+        detail = _("HTTP {status} is not an answer of the contract").format(status=status)
+        ledger.finish(key, PENDING, status, answer.record(), error=detail)
     summary.unsent.append((row, detail))
     return failures + 1

@@ -17,6 +17,7 @@ a pointer to ``<tag>/<url_name>.xml``; anything else is read inline. Custom bloc
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
@@ -156,6 +157,10 @@ class Course:
         return None
 
 
+LINK_OUT = ("is a symbolic link to {target}, outside the course tree: refused (the tarball would carry a file "
+            "from elsewhere); copy the file into the tree instead")
+
+
 class _Reader:
     def __init__(self, root: Path):
         self.root = root
@@ -166,6 +171,9 @@ class _Reader:
 
     def parse(self, relative: str, referenced_from: str | None = None, element=None):
         path = self.root / relative
+        real, real_root = os.path.realpath(path), os.path.realpath(self.root)
+        if path.is_symlink() and not real.startswith(real_root + os.sep):
+            raise OlxError(relative, LINK_OUT.format(target=os.readlink(path)), element)
         if not path.is_file():
             raise OlxError(referenced_from or relative, f"points to {relative}, which does not exist", element)
         try:
@@ -293,12 +301,52 @@ def load_course(root: str | Path = SOURCE) -> Course:
     return course
 
 
-def source_files(root: str | Path = SOURCE) -> list[str]:
-    """Every file of the tree (relative POSIX paths, sorted), leaving out caches and hidden files."""
+def _hidden(relative: Path) -> bool:
+    return any(part.startswith(".") or part == "__pycache__" for part in relative.parts)
+
+
+def scan_tree(root: str | Path = SOURCE) -> tuple[list[str], list[tuple[str, str]]]:
+    """
+    ``(files, links_out)``: every file of the tree (relative POSIX paths, sorted, leaving out caches and hidden
+    files), and every symbolic link whose target is outside the tree (``(relative path, target)``). A link
+    inside the tree to a file or folder inside it is followed (once: no loops); a link out is never followed.
+    """
     root = Path(root)
-    files = []
-    for path in root.rglob("*"):
-        relative = path.relative_to(root)
-        if path.is_file() and not any(part.startswith(".") or part == "__pycache__" for part in relative.parts):
-            files.append(relative.as_posix())
-    return sorted(files)
+    real_root = os.path.realpath(root)
+    files, links_out, visited = [], [], set()
+
+    def inside(path) -> bool:
+        real = os.path.realpath(path)
+        return real == real_root or real.startswith(real_root + os.sep)
+
+    for folder, dirs, names in os.walk(root, followlinks=True):
+        real = os.path.realpath(folder)
+        if real in visited:
+            dirs[:] = []
+            continue
+        visited.add(real)
+        for name in list(dirs) + names:
+            path = Path(folder) / name
+            relative = path.relative_to(root)
+            if _hidden(relative):
+                if name in dirs:
+                    dirs.remove(name)
+                continue
+            if path.is_symlink() and not inside(path):
+                links_out.append((relative.as_posix(), os.readlink(path)))
+                if name in dirs:
+                    dirs.remove(name)
+                continue
+            if name in names and path.is_file():
+                files.append(relative.as_posix())
+    return sorted(files), sorted(links_out)
+
+
+def source_files(root: str | Path = SOURCE) -> list[str]:
+    """Every file of the tree (see :func:`scan_tree`); a symbolic link out of the tree is an :class:`OlxError`."""
+    files, links_out = scan_tree(root)
+    if links_out:
+        where, target = links_out[0]
+        raise OlxError(where, LINK_OUT.format(target=target) + (
+            f" ({len(links_out) - 1} more: see validate)" if len(links_out) > 1 else ""))
+    return files

@@ -36,7 +36,7 @@ from lxml import etree
 from accreditation_export.catalogue import DEFAULT_CATALOGUE, CatalogueError, criteria, load_catalogue
 
 from . import BLOCK_TAGS, SOURCE
-from .tree import Component, Course, OlxError, children, describe, load_course
+from .tree import LINK_OUT, Component, Course, OlxError, children, describe, load_course, scan_tree
 
 ERROR, WARNING = "ERROR", "WARNING"
 
@@ -506,12 +506,19 @@ def counts(course: Course) -> dict:
     }
 
 
+def check_links_out(root: Path, report: Report) -> None:
+    """Every symbolic link that leaves the tree is an error: ``build`` refuses to pack what it points to."""
+    for where, target in scan_tree(root)[1]:
+        report.add("links-out", where, LINK_OUT.format(target=target))
+
+
 # --------------------------------------------------------------------------- entry point
 
 def validate(root: str | Path = SOURCE, catalogue_path: str | Path = DEFAULT_CATALOGUE) -> Report:
     """Run every check; the report's ``errors`` are empty when the course may be built and imported."""
     root, catalogue_path = Path(root), Path(catalogue_path)
     report = Report()
+    check_links_out(root, report)
     try:
         course = load_course(root)
     except OlxError as error:

@@ -89,6 +89,19 @@ def mariadb():
     return _mariadb
 
 
+@pytest.fixture(scope="session", autouse=True)
+def lp_accredit_workdir(tmp_path_factory):
+    """``lp-accredit``'s working directory for the whole run: never the user's data directory."""
+    folder = tmp_path_factory.mktemp("lp-accredit-workdir")
+    previous = os.environ.get("LP_ACCREDIT_WORKDIR")
+    os.environ["LP_ACCREDIT_WORKDIR"] = str(folder)
+    yield folder
+    if previous is None:
+        os.environ.pop("LP_ACCREDIT_WORKDIR", None)
+    else:
+        os.environ["LP_ACCREDIT_WORKDIR"] = previous
+
+
 # ---------------------------------------------------------------------------- runtime
 
 

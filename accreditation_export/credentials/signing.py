@@ -7,8 +7,10 @@ As the OB 3.0 specification's "JSON Web Token Proof Format" sets out (for the VC
   dereferences to the public JWK: here ``<JWKS URL>#<RFC 7638 thumbprint>``) and ``typ: "JWT"``; no other header.
 - Payload: the credential itself, with the claims ``iss`` = ``issuer.id``, ``sub`` = ``credentialSubject.id``,
   ``nbf`` = ``validFrom`` (NumericDate), ``jti`` = ``id`` and, when there is a ``validUntil``, ``exp``.
-- Verification: the signature with the key the ``kid`` names, then each claim against the credential, then
-  the structure and the dates. A credential in the VC 1.1 style (inside a ``vc`` claim) is read too.
+- Verification: the signature with the key the ``kid`` names *in the issuer's key set*, then each claim against
+  the credential, then the structure and the dates. A credential in the VC 1.1 style (inside a ``vc`` claim) is
+  read too. The token never supplies its own trust: a ``jwk`` header is never used as a key (and ``jku``,
+  ``x5u``, ``x5c`` are refused as parameters OB 3.0 does not allow); a ``kid`` the key set does not hold fails.
 
 EdDSA (Ed25519 keys) is the option: ``EdDSA`` is the name OB and VC verifiers know; ``Ed25519`` is its
 fully-specified name from RFC 9864. RS256 and Ed25519 signatures are deterministic, so the same credential
@@ -153,31 +155,52 @@ class Verdict:
 def _segment(text: str) -> dict | None:
     try:
         value = json.loads(base64.urlsafe_b64decode(text + "=" * (-len(text) % 4)))
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):
         return None
     return value if isinstance(value, dict) else None
 
 
-def key_for(header: dict, jwks: dict):
-    """The key in ``jwks`` that the header's ``kid`` names (the whole URI, or its thumbprint fragment)."""
-    kid = header.get("kid", "")
-    fragment = kid.split("#", 1)[1] if "#" in kid else kid
-    for entry in jwks.get("keys", []):
-        if not isinstance(entry, dict) or "d" in entry:
-            continue
-        if entry.get("kid") in (kid, fragment):
+def _import_entry(entry):
+    """One public JWK of a key set as a joserfc key, or None when it is malformed, private or of another kind."""
+    if not isinstance(entry, dict) or "d" in entry or entry.get("kty") not in ("RSA", "OKP"):
+        return None
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
             return KeySet.import_key_set({"keys": [entry]}).keys[0]
-    for entry in jwks.get("keys", []):
-        if isinstance(entry, dict) and "d" not in entry:
-            key = KeySet.import_key_set({"keys": [entry]}).keys[0]
-            if key.thumbprint() == fragment:
-                return key
+    except (ValueError, TypeError, KeyError, JoseError):
+        return None
+
+
+def key_for(header: dict, jwks: dict):
+    """
+    The key of the issuer's key set ``jwks`` that the header's ``kid`` names (the whole URI, its thumbprint
+    fragment, or the entry's own ``kid``), or None. Only the key set is trusted: a ``jwk``, ``jku``, ``x5u`` or
+    ``x5c`` in the header never supplies a key.
+    """
+    kid = header.get("kid")
+    if not isinstance(kid, str) or not kid or not isinstance(jwks, dict) or not isinstance(jwks.get("keys"), list):
+        return None
+    fragment = kid.split("#", 1)[1] if "#" in kid else kid
+    keys = [(entry, _import_entry(entry)) for entry in jwks["keys"]]
+    for entry, key in keys:
+        if key is not None and entry.get("kid") in (kid, fragment):
+            return key
+    for entry, key in keys:
+        if key is not None and key.thumbprint() == fragment:
+            return key
     return None
 
 
 def verify(token: str, jwks: dict | None, now: dt.datetime) -> Verdict:
-    """Check signature, claims, structure and dates of one VC-JWT; every problem found is listed."""
+    """
+    Check signature, claims, structure and dates of one VC-JWT against the issuer's key set ``jwks``; every
+    problem found is listed. Never raises on a hostile token: each file gets its own verdict.
+    """
     verdict = Verdict()
+    if not isinstance(token, str):
+        verdict.problems.append(_("not a compact JWS: expected three parts separated by dots"))
+        return verdict
     parts = token.strip().split(".")
     if len(parts) != 3:
         verdict.problems.append(_("not a compact JWS: expected three parts separated by dots"))
@@ -187,7 +210,7 @@ def verify(token: str, jwks: dict | None, now: dt.datetime) -> Verdict:
     if header is None:
         verdict.problems.append(_("the JOSE header is not base64url-encoded JSON"))
         return verdict
-    extra = sorted(set(header) - ALLOWED_HEADERS)
+    extra = sorted(str(name) for name in set(header) - ALLOWED_HEADERS)
     if extra:
         verdict.problems.append(_("header: parameters not allowed by Open Badges 3.0: {names}").format(
             names=", ".join(extra)))
@@ -197,17 +220,23 @@ def verify(token: str, jwks: dict | None, now: dt.datetime) -> Verdict:
         return verdict
     if "typ" in header and header["typ"] != "JWT":
         verdict.problems.append(_("header: typ must be JWT, not {typ!r}").format(typ=header["typ"]))
-    if "jwk" in header and "d" in header["jwk"]:
-        verdict.problems.append(_("header: the jwk holds a private key"))
+    if "jwk" in header:
+        if not isinstance(header["jwk"], dict):
+            verdict.problems.append(_("header: the jwk is not a JSON Web Key"))
+        elif "d" in header["jwk"]:
+            verdict.problems.append(_("header: the jwk holds a private key"))
+    kid = header.get("kid")
     key = None
-    if jwks is not None and header.get("kid"):
-        key = key_for(header, jwks)
-    if key is None and isinstance(header.get("jwk"), dict) and "d" not in header["jwk"]:
-        key = KeySet.import_key_set({"keys": [header["jwk"]]}).keys[0]
-    if key is None:
-        verdict.problems.append(_("signature: no public key for kid {kid!r} in the key set").format(
-            kid=header.get("kid")))
+    if not isinstance(kid, str) or not kid:
+        verdict.problems.append(_("header: kid must be the key's URI (text), not {kid!r}").format(kid=kid))
+    elif jwks is None:
+        verdict.problems.append(_("signature: no key set of the issuer to check it with"))
     else:
+        key = key_for(header, jwks)
+        if key is None:
+            verdict.problems.append(_("signature: no public key for kid {kid!r} in the key set").format(
+                kid=kid))
+    if key is not None:
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
@@ -215,16 +244,22 @@ def verify(token: str, jwks: dict | None, now: dt.datetime) -> Verdict:
         except JoseError as error:
             verdict.problems.append(_("signature: does not match ({why}): the credential was changed after signing, "
                                       "or signed with another key").format(why=error.error))
+        except (ValueError, TypeError) as error:
+            verdict.problems.append(_("signature: cannot be checked: {why}").format(why=error))
     if payload is None:
         verdict.problems.append(_("the payload is not base64url-encoded JSON"))
         return verdict
     credential = payload.get("vc") if isinstance(payload.get("vc"), dict) else payload
     verdict.credential = credential
-    verdict.problems += [_("structure: {problem}").format(problem=p) for p in openbadges.structure_problems(credential)]
-    if verdict.problems and any(p.startswith(_("structure: ")) for p in verdict.problems):
-        return verdict
-    _check_claims(payload, credential, verdict)
-    _check_dates(payload, credential, now, verdict)
+    try:
+        structure = openbadges.structure_problems(credential)
+        verdict.problems += [_("structure: {problem}").format(problem=p) for p in structure]
+        if structure:
+            return verdict
+        _check_claims(payload, credential, verdict)
+        _check_dates(payload, credential, now, verdict)
+    except (TypeError, ValueError, KeyError, AttributeError, OverflowError) as error:
+        verdict.problems.append(_("the credential cannot be read: {why}").format(why=error))
     return verdict
 
 

@@ -6,10 +6,12 @@ from pathlib import Path
 
 import click
 
-from ..csvfile import reading
-from ..i18n import _
+from ..csvfile import BrokenRow, reading_lines
+from ..files import ensure_folder, write_text
+from ..i18n import _, ngettext
 from ..register import RegisterError, _column
 from ..submit import Ledger
+from ..workdir import in_workdir, shown
 from . import figures
 from .instruments import InstrumentsError, load_instruments
 from .render import write_csv
@@ -20,10 +22,12 @@ REPORT = "mi-report.html"
 
 def register_rows(path: Path) -> tuple[list, dict]:
     """``(header, {username: {column: value}})`` of the register, columns named as the register reads them."""
-    with reading(path, RegisterError) as (header, lines):
+    with reading_lines(path, RegisterError) as (header, lines):
         header = [_column(name) for name in header]
         rows = {}
         for _line, row in lines:
+            if isinstance(row, BrokenRow):
+                continue                # the register check reports it (a rejection with its line)
             values = {name: (row[index].strip() if index < len(row) else "") for index, name in enumerate(header)}
             if values.get("username"):
                 rows[values["username"]] = values
@@ -49,11 +53,11 @@ def command(common_options, register_options):
 
     @click.command("mi-report")
     @register_options
-    @click.option("--out", "folder", type=click.Path(file_okay=False, path_type=Path), default=Path("mi-report"),
-                  show_default=True, help=f"The folder for {REPORT} and the CSV files.")
+    @click.option("--out", "folder", type=click.Path(file_okay=False, path_type=Path), default=in_workdir("mi-report"),
+                  show_default=shown("mi-report"), help=f"The folder for {REPORT} and the CSV files.")
     @click.option("--ledger", "ledger_path", type=click.Path(dir_okay=False, path_type=Path),
-                  default=Path("accreditation/ledger.sqlite3"), show_default=True,
-                  help="The submission ledger, for each claim's state (left out when the file does not exist).")
+                  default=in_workdir("accreditation", "ledger.sqlite3"),
+                  show_default=shown("accreditation", "ledger.sqlite3"), help="The submission ledger, for each claim's state (left out when the file does not exist).")
     @click.option("--course", "course_path", type=click.Path(file_okay=False, exists=True, path_type=Path),
                   help="The course OLX folder with the needs-assessment instruments [default: the course this package ships].")
     @click.option("--cohort", help="Only the participants whose register row has this value in the cohort column.")
@@ -101,10 +105,11 @@ def command(common_options, register_options):
                                   scope, source.description)
         generated = dt.datetime.now(timezone).date()
         html_text = render_report(sections, scope, source.description, generated)
-        folder.mkdir(parents=True, exist_ok=True)
-        (folder / REPORT).write_text(html_text, encoding="utf-8")
+        ensure_folder(folder)
+        write_text(folder / REPORT, html_text)
         written = [write_csv(folder, table) for section in sections for table in section.csv]
-        click.echo(_("Report: {path} and {n} CSV files in {folder}").format(path=folder / REPORT, n=len(written),
+        click.echo(ngettext("Report: {path} and {n} CSV file in {folder}", "Report: {path} and {n} CSV files in {folder}",
+                            len(written)).format(path=folder / REPORT, n=len(written),
                                                                           folder=folder))
 
 

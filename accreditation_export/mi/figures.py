@@ -205,20 +205,28 @@ def latest_attempts(assessments, scope: Scope, block: str) -> dict:
 
 
 def registration(participants_seen: set, register_rows: dict, register, rejections: list, registered: list,
-                 scope: Scope) -> Section:
+                 scope: Scope, claims=()) -> Section:
     """
     ``register_rows``: ``{username: raw row}`` of the register in the scope; ``register``: the checked
     register; ``rejections``: every candidate not claimed (register checks and no evidence), in the scope;
-    ``registered``: the candidates matched with evidence (what the awarding body registers and is claimed for).
+    ``registered``: the candidates matched with evidence (eligible to be claimed); ``claims``: the ledger's rows.
+    Participants are the register's people: an account active in the course but not in the register is not
+    counted (staff see such accounts listed apart). A candidate is registered with the awarding body only when
+    the ledger has an accepted claim for them.
     """
+    in_register = {name for name in participants_seen if name in register_rows}
+    others = sorted(name for name in participants_seen if name not in register_rows)
+    accepted = {row["username"] for row in claims if row.get("state") == "accepted"}
+    with_body = sum(1 for outcome in registered if outcome.candidate.username in accepted)
     opted_in = sum(1 for row in register_rows.values() if row.get("opted_in", "").strip().lower() == "yes")
     opted_out = sum(1 for name in register.opted_out if name in register_rows)
     summary = [
-        (_("Participants active in the course"), len(participants_seen)),
+        (_("Participants active in the course"), len(in_register)),
         (_("In the candidate register"), len(register_rows)),
         (_("Opted in to accreditation"), opted_in),
         (_("Opted out of accreditation"), opted_out),
-        (_("Registered with the awarding body"), len(registered)),
+        (_("Eligible to be claimed"), len(registered)),
+        (_("Registered with the awarding body"), with_body),
         (_("Rejected (see the reasons)"), len(rejections)),
     ]
     table = Table("registration", _("Registration"), [_("Measure"), _("Participants")], [list(row) for row in summary])
@@ -237,11 +245,20 @@ def registration(participants_seen: set, register_rows: dict, register, rejectio
             by_field[item.field] = by_field.get(item.field, 0) + 1
         reasons = Table("registration-rejections", _("Rejections by the field at fault"), [_("Field"), _("Rejected")],
                         [[name, count] for name, count in sorted(by_field.items())], empty=_("No candidate was rejected."))
-    intro = [_("Participants are learners with any activity in the course (an assessment taken, an entry marked, an "
-               "exercise played). Candidates opt in to accreditation in the centre's register; an opted-in candidate "
-               "whose register row passes every check and who has evidence in the course is registered with the "
-               "awarding body. Every other opted-in row is rejected, with the reason.")]
-    return Section("registration", _("Participant registration"), intro, [chart, table, reasons], [table, reasons])
+    intro = [_("Participants are the people in the centre's register with any activity in the course (an "
+               "assessment taken, an entry marked, an exercise played); other accounts are not counted. Candidates "
+               "opt in to accreditation in the register; an opted-in candidate whose register row passes every check "
+               "and who has evidence in the course is eligible to be claimed, and is registered with the awarding "
+               "body once the submission ledger records a claim of theirs as accepted. Every other opted-in row is "
+               "rejected, with the reason.")]
+    items, csv_tables = [chart, table, reasons], [table, reasons]
+    if scope.audience == STAFF:
+        unregistered = Table("registration-not-in-register", _("Accounts active in the course but not in the register"),
+                             [_("Username")], [[name] for name in others], personal=True,
+                             empty=_("Every account active in the course is in the register."))
+        items.append(unregistered)
+        csv_tables.append(unregistered)
+    return Section("registration", _("Participant registration"), intro, items, csv_tables)
 
 
 # --------------------------------------------------------------------------------------------- assessments

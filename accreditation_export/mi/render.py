@@ -19,6 +19,7 @@ from pathlib import Path
 
 from lp_xblocks.common.csv_safe import csv_text
 
+from ..files import write_text
 from ..i18n import _
 from .figures import Bars, Counts, Dumbbell, Suppressed, Table
 
@@ -324,5 +325,5 @@ def document(sections, meta: list, notices: list, title: str) -> str:
 
 def write_csv(folder: Path, table: Table) -> Path:
     path = folder / f"{table.id}.csv"
-    path.write_text(csv_text(table.columns, table.rows), encoding="utf-8", newline="")
+    write_text(path, csv_text(table.columns, table.rows))      # atomic, never through a link
     return path

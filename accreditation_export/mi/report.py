@@ -24,7 +24,7 @@ def build_sections(catalogue, register, register_rows: dict, records: list, asse
     in_scope = {name: row for name, row in register_rows.items() if scope.includes(name)}
     return [
         figures.registration(figures.participants(records, assessments, scope), in_scope, register, rejections,
-                             evaluated, scope),
+                             evaluated, scope, claims),
         figures.needs_assessment(instruments, assessments, scope),
         figures.satisfaction(instruments, assessments, scope),
         figures.progress(instruments, assessments, in_scope, scope),

@@ -160,7 +160,7 @@ def test_export_and_submit_from_the_workbench(course, tmp_path):
     today = dt.datetime.now(ZoneInfo("Europe/London")).date().isoformat()
     out = tmp_path / "out"
     result = lp_accredit("export", "--db", course, "--register", register, "--out", out)
-    assert "2 candidates: 3 unit claims, 1 qualifications achieved; 1 rejected, 1 opted out" in result.stdout
+    assert "2 candidates: 3 unit claims, 1 qualification achieved; 1 rejected, 1 opted out" in result.stdout
     claims = read_csv(out / "claims.csv")
     assert [(c["Candidate number"], c["Unit code"], c["Result"], c["Achievement date"]) for c in claims] == [
         ("C001", "A/000/0001", "achieved", today), ("C001", "J/000/0003", "achieved", today),

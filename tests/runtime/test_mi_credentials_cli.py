@@ -138,7 +138,7 @@ def test_keys_credentials_and_verify(database, tmp_path, served):
     run(*args, again)
     assert all((out / name).read_bytes() == (again / name).read_bytes() for name in files)     # deterministic
 
-    checked = run("verify", *sorted(out.iterdir()))           # the key fetched from the kid over HTTP
+    checked = run("verify", "--jwks", jwks_url, *sorted(out.iterdir()))     # the published key set over HTTP
     assert checked.count("ok ") == 2 and "Tools of the trade for learning partnership managers (A/000/0001)" in checked
     assert "valid from 2026-11-20T00:00:00+00:00" in checked
 
@@ -183,7 +183,8 @@ def test_bad_input_is_a_message_not_a_traceback(tmp_path):
     jwks.write_text('{"keys": []}')
     output = run("verify", "--jwks", jwks, junk, code=1)
     assert f"FAILED {junk}:" in output and "not a compact JWS" in output
-    assert "the kid '' is not an http(s) URL: give the key set with --jwks" in run("verify", junk, code=1)
+    # Issue 14: without a key set, one clear message and no network attempt (it was a fetch of the kid per file).
+    assert "no key set to verify with: give the issuer's published key set with --jwks" in run("verify", junk, code=2)
     key = tmp_path / "key.pem"
     key.write_text("-----BEGIN PRIVATE KEY-----\nnope\n-----END PRIVATE KEY-----\n")
     output = run("credentials", "--db", tmp_path / "none.db", "--register", register, "--key", key, "--jwks", jwks,

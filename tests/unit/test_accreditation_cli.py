@@ -39,7 +39,7 @@ def register(tmp_path):
 def test_export_writes_the_documented_files(tmp_path, register):
     result = run("export", "--register", register, "--out", tmp_path / "out", *REPORTS)
     assert result.exit_code == 0, result.output
-    assert "2 candidates: 1 unit claims, 0 qualifications achieved; 2 rejected, 1 opted out" in result.output
+    assert "2 candidates: 1 unit claim, 0 qualifications achieved; 2 rejected, 1 opted out" in result.output
     with open(tmp_path / "out" / "claims.csv", newline="", encoding="utf-8") as handle:
         rows = list(csv.reader(handle))
     assert rows[0] == ["Centre number", "Candidate number", "ULN", "Family name", "Given name", "Date of birth",

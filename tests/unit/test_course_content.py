@@ -444,3 +444,31 @@ def test_a_weak_exercise_is_warned_about_and_wrong_justify_criteria_are_errors(t
                "'facilitating-partnership'" in p for p in found), found
     assert any("justify names 'LPM9-9.9', which is not a catalogue criterion" in p for p in found), found
     assert any("a unit requires this exercise: set graded_attempt=\"first\"" in p for p in found), found
+
+
+def test_build_and_validate_refuse_symlinks_that_leave_the_tree(tree, tmp_path):
+    """Issue 12: a link out of the tree would pack a file from elsewhere (a key, /etc/...) into the tarball."""
+    secret = tmp_path / "secret.txt"
+    secret.write_text("not course content", encoding="utf-8")
+    (tree / "static" / "secret.txt").symlink_to(secret)
+    (tree / "static" / "elsewhere").symlink_to(tmp_path, target_is_directory=True)
+    with pytest.raises(OlxError, match=r"static/elsewhere: is a symbolic link to .*, outside the course tree: refused.*1 more: see validate"):
+        build(tmp_path / "dist", tree)
+    assert not (tmp_path / "dist").exists() or not list((tmp_path / "dist").iterdir())
+    found = problems(validate(tree), "links-out")
+    assert len(found) == 2
+    assert [text for text in found if "static/elsewhere" in text and "outside the course tree" in text]
+    assert [text for text in found if "static/secret.txt" in text and "secret.txt, outside" in text]
+    # A link that stays inside the tree is packed as the file it points to.
+    (tree / "static" / "secret.txt").unlink()
+    (tree / "static" / "elsewhere").unlink()
+    (tree / "static" / "again.html").symlink_to(tree / "html" / "welcome-text.html")
+    assert "static/again.html" in source_files(tree) and not problems(validate(tree), "links-out")
+
+
+def test_an_olx_file_linked_from_outside_is_refused_when_loading(tree, tmp_path):
+    outside = tmp_path / "closing.xml"
+    shutil.move(tree / "chapter" / "closing.xml", outside)
+    (tree / "chapter" / "closing.xml").symlink_to(outside)
+    with pytest.raises(OlxError, match="outside the course tree"):
+        load_course(tree)

@@ -12,6 +12,7 @@ from accreditation_export.mi.instruments import load_instruments
 from accreditation_export.mi.render import write_csv
 from accreditation_export.mi.report import build_sections, render_report
 from accreditation_export.register import read_register
+from accreditation_export.sources.base import Learner
 from tests import mi_fixture as fx
 
 INSTRUMENTS = load_instruments()
@@ -56,15 +57,38 @@ def test_the_instruments_come_from_the_course():
 def test_registration(register_file):
     section = sections(register_file)["registration"]
     # Active: ann..hal took the analysis, ivy is enrolled (jon has no activity). Register: 10 rows, ivy opted out,
-    # hal's ULN fails the check, jon has no evidence: 7 registered, 2 rejected.
+    # hal's ULN fails the check, jon has no evidence: 7 eligible, 2 rejected. Issue 14: registered with the
+    # awarding body only on an accepted claim in the ledger: ann's LPM1 (bob's claim was rejected, then sent).
     assert table(section, "registration").rows == [
         ["Participants active in the course", 9], ["In the candidate register", 10], ["Opted in to accreditation", 9],
-        ["Opted out of accreditation", 1], ["Registered with the awarding body", 7], ["Rejected (see the reasons)", 2]]
+        ["Opted out of accreditation", 1], ["Eligible to be claimed", 7], ["Registered with the awarding body", 1],
+        ["Rejected (see the reasons)", 2]]
+    assert table(section, "registration-not-in-register").rows == []
     reasons = table(section, "registration-rejections")
     assert reasons.personal and [(row[1], row[4]) for row in reasons.rows] == [("hal", "uln"), ("jon", "username")]
     funder = sections(register_file, audience=figures.FUNDER)["registration"]
     assert table(funder, "registration-rejections").rows == [["uln", 1], ["username", 1]]
     assert not any(item.personal for item in funder.items + funder.csv if isinstance(item, figures.Table))
+
+
+def test_accounts_outside_the_register_are_not_participants(register_file):
+    """Issue 14: an account active in the course but not in the register is listed for staff, never counted."""
+    register = read_register(register_file, qualifications={q.code for q in fx.CATALOGUE.qualifications},
+                             default_qualification="600/0000/0", today=dt.date(2027, 1, 1))
+    _header, rows = register_rows(register_file)
+    records = sorted(fx.records() + [Learner("staff-demo"), Learner("zed")],
+                     key=lambda record: record.username)
+    for audience in (figures.STAFF, figures.FUNDER):
+        found = {section.id: section for section in build_sections(
+            fx.CATALOGUE, register, rows, records, fx.assessments(), INSTRUMENTS, [], Scope(audience=audience))}
+        summary = dict(map(tuple, table(found["registration"], "registration").rows))
+        assert summary["Participants active in the course"] == 9
+        assert summary["Registered with the awarding body"] == 0         # no ledger: nothing accepted yet
+        ids = [item.id for item in found["registration"].items if isinstance(item, figures.Table)]
+        assert ("registration-not-in-register" in ids) == (audience == figures.STAFF)
+        if audience == figures.STAFF:
+            unlisted = table(found["registration"], "registration-not-in-register")
+            assert unlisted.personal and unlisted.rows == [["staff-demo"], ["zed"]]
 
 
 def test_needs_assessment_per_theme(register_file):
@@ -139,7 +163,7 @@ def test_cohort_filter(register_file):
     cohort_b = sections(register_file, cohort=("cohort", "B"))
     assert table(cohort_b["registration"], "registration").rows[1:] == [
         ["In the candidate register", 4], ["Opted in to accreditation", 3], ["Opted out of accreditation", 1],
-        ["Registered with the awarding body", 1], ["Rejected (see the reasons)", 2]]
+        ["Eligible to be claimed", 1], ["Registered with the awarding body", 0], ["Rejected (see the reasons)", 2]]
     units = rows_by(table(cohort_b["outcomes"], "outcomes-summary"), 1)
     assert units[("A/000/0001",)][3:] == [S5, S5, S5, S5]     # gus alone
 
