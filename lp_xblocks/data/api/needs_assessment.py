@@ -1,63 +1,154 @@
-"""The needs-assessment block's cross-learner queries: record an attempt, aggregate the cohort, stream rows."""
-from django.db import transaction
-from django.db.models import Count, Sum
+"""
+The needs-assessment block's cross-learner queries: record an attempt (keeping the running summary in step),
+read the cohort summary, stream rows, and the multi-rater partnerships.
+"""
+import secrets
+from decimal import ROUND_HALF_UP, Decimal
 
-from ..models import NeedsAssessmentAttempt, NeedsAssessmentThemeScore
+from django.db import IntegrityError, transaction
+from django.db.models import F
+
+from ..models import (
+    NeedsAssessmentAttempt, NeedsAssessmentSummary, NeedsAssessmentThemeScore, Partnership, PartnershipRater,
+)
+
+BLOCK_ROW = ""      # theme id of the summary row that counts the block's learners
 
 
 class DuplicateAttempt(Exception):
     """The attempt number was taken by a concurrent submission from the same learner."""
 
 
-def record_needs_assessment_attempt(*, block_key, course_key, student_id, username, attempt,
-                                    submitted_at, overall, stage, answers, themes, first_scores):
-    """
-    Store one attempt and its theme scores; it becomes the learner's latest.
+def hundredths(score):
+    """A two-place score as a whole number of hundredths (exact sums, whatever the order of additions)."""
+    return int(Decimal(str(score)).scaleb(2).quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
-    ``themes`` is the scored theme list (``id``, ``score``, ``band``).
+
+def _theme_deltas(themes, sign):
+    """Summary increments for one attempt's theme rows (``sign`` +1 to add it, -1 to take it away)."""
+    deltas = {}
+    for theme in themes:
+        key = (theme["id"], theme["band"] or "")
+        learners, total, dont_know = deltas.get(key, (0, 0, 0))
+        score = theme["score"]
+        deltas[key] = (learners + sign, total + sign * (0 if score is None else hundredths(score)),
+                       dont_know + sign * (theme.get("dont_know") or 0))
+    return deltas
+
+
+def _bump(block_key, theme_id, band, learners, total, dont_know):
+    """Add to one summary row atomically (``UPDATE ... SET n = n + d``), creating the row the first time."""
+    if not (learners or total or dont_know):
+        return
+    rows = NeedsAssessmentSummary.objects.filter(block_key=block_key, theme_id=theme_id, band=band)
+    changes = {"learners": F("learners") + learners, "score_hundredths": F("score_hundredths") + total,
+               "dont_know": F("dont_know") + dont_know}
+    if rows.update(**changes):
+        return
+    try:
+        with transaction.atomic():
+            NeedsAssessmentSummary.objects.create(block_key=block_key, theme_id=theme_id, band=band,
+                                                  learners=learners, score_hundredths=total, dont_know=dont_know)
+    except IntegrityError:
+        # A concurrent submit created the row first; the UPDATE reads the committed row.
+        rows.update(**changes)
+
+
+def record_needs_assessment_attempt(*, block_key, course_key, student_id, username, attempt,
+                                    submitted_at, overall, stage, answers, themes, first_scores,
+                                    dont_know=0, placements=None, comments=None, partnership_id=None):
     """
-    scores = {theme["id"]: theme["score"] for theme in themes}
+    Store one attempt and its theme scores; it becomes the learner's latest. In the same transaction the
+    block's summary loses the learner's previous latest attempt and gains this one.
+
+    ``themes`` is the scored theme list (``id``, ``score``, ``band``, ``dont_know``); a theme answered
+    "don't know" throughout has score and band None.
+    """
+    scores = {theme["id"]: theme["score"] for theme in themes if theme["score"] is not None}
     with transaction.atomic():
         if NeedsAssessmentAttempt.objects.filter(
             block_key=block_key, student_id=student_id, attempt=attempt
         ).exists():
             raise DuplicateAttempt(attempt)
-        NeedsAssessmentAttempt.objects.filter(
-            block_key=block_key, student_id=student_id, is_latest=True
-        ).update(is_latest=False)
+        # attempt__lt lets the unique (block_key, student_id, attempt) index find the row: a bare boolean
+        # condition cannot use an index on is_latest.
+        previous = list(
+            NeedsAssessmentAttempt.objects.select_for_update()
+            .filter(block_key=block_key, student_id=student_id, attempt__lt=attempt, is_latest=True)
+        )
         row = NeedsAssessmentAttempt.objects.create(
             block_key=block_key, course_key=course_key, student_id=student_id, username=username,
             attempt=attempt, is_latest=True, submitted_at=submitted_at, overall=overall,
             stage=stage or "", answers=answers, scores=scores, first_scores=first_scores,
+            dont_know=dont_know, placements=placements or {}, comments=comments or {}, partnership_id=partnership_id,
         )
         NeedsAssessmentThemeScore.objects.bulk_create([
-            NeedsAssessmentThemeScore(attempt=row, theme_id=theme["id"], score=theme["score"], band=theme["band"])
+            NeedsAssessmentThemeScore(attempt=row, theme_id=theme["id"], score=theme["score"],
+                                      band=theme["band"] or "", dont_know=theme.get("dont_know") or 0)
             for theme in themes
         ])
+        deltas = _theme_deltas(themes, +1)
+        block_delta = [1, 0, dont_know]
+        if previous:
+            NeedsAssessmentAttempt.objects.filter(pk__in=[p.pk for p in previous]).update(is_latest=False)
+            old_themes = [{"id": t.theme_id, "score": t.score, "band": t.band, "dont_know": t.dont_know}
+                          for t in NeedsAssessmentThemeScore.objects.filter(attempt__in=previous)]
+            for key, (learners, total, dk) in _theme_deltas(old_themes, -1).items():
+                was = deltas.get(key, (0, 0, 0))
+                deltas[key] = (was[0] + learners, was[1] + total, was[2] + dk)
+            block_delta[0] -= len(previous)
+            block_delta[2] -= sum(p.dont_know for p in previous)
+        # A fixed order of row updates: two submits never wait on each other's rows in opposite orders.
+        _bump(block_key, BLOCK_ROW, "", *block_delta)
+        for (theme_id, band), (learners, total, dk) in sorted(deltas.items()):
+            _bump(block_key, theme_id, band, learners, total, dk)
     return row
+
+
+def _summary_from(rows):
+    learners, dont_know, themes = 0, 0, {}
+    for theme_id, band, count, total, dk in rows:
+        if theme_id == BLOCK_ROW:
+            learners, dont_know = count, dk
+            continue
+        theme = themes.setdefault(theme_id, {"respondents": 0, "total": 0.0, "bands": {}, "dont_know": 0,
+                                             "unscored": 0})
+        theme["dont_know"] += dk
+        if band:
+            theme["respondents"] += count
+            theme["total"] = (Decimal(str(theme["total"])) + Decimal(total).scaleb(-2))
+            theme["bands"][band] = count
+        else:
+            theme["unscored"] += count
+    for theme in themes.values():
+        theme["total"] = float(theme["total"])
+    return {"learners": learners, "dont_know": dont_know, "themes": themes}
 
 
 def needs_assessment_cohort(block_key):
     """
-    Aggregate every learner's latest attempt in two queries, whatever the number of learners.
+    The block's summary: one indexed read of (themes x bands) rows, whatever the number of learners.
 
-    Returns ``{"learners": n, "themes": {theme_id: {"respondents", "total", "bands": {label: count}}}}``.
+    Returns ``{"learners", "dont_know", "themes": {theme_id: {"respondents", "total", "bands": {label: n},
+    "dont_know", "unscored"}}}`` over every learner's latest attempt.
     """
-    learners = NeedsAssessmentAttempt.objects.filter(block_key=block_key, is_latest=True).count()
-    grouped = (
-        NeedsAssessmentThemeScore.objects
-        .filter(attempt__block_key=block_key, attempt__is_latest=True)
-        .values("theme_id", "band")
-        .annotate(count=Count("id"), total=Sum("score"))
-        .order_by()
-    )
-    themes = {}
-    for row in grouped:
-        theme = themes.setdefault(row["theme_id"], {"respondents": 0, "total": 0.0, "bands": {}})
-        theme["respondents"] += row["count"]
-        theme["total"] += row["total"]
-        theme["bands"][row["band"]] = row["count"]
-    return {"learners": learners, "themes": themes}
+    rows = (NeedsAssessmentSummary.objects.filter(block_key=block_key)
+            .values_list("theme_id", "band", "learners", "score_hundredths", "dont_know"))
+    return _summary_from([row for row in rows if row[2] or row[3] or row[4]])
+
+
+def recompute_needs_assessment_cohort(block_key):
+    """The same figures as :func:`needs_assessment_cohort`, recomputed from every latest attempt (for checks)."""
+    totals = {}
+    latest = NeedsAssessmentAttempt.objects.filter(block_key=block_key, is_latest=True)
+    learners = latest.count()
+    dont_know = sum(latest.values_list("dont_know", flat=True))
+    for theme_id, band, score, dk in NeedsAssessmentThemeScore.objects.filter(
+            attempt__block_key=block_key, attempt__is_latest=True).values_list("theme_id", "band", "score", "dont_know"):
+        count, total, dks = totals.get((theme_id, band), (0, 0, 0))
+        totals[(theme_id, band)] = (count + 1, total + (0 if score is None else hundredths(score)), dks + dk)
+    rows = [(theme_id, band, *values) for (theme_id, band), values in totals.items()]
+    return _summary_from([(BLOCK_ROW, "", learners, 0, dont_know)] + rows if learners else rows)
 
 
 def needs_assessment_latest(block_key, chunk_size=2000):
@@ -66,6 +157,100 @@ def needs_assessment_latest(block_key, chunk_size=2000):
         NeedsAssessmentAttempt.objects
         .filter(block_key=block_key, is_latest=True)
         .order_by("student_id")
-        .values("student_id", "username", "attempt", "submitted_at", "overall", "stage", "scores", "first_scores")
+        .values("student_id", "username", "attempt", "submitted_at", "overall", "stage", "scores", "first_scores",
+                "dont_know")
         .iterator(chunk_size=chunk_size)
     )
+
+
+# ------------------------------------------------------------------------------------------ partnerships
+
+
+class PartnershipRefused(Exception):
+    """A partnership cannot be created or joined; ``reason`` says why (``code``, ``other``, ``manager``)."""
+
+    def __init__(self, reason, partnership=None):
+        super().__init__(reason)
+        self.reason = reason
+        self.partnership = partnership
+
+
+_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"   # no 0/O or 1/I to misread
+
+
+def _new_code():
+    return "".join(secrets.choice(_CODE_ALPHABET) for _ in range(8))
+
+
+def _plain(partnership, role):
+    return {"code": partnership.code, "name": partnership.name, "role": role, "id": partnership.pk}
+
+
+def membership(course_key, student_id):
+    """``{"id", "code", "name", "role"}`` of the learner's partnership in the course, or None."""
+    rater = (PartnershipRater.objects.select_related("partnership")
+             .filter(course_key=course_key, student_id=student_id).first())
+    return _plain(rater.partnership, rater.role) if rater else None
+
+
+def create_partnership(*, course_key, student_id, username, name, now):
+    """The manager's partnership (created on the first call; the same one after). Refused for a partner."""
+    with transaction.atomic():
+        found = membership(course_key, student_id)
+        if found:
+            if found["role"] != PartnershipRater.MANAGER:
+                raise PartnershipRefused("other", found)
+            return found
+        for _ in range(5):
+            try:
+                with transaction.atomic():
+                    partnership = Partnership.objects.create(
+                        course_key=course_key, code=_new_code(), name=name, manager_student_id=student_id,
+                        manager_username=username, created_at=now)
+                    PartnershipRater.objects.create(partnership=partnership, course_key=course_key,
+                                                    student_id=student_id, username=username,
+                                                    role=PartnershipRater.MANAGER, joined_at=now)
+                return _plain(partnership, PartnershipRater.MANAGER)
+            except IntegrityError:
+                found = membership(course_key, student_id)
+                if found:                       # a concurrent call created it
+                    return found
+        raise PartnershipRefused("code")
+
+
+def join_partnership(*, course_key, student_id, username, code, now):
+    """
+    Join the partnership with ``code`` as a partner. Joining the same partnership again changes nothing;
+    a learner already in another partnership of the course (or its manager) is refused.
+    """
+    code = (code or "").strip().upper()
+    partnership = Partnership.objects.filter(course_key=course_key, code=code).first()
+    if partnership is None:
+        raise PartnershipRefused("code")
+    found = membership(course_key, student_id)
+    if found:
+        if found["id"] == partnership.pk:
+            return found
+        raise PartnershipRefused("other", found)
+    try:
+        with transaction.atomic():
+            PartnershipRater.objects.create(partnership=partnership, course_key=course_key, student_id=student_id,
+                                            username=username, role=PartnershipRater.PARTNER, joined_at=now)
+    except IntegrityError:
+        found = membership(course_key, student_id)
+        if found and found["id"] == partnership.pk:
+            return found
+        raise PartnershipRefused("other", found) from None
+    return _plain(partnership, PartnershipRater.PARTNER)
+
+
+def partnership_ratings(block_key, partnership_id):
+    """
+    The latest attempt at one block of every current member of a partnership, as
+    ``[{"student_id", "role", "answers", "scores", "placements"}]`` (one per rater, however often they retook).
+    """
+    raters = dict(PartnershipRater.objects.filter(partnership_id=partnership_id).values_list("student_id", "role"))
+    rows = (NeedsAssessmentAttempt.objects
+            .filter(block_key=block_key, is_latest=True, student_id__in=list(raters))
+            .values("student_id", "answers", "scores", "placements"))
+    return [{**row, "role": raters[row["student_id"]]} for row in rows]
