@@ -84,14 +84,17 @@ def at(month, day, hour=10):
     return dt.datetime(2026, month, day, hour, tzinfo=UTC)
 
 
-def _attempt(username, block, attempt, when, scores, first):
+def _attempt(username, block, attempt, when, scores, first, stage=""):
     overall = round(sum(scores.values()) / len(scores), 2)
-    return Assessment(username, block, attempt, when, overall, "", dict(scores), dict(first))
+    return Assessment(username, block, attempt, when, overall, stage, dict(scores), dict(first))
 
 
 BUDGET = {"ann": (2.0, 4.0), "bob": (2.4, 3.0), "cat": (3.0, 2.8), "dan": (1.8, 3.6), "eve": (3.8, 4.2),
           "fay": (2.6, None), "gus": (4.0, 4.0), "hal": (2.2, None)}
 HEALTH_SCORES = {"ann": 2.0, "bob": 3.0, "cat": 3.0, "dan": 4.5}
+# Where each placed the partnership as a whole (participants choose the stage; it is not cut from the score).
+HEALTH_STAGES = {"ann": "Co-operation", "bob": "Co-ordination; Adult outreach and widening participation: Collaboration",
+                 "cat": "Co-ordination", "dan": "Co-ownership"}
 ONLINE = {"ann": 5.0, "bob": 4.0, "cat": 4.33, "dan": 3.67, "eve": 2.0, "fay": 4.5}
 
 
@@ -106,7 +109,7 @@ def assessments() -> list:
             found.append(_attempt(username, LNA, 2, at(12, 10 + day), latest, first))
     for username, score in HEALTH_SCORES.items():
         scores = {theme: score for theme in HEALTH_THEMES}
-        found.append(_attempt(username, HEALTH, 1, at(10, 9), scores, scores))
+        found.append(_attempt(username, HEALTH, 1, at(10, 9), scores, scores, HEALTH_STAGES[username]))
     for username, online in ONLINE.items():
         scores = {theme: 4.0 for theme in SURVEY_THEMES}
         scores["online-induction"] = online

@@ -117,3 +117,9 @@ class Assessment(NamedTuple):
     stage: str
     scores: dict
     first_scores: dict
+    # Known only to sources that read the plugin's tables (the workbench database): the partnership code the
+    # learner rated as a member of (multi-rater health checks), "don't know" answers and a satisfaction
+    # survey's comments per delivery element (theme id -> text).
+    partnership: str = ""
+    dont_know: int = 0
+    comments: dict = {}

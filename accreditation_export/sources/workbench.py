@@ -29,6 +29,7 @@ VERSION = "lp_xblocks_reflectiveentryversion"
 FEEDBACK = "lp_xblocks_reflectivefeedback"
 FACILITATION = "lp_xblocks_facilitationattempt"
 NEEDS = "lp_xblocks_needsassessmentattempt"
+PARTNERSHIP = "lp_xblocks_partnership"
 
 # Every column read, per table (the schema test compares these with the Django models).
 COLUMNS = {
@@ -38,7 +39,8 @@ COLUMNS = {
     FEEDBACK: ("id", "entry_id", "version", "decision", "criteria", "marked_at"),
     FACILITATION: ("block_key", "student_id", "username", "ending_id", "passed", "completed_at"),
     NEEDS: ("block_key", "student_id", "username", "submitted_at", "attempt", "overall", "stage", "scores",
-            "first_scores"),
+            "first_scores", "dont_know", "comments", "partnership_id"),
+    PARTNERSHIP: ("id", "code"),
 }
 
 _LEARNER = "COALESCE(NULLIF({t}.username, ''), {t}.student_id)"
@@ -76,6 +78,15 @@ ASSESSMENTS_SQL = f"""
 SELECT {_LEARNER.format(t='n')} AS learner, n.block_key, n.attempt, n.submitted_at, n.overall, n.stage, n.scores,
        n.first_scores
   FROM {NEEDS} n
+ ORDER BY learner, n.block_key, n.attempt
+"""
+
+# The same with what databases migrated to 0006 (diagnostics) also hold: partnership, "don't know", comments.
+ASSESSMENTS_WITH_PARTNERSHIPS_SQL = f"""
+SELECT {_LEARNER.format(t='n')} AS learner, n.block_key, n.attempt, n.submitted_at, n.overall, n.stage, n.scores,
+       n.first_scores, COALESCE(p.code, ''), n.dont_know, n.comments
+  FROM {NEEDS} n
+  LEFT JOIN {PARTNERSHIP} p ON p.id = n.partnership_id
  ORDER BY learner, n.block_key, n.attempt
 """
 
@@ -192,10 +203,17 @@ class WorkbenchSource:
         try:
             if NEEDS not in tables:
                 return
-            for learner, block_key, attempt, submitted_at, overall, stage, scores, first in connection.execute(
-                    ASSESSMENTS_SQL):
+            if PARTNERSHIP not in tables:       # a database from before the diagnostics migration
+                for learner, block_key, attempt, submitted_at, overall, stage, scores, first in connection.execute(
+                        ASSESSMENTS_SQL):
+                    yield Assessment(learner, self.block(block_key), attempt, parse_time(submitted_at), overall,
+                                     stage or "", json.loads(scores or "{}"), json.loads(first or "{}"))
+                return
+            for (learner, block_key, attempt, submitted_at, overall, stage, scores, first, partnership, dont_know,
+                 comments) in connection.execute(ASSESSMENTS_WITH_PARTNERSHIPS_SQL):
                 yield Assessment(learner, self.block(block_key), attempt, parse_time(submitted_at), overall,
-                                 stage or "", json.loads(scores or "{}"), json.loads(first or "{}"))
+                                 stage or "", json.loads(scores or "{}"), json.loads(first or "{}"),
+                                 partnership or "", dont_know or 0, json.loads(comments or "{}"))
         except sqlite3.DatabaseError as error:
             raise SourceError(_("{path}: cannot be read: {why}").format(path=self.path, why=error)) from error
         finally:

@@ -240,6 +240,8 @@ class NeedsAssessmentBlock(CompletableXBlockMixin, XBlock):
             "range": _("Range"),
             "spread": _("Spread"),
             "differMost": _("Statements where views differ most"),
+            "memberManager": _("You manage {name}. Partners join with the code {code}."),
+            "memberPartner": _("You rate {name} as a partner."),
         }
 
     # ------------------------------------------------------------------ views
@@ -283,9 +285,7 @@ class NeedsAssessmentBlock(CompletableXBlockMixin, XBlock):
                          for stage in self.instrument.get("stages") or []]}
             for item in self._placed(self.placements)
         ]
-        partnership = None
-        if self.kind == "partnership" and not permissions.is_anonymous(self):
-            partnership = self._membership()
+
         html = loader.render_django_template("templates/student_view.html", {
             "prefix": prefix,
             "display_name": self.display_name,
@@ -297,7 +297,6 @@ class NeedsAssessmentBlock(CompletableXBlockMixin, XBlock):
             "comments": self.kind == "satisfaction",
             "comment_limit": COMMENT_LIMIT,
             "partnership_panel": self.kind == "partnership",
-            "partnership": partnership,
             "has_attempt": bool(self.attempts),
             "retake_allowed": retake_allowed,
             "is_tutor": is_tutor,
@@ -571,6 +570,12 @@ class NeedsAssessmentBlock(CompletableXBlockMixin, XBlock):
             if error.reason == "code":
                 raise HandlerError(404, _("No partnership in this course has that code."), field="code") from error
             raise HandlerError(409, _("You already belong to another partnership in this course.")) from error
+
+    @json_handler(methods=("GET", "POST"))
+    def my_partnership(self, data, suffix=""):  # pylint: disable=unused-argument
+        """The learner's partnership in this course (name, code, role) or ``{"partnership": null}``."""
+        self._partnership_handler_allowed()
+        return {"partnership": self._membership()}
 
     @json_handler(methods=("GET", "POST"))
     def partnership_report(self, data, suffix=""):  # pylint: disable=unused-argument

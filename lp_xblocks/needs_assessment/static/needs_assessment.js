@@ -299,8 +299,7 @@ function LpNeedsAssessment(runtime, element, init) {
   function partnershipForm(id, handler, field, done) {
     var partnershipForm = root.querySelector("#" + args.prefix + id);
     if (!partnershipForm) { return; }
-    partnershipForm.addEventListener("submit", function (event) {
-      event.preventDefault();
+    partnershipForm.querySelector("button").addEventListener("click", function () {
       var body = {};
       body[field] = partnershipForm.querySelector("input").value;
       post(handler, body).then(function (reply) {
@@ -311,9 +310,32 @@ function LpNeedsAssessment(runtime, element, init) {
       }).catch(function () { announce(S.network); });
     });
   }
-  partnershipForm("-create-form", "create_partnership", "name", function (data) { return fmt(S.partnershipCreated, {code: data.code}); });
-  partnershipForm("-join-form", "join_partnership", "code", function (data) { return fmt(S.partnershipJoined, {name: data.name}); });
   var combinedButton = root.querySelector("#" + args.prefix + "-combined-load");
+  var memberLine = root.querySelector("#" + args.prefix + "-partnership-member");
+  var partnershipForms = root.querySelector("#" + args.prefix + "-partnership-forms");
+  function showMembership(member) {
+    if (!memberLine) { return; }
+    memberLine.hidden = !member;
+    partnershipForms.hidden = Boolean(member);
+    combinedButton.hidden = !member || member.role !== "manager";
+    if (member) {
+      memberLine.textContent = fmt(member.role === "manager" ? S.memberManager : S.memberPartner,
+                                   {name: member.name, code: member.code});
+    }
+  }
+  partnershipForm("-create-form", "create_partnership", "name", function (data) {
+    showMembership(data);
+    return fmt(S.partnershipCreated, {code: data.code});
+  });
+  partnershipForm("-join-form", "join_partnership", "code", function (data) {
+    showMembership(data);
+    return fmt(S.partnershipJoined, {name: data.name});
+  });
+  if (memberLine) {
+    post("my_partnership", {}).then(function (reply) {
+      if (reply.ok) { showMembership(reply.data.partnership); }
+    }).catch(function () { announce(S.network); });
+  }
   if (combinedButton) {
     combinedButton.addEventListener("click", function () {
       combined.textContent = S.loading;
