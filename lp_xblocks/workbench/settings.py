@@ -18,7 +18,9 @@ DATABASES = {
     "default": {
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": os.environ.get("LP_WORKBENCH_DB", os.path.join(LP_VAR_DIR, "workbench.db")),
-        "OPTIONS": {"timeout": 20},
+        # IMMEDIATE: a transaction takes the write lock when it starts, so concurrent submits queue for it
+        # (busy timeout) instead of failing "database is locked" when a read lock cannot be upgraded.
+        "OPTIONS": {"timeout": 20, "transaction_mode": "IMMEDIATE"},
         "TEST": {"NAME": os.path.join(LP_VAR_DIR, "test-workbench.db")},
     }
 }

@@ -32,6 +32,11 @@ class Migration(migrations.Migration):
             field=models.PositiveIntegerField(default=0),
         ),
         migrations.AlterField(
+            model_name='needsassessmentattempt',
+            name='overall',
+            field=models.FloatField(help_text="Mean of the scored themes; None when every answer was 'Don't know'.", null=True),
+        ),
+        migrations.AlterField(
             model_name='needsassessmentthemescore',
             name='band',
             field=models.CharField(blank=True, default='', max_length=100),

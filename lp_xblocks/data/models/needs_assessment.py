@@ -15,7 +15,7 @@ class NeedsAssessmentAttempt(models.Model):
     attempt = models.PositiveIntegerField(help_text="1 for the first submission, then 2, 3 ...")
     is_latest = models.BooleanField(default=True, help_text="True on the learner's most recent attempt only.")
     submitted_at = models.DateTimeField()
-    overall = models.FloatField()
+    overall = models.FloatField(null=True, help_text="Mean of the scored themes; None when every answer was 'Don't know'.")
     stage = models.CharField(max_length=100, blank=True, default="")
     answers = models.JSONField(default=dict, help_text="Statement id -> scale value.")
     scores = models.JSONField(default=dict, help_text="Theme id -> score in this attempt.")
