@@ -336,3 +336,31 @@ def test_my_partnership(health):
     assert call_handler(health("solo"), "my_partnership", {})[1] == {"partnership": None}
     made = call_handler(health("solo"), "create_partnership", {"name": "Solo LSP"})[1]
     assert call_handler(health("solo"), "my_partnership", {})[1]["partnership"]["code"] == made["code"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_migration_backfills_the_summary_from_attempts_stored_before_it():
+    from django.db.migrations.executor import MigrationExecutor  # pylint: disable=import-outside-toplevel
+    executor = MigrationExecutor(connection)
+    ours = next(name for app, name in executor.loader.graph.leaf_nodes() if app == "lp_xblocks")
+    diagnostics = next(name for app, name in executor.loader.disk_migrations
+                       if app == "lp_xblocks" and name.endswith("diagnostics_summary_partnerships"))
+    before = [parent.key for parent in executor.loader.graph.node_map[("lp_xblocks", diagnostics)].parents
+              if parent.key[0] == "lp_xblocks"]
+    executor.migrate(before)
+    old = executor.loader.project_state(before).apps
+    attempt_model = old.get_model("lp_xblocks", "NeedsAssessmentAttempt")
+    theme_model = old.get_model("lp_xblocks", "NeedsAssessmentThemeScore")
+    now = dt.datetime.now(dt.timezone.utc)
+    for student, attempt, latest, scores in (("a", 1, False, (1.0, 2.0)), ("a", 2, True, (3.33, 4.0)),
+                                             ("b", 1, True, (2.67, 5.0))):
+        row = attempt_model.objects.create(block_key="old-block", student_id=student, attempt=attempt,
+                                           is_latest=latest, submitted_at=now, overall=1.0)
+        for theme_id, score in zip(("leadership", "trust"), scores):
+            theme_model.objects.create(attempt=row, theme_id=theme_id, score=score,
+                                       band="Strong" if score > 2.5 else "Needs attention")
+    executor = MigrationExecutor(connection)
+    executor.migrate([("lp_xblocks", ours)])
+    result = api.needs_assessment_cohort("old-block")
+    assert result == api.recompute_needs_assessment_cohort("old-block")
+    assert result["learners"] == 2 and result["themes"]["leadership"]["total"] == 6.0

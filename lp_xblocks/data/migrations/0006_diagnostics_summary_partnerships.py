@@ -4,6 +4,28 @@ import django.db.models.deletion
 from django.db import migrations, models
 
 
+def backfill_summary(apps, schema_editor):
+    """Fill the running summary from every latest attempt stored before it existed (exact hundredths)."""
+    from decimal import ROUND_HALF_UP, Decimal  # pylint: disable=import-outside-toplevel
+    attempt_model = apps.get_model("lp_xblocks", "NeedsAssessmentAttempt")
+    theme_model = apps.get_model("lp_xblocks", "NeedsAssessmentThemeScore")
+    summary_model = apps.get_model("lp_xblocks", "NeedsAssessmentSummary")
+    totals = {}
+    for block_key in attempt_model.objects.filter(is_latest=True).values_list("block_key", flat=True).distinct():
+        totals[(block_key, "", "")] = [attempt_model.objects.filter(block_key=block_key, is_latest=True).count(), 0, 0]
+    for block_key, theme_id, band, score in theme_model.objects.filter(attempt__is_latest=True).values_list(
+            "attempt__block_key", "theme_id", "band", "score").iterator():
+        row = totals.setdefault((block_key, theme_id, band or ""), [0, 0, 0])
+        row[0] += 1
+        if score is not None:
+            row[1] += int(Decimal(str(score)).scaleb(2).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+    summary_model.objects.bulk_create([
+        summary_model(block_key=block_key, theme_id=theme_id, band=band, learners=learners,
+                      score_hundredths=total, dont_know=dont_know)
+        for (block_key, theme_id, band), (learners, total, dont_know) in totals.items()
+    ], batch_size=1000)
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -96,4 +118,5 @@ class Migration(migrations.Migration):
                 'constraints': [models.UniqueConstraint(fields=('course_key', 'student_id'), name='lp_partnership_rater_once')],
             },
         ),
+        migrations.RunPython(backfill_summary, migrations.RunPython.noop),
     ]
