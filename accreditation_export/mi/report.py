@@ -5,7 +5,7 @@ import datetime as dt
 
 from ..i18n import _
 from ..pipeline import evaluate
-from . import figures
+from . import diagnostics, figures
 from .render import document
 
 
@@ -29,6 +29,7 @@ def build_sections(catalogue, register, register_rows: dict, records: list, asse
         figures.satisfaction(instruments, assessments, scope),
         figures.progress(instruments, assessments, in_scope, scope),
         figures.outcomes(catalogue, evaluated, claims, in_scope, scope),
+        diagnostics.diagnostics(instruments, assessments, scope),
     ]
 
 
