@@ -209,6 +209,7 @@ def test_summary_equals_recomputation_through_retakes_and_dont_know(health):
     assert (leadership["respondents"], leadership["total"], leadership["bands"], leadership["unscored"]) == (
         2, 6.0, {"Strong": 1, "Needs attention": 1}, 1)
     assert final["dont_know"] == 3
+    assert api.rebuild_needs_assessment_summary(str(health.usage_id)) == final
 
 
 def test_latest_attempt_update_is_served_by_the_unique_index(health):

@@ -6,11 +6,13 @@ plain data.
 from .facilitation import DuplicateChoice, facilitation_choice_report, record_facilitation_choice
 from .needs_assessment import (
     DuplicateAttempt, PartnershipRefused, create_partnership, join_partnership, membership, needs_assessment_cohort,
-    needs_assessment_latest, partnership_ratings, recompute_needs_assessment_cohort, record_needs_assessment_attempt,
+    needs_assessment_latest, partnership_ratings, rebuild_needs_assessment_summary, recompute_needs_assessment_cohort,
+    record_needs_assessment_attempt,
 )
 
 __all__ = [
     "DuplicateAttempt", "DuplicateChoice", "PartnershipRefused", "create_partnership", "facilitation_choice_report",
     "join_partnership", "membership", "needs_assessment_cohort", "needs_assessment_latest", "partnership_ratings",
-    "recompute_needs_assessment_cohort", "record_facilitation_choice", "record_needs_assessment_attempt",
+    "rebuild_needs_assessment_summary", "recompute_needs_assessment_cohort", "record_facilitation_choice",
+    "record_needs_assessment_attempt",
 ]

@@ -151,6 +151,33 @@ def recompute_needs_assessment_cohort(block_key):
     return _summary_from([(BLOCK_ROW, "", learners, 0, dont_know)] + rows if learners else rows)
 
 
+def rebuild_needs_assessment_summary(block_key):
+    """
+    Replace the block's summary rows with a full recomputation (after rows were written around
+    :func:`record_needs_assessment_attempt`, e.g. a bulk load or a repair). Returns the recomputed figures.
+    """
+    with transaction.atomic():
+        latest = NeedsAssessmentAttempt.objects.filter(block_key=block_key, is_latest=True)
+        totals = {}
+        learners = latest.count()
+        if learners:
+            totals[(BLOCK_ROW, "")] = [learners, 0, sum(latest.values_list("dont_know", flat=True))]
+        for theme_id, band, score, dk in NeedsAssessmentThemeScore.objects.filter(
+                attempt__block_key=block_key, attempt__is_latest=True).values_list(
+                    "theme_id", "band", "score", "dont_know").iterator():
+            row = totals.setdefault((theme_id, band), [0, 0, 0])
+            row[0] += 1
+            row[1] += 0 if score is None else hundredths(score)
+            row[2] += dk
+        NeedsAssessmentSummary.objects.filter(block_key=block_key).delete()
+        NeedsAssessmentSummary.objects.bulk_create([
+            NeedsAssessmentSummary(block_key=block_key, theme_id=theme_id, band=band, learners=count,
+                                   score_hundredths=total, dont_know=dk)
+            for (theme_id, band), (count, total, dk) in totals.items()
+        ])
+    return needs_assessment_cohort(block_key)
+
+
 def needs_assessment_latest(block_key, chunk_size=2000):
     """Stream every learner's latest attempt (one query, ordered by learner), as plain dicts."""
     return (
