@@ -193,7 +193,7 @@ def test_blocks_that_reuse_a_scenario_file_match_it(course, url_name):
 
 
 def test_drift_from_the_scenario_file_is_an_error(tree):
-    edit(tree / "vertical" / "starting-point.xml", "I can explain the routes", "I can describe the routes")
+    edit(tree / "vertical" / "starting-point.xml", "I can explain how the partnership", "I can describe how the partnership")
     report = validate(tree)
     assert any("vertical/starting-point.xml" in p and "learning_needs_analysis.xml" in p
                for p in problems(report, "shared")), report.problems
