@@ -5,7 +5,7 @@ import datetime as dt
 
 from ..i18n import _
 from ..pipeline import evaluate
-from . import diagnostics, figures
+from . import diagnostics, figures, profile
 from .render import document
 
 
@@ -30,6 +30,7 @@ def build_sections(catalogue, register, register_rows: dict, records: list, asse
         figures.progress(instruments, assessments, in_scope, scope),
         figures.outcomes(catalogue, evaluated, claims, in_scope, scope),
         diagnostics.diagnostics(instruments, assessments, scope),
+        profile.profile(in_scope, figures.participants(records, assessments, scope), scope),
     ]
 
 

@@ -134,3 +134,38 @@ def test_comments_are_escaped_in_html_and_formula_safe_in_csv(tmp_path):
 def test_both_editions_render(audience):
     found = section(minimum=3, audience=audience)
     assert render_report([found], Scope(minimum=3, audience=audience), "fixture", dt.date(2027, 1, 5))
+
+
+# ------------------------------------------------------------------------------------------ profile
+
+def test_participant_profile_and_equality_monitoring_hand_worked():
+    from accreditation_export.mi.profile import profile  # pylint: disable=import-outside-toplevel
+    rows = {
+        # 7 participants: role manager 5, co-ordinator 2; partnerships TEND (3), HARW (3), blank (1)
+        "p1": {"role": "Manager", "partnership": "TEND", "gender": "Woman"},
+        "p2": {"role": "Manager", "partnership": "TEND", "gender": "Woman"},
+        "p3": {"role": "Manager", "partnership": "TEND", "gender": "Man"},
+        "p4": {"role": "Manager", "partnership": "HARW", "gender": ""},
+        "p5": {"role": "Manager", "partnership": "HARW", "gender": "Woman"},
+        "p6": {"role": "Co-ordinator", "partnership": "HARW", "gender": "Woman"},
+        "p7": {"role": "Co-ordinator", "partnership": "", "gender": "Woman"},
+        "absent": {"role": "Manager", "partnership": "ZZZ", "gender": "Man"},   # took no part: not counted
+    }
+    taking_part = {f"p{n}" for n in range(1, 8)}
+    found = profile(rows, taking_part, Scope(minimum=3))
+    table_rows = {(row[0], row[1]): row[2:] for row in found.csv[0].rows}
+    assert table_rows[("Partnerships represented", "")] == [2, None]
+    assert table_rows[("Role", "Manager")] == [5, 71.4]
+    assert all(isinstance(cell, Suppressed) for cell in table_rows[("Role", "Co-ordinator")])   # 2 < 3
+    equality = {(row[0], row[1]): row[2:] for row in found.csv[1].rows}
+    assert equality[("Gender", "Woman")] == [5, 71.4]
+    assert isinstance(equality[("Gender", "Man")][0], Suppressed)
+    assert isinstance(equality[("Gender", "Not stated")][0], Suppressed)
+    small = profile(rows, {"p1", "p2"}, Scope(minimum=3))
+    assert all(isinstance(row[2], Suppressed) for row in small.csv[0].rows)
+
+
+def test_profile_without_the_optional_columns_says_so():
+    from accreditation_export.mi.profile import profile  # pylint: disable=import-outside-toplevel
+    found = profile({"a": {"username": "a"}}, {"a"}, Scope(minimum=1))
+    assert found.csv[0].rows == [] and "none of the profile columns" in found.csv[0].empty
