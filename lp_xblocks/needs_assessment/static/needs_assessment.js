@@ -105,6 +105,10 @@ function LpNeedsAssessment(runtime, element, init) {
     if (result.dont_know) {
       resultsBody.appendChild(el("p", {"class": "lp-na__dont-know"}, fmt(S.dontKnowCount, {count: result.dont_know})));
     }
+    if (result.stage && !(result.placements && result.placements.length)) {
+      // An attempt stored before placements were listed: its stage line only.
+      resultsBody.appendChild(el("p", {"class": "lp-na__stage"}, fmt(S.stage, {stage: result.stage})));
+    }
     if (result.placements && result.placements.length) {
       resultsBody.appendChild(el("h4", {}, S.placementsHeading));
       var placed = el("ul", {"class": "lp-na__placements"});
