@@ -1,8 +1,8 @@
 """
 The needs-assessment block in headless Chromium, served by the real workbench.
 
-Scenarios (``/scenario/lp_needs_assessment.N/``): 0 partnership health check (11 themes, 50 statements,
-stages), 1 individual learning-needs analysis (25 statements), 2 satisfaction survey (18 statements, no
+Scenarios (``/scenario/lp_needs_assessment.N/``): 0 partnership health check (12 themes, 55 statements,
+stages), 1 individual learning-needs analysis (20 statements), 2 satisfaction survey (18 statements, no
 retakes). ``?student=tutor`` is a tutor. Every test uses its own learner because the server's database
 is shared by the whole session.
 """
