@@ -360,6 +360,8 @@ class NeedsAssessmentBlock(CompletableXBlockMixin, XBlock):
         _ = self._
         comments = data.get("comments", {})
         if self.kind != "satisfaction":
+            if comments:     # never dropped silently: only a satisfaction survey takes comments
+                raise HandlerError(400, _("Only a satisfaction survey takes comments."), field="comments")
             return {}
         theme_ids = [theme["id"] for theme in self.instrument["themes"]]
         if not isinstance(comments, dict) or not all(isinstance(v, (str, type(None))) for v in comments.values()):

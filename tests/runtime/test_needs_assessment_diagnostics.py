@@ -111,6 +111,10 @@ def test_bad_placements_are_400_naming_them_and_store_nothing(health, placements
     assert (body["unknown"], body["invalid"], body["field"]) == (unknown, invalid, "placements")
     assert not NeedsAssessmentAttempt.objects.exists()
     assert call_handler(health("dee"), "submit", {"answers": {"l1": 3, "l2": 3, "t1": 3}, "placements": [1]})[0] == 400
+    status, body, _ = call_handler(health("dee"), "submit", {"answers": {"l1": 3, "l2": 3, "t1": 3},
+                                                             "comments": {"leadership": "kept?"}})
+    assert status == 400 and body["field"] == "comments"
+    assert not NeedsAssessmentAttempt.objects.exists()
 
 
 def test_report_data_stage_is_formula_safe_and_labels_are_translated_once(health):
