@@ -216,6 +216,16 @@ def test_summary_equals_recomputation_through_retakes_and_dont_know(health):
     assert api.rebuild_needs_assessment_summary(str(health.usage_id)) == final
 
 
+def test_withdrawing_a_learners_latest_attempt_keeps_the_summary_exact(health):
+    submit(health, "w1", {"l1": 1, "l2": 2, "t1": 5})
+    submit(health, "w2", {"l1": 4, "l2": DONT_KNOW, "t1": 3})
+    key = str(health.usage_id)
+    assert api.withdraw_needs_assessment_latest(key, "w2") is True
+    assert api.withdraw_needs_assessment_latest(key, "w2") is False
+    assert summary(health) == recomputed(health)
+    assert summary(health)["learners"] == 1 and summary(health)["dont_know"] == 0
+
+
 def test_latest_attempt_update_is_served_by_the_unique_index(health):
     submit(health, "ix", {"l1": 1, "l2": 2, "t1": 5})
     with connection.cursor() as cursor:

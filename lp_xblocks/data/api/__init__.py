@@ -7,12 +7,12 @@ from .facilitation import DuplicateChoice, facilitation_choice_report, record_fa
 from .needs_assessment import (
     DuplicateAttempt, PartnershipRefused, create_partnership, join_partnership, membership, needs_assessment_cohort,
     needs_assessment_latest, partnership_ratings, rebuild_needs_assessment_summary, recompute_needs_assessment_cohort,
-    record_needs_assessment_attempt,
+    record_needs_assessment_attempt, withdraw_needs_assessment_latest,
 )
 
 __all__ = [
     "DuplicateAttempt", "DuplicateChoice", "PartnershipRefused", "create_partnership", "facilitation_choice_report",
     "join_partnership", "membership", "needs_assessment_cohort", "needs_assessment_latest", "partnership_ratings",
     "rebuild_needs_assessment_summary", "recompute_needs_assessment_cohort", "record_facilitation_choice",
-    "record_needs_assessment_attempt",
+    "record_needs_assessment_attempt", "withdraw_needs_assessment_latest",
 ]

@@ -105,6 +105,25 @@ def record_needs_assessment_attempt(*, block_key, course_key, student_id, userna
     return row
 
 
+def withdraw_needs_assessment_latest(block_key, student_id):
+    """
+    Take a learner's latest attempt out of the cohort (it stays stored, no longer latest) and out of the
+    running summary, in one transaction: for a reset or deleted learner state. Returns True when there was one.
+    """
+    with transaction.atomic():
+        latest = list(NeedsAssessmentAttempt.objects.select_for_update()
+                      .filter(block_key=block_key, student_id=student_id, is_latest=True))
+        if not latest:
+            return False
+        NeedsAssessmentAttempt.objects.filter(pk__in=[row.pk for row in latest]).update(is_latest=False)
+        themes = [{"id": t.theme_id, "score": t.score, "band": t.band, "dont_know": t.dont_know}
+                  for t in NeedsAssessmentThemeScore.objects.filter(attempt__in=latest)]
+        _bump(block_key, BLOCK_ROW, "", -len(latest), 0, -sum(row.dont_know for row in latest))
+        for (theme_id, band), (learners, total, dk) in sorted(_theme_deltas(themes, -1).items()):
+            _bump(block_key, theme_id, band, learners, total, dk)
+    return True
+
+
 def _summary_from(rows):
     learners, dont_know, themes = 0, 0, {}
     for theme_id, band, count, total, dk in rows:
