@@ -12,6 +12,7 @@ from ..register import RegisterError, _column
 from ..submit import Ledger
 from . import figures
 from .instruments import InstrumentsError, load_instruments
+from .modules import load_modules
 from .render import write_csv
 from .report import build_sections, render_report
 
@@ -98,7 +99,7 @@ def command(common_options, register_options):
             click.echo(_("Note: {source} gives no needs-assessment scores; those sections are empty.").format(
                 source=source.description), err=True)
         sections = build_sections(catalogue, register, rows, records, assessments, instruments, ledger_claims(ledger_path),
-                                  scope, source.description)
+                                  scope, source.description, modules=load_modules(course_path))
         generated = dt.datetime.now(timezone).date()
         html_text = render_report(sections, scope, source.description, generated)
         folder.mkdir(parents=True, exist_ok=True)

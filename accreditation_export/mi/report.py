@@ -5,15 +5,17 @@ import datetime as dt
 
 from ..i18n import _
 from ..pipeline import evaluate
-from . import diagnostics, figures, profile
+from . import diagnostics, figures, modules as module_figures, profile
 from .render import document
 
 
 def build_sections(catalogue, register, register_rows: dict, records: list, assessments: list, instruments: list,
-                   claims: list, scope: figures.Scope, source_name: str = "the source") -> list:
+                   claims: list, scope: figures.Scope, source_name: str = "the source", modules=None) -> list:
     """
     The sections, in the tender's order. ``register_rows``: ``{username: raw row}`` of the whole register;
-    ``records``: the source's evidence stream (sorted by username); ``claims``: the ledger's rows.
+    ``records``: the source's evidence stream (sorted by username); ``claims``: the ledger's rows;
+    ``modules``: the course's modules and their activities (:func:`.modules.load_modules`; None: read the
+    course this package ships).
     """
     rejections = list(register.rejections)
     evaluated = [outcome for outcome in evaluate(catalogue, register.candidates,
@@ -31,6 +33,7 @@ def build_sections(catalogue, register, register_rows: dict, records: list, asse
         figures.outcomes(catalogue, evaluated, claims, in_scope, scope),
         diagnostics.diagnostics(instruments, assessments, scope),
         profile.profile(in_scope, figures.participants(records, assessments, scope), scope),
+        module_figures.completion(module_figures.load_modules() if modules is None else modules, records, scope),
     ]
 
 

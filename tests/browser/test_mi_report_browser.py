@@ -19,7 +19,8 @@ pytestmark = pytest.mark.browser
 TITLES = ["Participant registration", "Needs assessment results", "Participant satisfaction with each delivery element",
           "Evaluation of progress made by participants", "Accreditation outcomes by participant",
           # issue 15: two sections after the tender's five
-          "Partnerships, \"don't know\" answers and comments", "Participant profile and equality monitoring"]
+          "Partnerships, \"don't know\" answers and comments", "Participant profile and equality monitoring",
+          "Completion and retention per module"]
 
 
 @pytest.fixture(scope="module")

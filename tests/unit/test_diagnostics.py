@@ -169,3 +169,45 @@ def test_profile_without_the_optional_columns_says_so():
     from accreditation_export.mi.profile import profile  # pylint: disable=import-outside-toplevel
     found = profile({"a": {"username": "a"}}, {"a"}, Scope(minimum=1))
     assert found.csv[0].rows == [] and "none of the profile columns" in found.csv[0].empty
+
+
+# ------------------------------------------------------------------------------------------ modules
+
+def test_module_completion_and_retention_hand_worked():
+    from accreditation_export.mi.modules import completion  # pylint: disable=import-outside-toplevel
+    from accreditation_export.sources.base import Exercise, Learner, ReflectiveEntry  # pylint: disable=import-outside-toplevel
+    when = dt.datetime(2026, 11, 1, tzinfo=dt.timezone.utc)
+    late = dt.datetime(2027, 3, 1, tzinfo=dt.timezone.utc)
+
+    def entry(name, version, status="submitted", decided=None):
+        return ReflectiveEntry(name, "e-" + name, "log-a", "t", status, version, (), None, decided)
+
+    def exercise(name, passed, kind="facilitation_exercise", block="ex-a", at=when):
+        return Exercise(name, kind, block, passed, at)
+
+    modules = [("Module A", {"log-a": "reflective_log", "ex-a": "facilitation_exercise"}),
+               ("Module B", {"survey-b": "needs_assessment"})]
+    records = [
+        # Module A: p1..p4 complete (entry submitted + exercise passed); p5 entry only; p6 a draft only.
+        *(item for name in ("p1", "p2", "p3", "p4") for item in (entry(name, 1), exercise(name, True))),
+        entry("p5", 1), entry("p6", 0, status="draft"), Learner("p7"),
+        # Module B: p1, p2, p3 answered the survey; p4's answer is dated after the period (not yet there).
+        *(exercise(name, True, "needs_assessment", "survey-b") for name in ("p1", "p2", "p3")),
+        exercise("p4", True, "needs_assessment", "survey-b", at=late),
+    ]
+    found = completion(modules, records, Scope(minimum=3, end=dt.date(2026, 12, 31)))
+    rows = {row[0]: row[1:] for row in found.csv[0].rows}
+    # A: started 6 (p1-p6), completed 4: 66.7%; retention 100%.
+    assert rows["Module A"] == [2, 6, 4, 66.7, 100.0]
+    # B: started 3 of the 6 who started A: 50%; all 3 completed.
+    assert rows["Module B"] == [1, 3, 3, 100.0, 50.0]
+    small = completion(modules, records, Scope(minimum=4, end=dt.date(2026, 12, 31)))
+    assert all(isinstance(cell, Suppressed) for cell in {row[0]: row for row in small.csv[0].rows}["Module B"][2:5])
+
+
+def test_the_shipped_course_has_five_modules_with_activities():
+    from accreditation_export.mi.modules import load_modules  # pylint: disable=import-outside-toplevel
+    modules = load_modules()
+    assert [title.split(":")[0] for title, _blocks in modules] == [
+        "Induction", "Module 1", "Module 2", "Module 3", "Closing"]
+    assert modules[-1][1] == {"survey-exit": "needs_assessment"}
