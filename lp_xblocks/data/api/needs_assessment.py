@@ -3,6 +3,7 @@ The needs-assessment block's cross-learner queries: record an attempt (keeping t
 read the cohort summary, stream rows, and the multi-rater partnerships.
 """
 import secrets
+import time
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import IntegrityError, transaction
@@ -54,6 +55,41 @@ def _bump(block_key, theme_id, band, learners, total, dont_know):
         rows.update(**changes)
 
 
+def _ensure_summary_rows(block_key, keys):
+    """
+    Create the summary rows a submit will update, if missing, before its transaction (``INSERT IGNORE`` /
+    ``INSERT OR IGNORE``, autocommitted): inside the transaction every change is then an UPDATE of an existing
+    row, which takes a row lock and no gap lock.
+    """
+    NeedsAssessmentSummary.objects.bulk_create(
+        [NeedsAssessmentSummary(block_key=block_key, theme_id=theme_id, band=band) for theme_id, band in keys],
+        ignore_conflicts=True,
+    )
+
+
+DEADLOCK_RETRIES = 5
+_RETRYABLE = {1213, 1205}          # MySQL/MariaDB: deadlock found; lock wait timeout exceeded
+
+
+def _retrying(work):
+    """
+    Run ``work()`` in its own transaction, again when MySQL/MariaDB chose it as a deadlock victim (the server
+    rolled it back entirely, so running it again is safe). Inside an outer transaction it runs once: only the
+    outermost transaction can be retried.
+    """
+    from django.db import OperationalError, connection  # pylint: disable=import-outside-toplevel
+    for attempt in range(DEADLOCK_RETRIES):
+        try:
+            with transaction.atomic():
+                return work()
+        except OperationalError as error:
+            code = error.args[0] if error.args else None
+            if code not in _RETRYABLE or connection.in_atomic_block or attempt == DEADLOCK_RETRIES - 1:
+                raise
+            time.sleep(0.01 * (attempt + 1) * (1 + secrets.randbelow(10)))
+    raise AssertionError("unreachable")
+
+
 def record_needs_assessment_attempt(*, block_key, course_key, student_id, username, attempt,
                                     submitted_at, overall, stage, answers, themes, first_scores,
                                     dont_know=0, placements=None, comments=None, partnership_id=None):
@@ -63,25 +99,37 @@ def record_needs_assessment_attempt(*, block_key, course_key, student_id, userna
 
     ``themes`` is the scored theme list (``id``, ``score``, ``band``, ``dont_know``); a theme answered
     "don't know" throughout has score and band None.
+
+    Concurrency: the attempt number is unique per learner (a concurrent duplicate is :class:`DuplicateAttempt`);
+    the previous latest attempt is taken over with ``UPDATE ... WHERE id = ? AND is_latest`` (only the submit
+    that flips it takes it out of the summary); summary rows are changed with ``n = n + d`` in a fixed order.
     """
     scores = {theme["id"]: theme["score"] for theme in themes if theme["score"] is not None}
-    with transaction.atomic():
+    _ensure_summary_rows(block_key, [(BLOCK_ROW, "")] + sorted(_theme_deltas(themes, +1)))
+
+    def work():
         if NeedsAssessmentAttempt.objects.filter(
             block_key=block_key, student_id=student_id, attempt=attempt
         ).exists():
             raise DuplicateAttempt(attempt)
         # attempt__lt lets the unique (block_key, student_id, attempt) index find the row: a bare boolean
-        # condition cannot use an index on is_latest.
-        previous = list(
-            NeedsAssessmentAttempt.objects.select_for_update()
+        # condition cannot use an index on is_latest. A plain read: no range or gap locks.
+        previous_ids = list(
+            NeedsAssessmentAttempt.objects
             .filter(block_key=block_key, student_id=student_id, attempt__lt=attempt, is_latest=True)
+            .values_list("pk", flat=True)
         )
-        row = NeedsAssessmentAttempt.objects.create(
-            block_key=block_key, course_key=course_key, student_id=student_id, username=username,
-            attempt=attempt, is_latest=True, submitted_at=submitted_at, overall=overall,
-            stage=stage or "", answers=answers, scores=scores, first_scores=first_scores,
-            dont_know=dont_know, placements=placements or {}, comments=comments or {}, partnership_id=partnership_id,
-        )
+        try:
+            with transaction.atomic():
+                row = NeedsAssessmentAttempt.objects.create(
+                    block_key=block_key, course_key=course_key, student_id=student_id, username=username,
+                    attempt=attempt, is_latest=True, submitted_at=submitted_at, overall=overall,
+                    stage=stage or "", answers=answers, scores=scores, first_scores=first_scores,
+                    dont_know=dont_know, placements=placements or {}, comments=comments or {},
+                    partnership_id=partnership_id,
+                )
+        except IntegrityError as error:
+            raise DuplicateAttempt(attempt) from error
         NeedsAssessmentThemeScore.objects.bulk_create([
             NeedsAssessmentThemeScore(attempt=row, theme_id=theme["id"], score=theme["score"],
                                       band=theme["band"] or "", dont_know=theme.get("dont_know") or 0)
@@ -89,20 +137,25 @@ def record_needs_assessment_attempt(*, block_key, course_key, student_id, userna
         ])
         deltas = _theme_deltas(themes, +1)
         block_delta = [1, 0, dont_know]
-        if previous:
-            NeedsAssessmentAttempt.objects.filter(pk__in=[p.pk for p in previous]).update(is_latest=False)
+        # Only the rows this submit actually flips leave the summary (a concurrent retake may have flipped one).
+        taken = [pk for pk in previous_ids
+                 if NeedsAssessmentAttempt.objects.filter(pk=pk, is_latest=True).update(is_latest=False)]
+        if taken:
             old_themes = [{"id": t.theme_id, "score": t.score, "band": t.band, "dont_know": t.dont_know}
-                          for t in NeedsAssessmentThemeScore.objects.filter(attempt__in=previous)]
+                          for t in NeedsAssessmentThemeScore.objects.filter(attempt_id__in=taken)]
             for key, (learners, total, dk) in _theme_deltas(old_themes, -1).items():
                 was = deltas.get(key, (0, 0, 0))
                 deltas[key] = (was[0] + learners, was[1] + total, was[2] + dk)
-            block_delta[0] -= len(previous)
-            block_delta[2] -= sum(p.dont_know for p in previous)
+            block_delta[0] -= len(taken)
+            block_delta[2] -= sum(NeedsAssessmentAttempt.objects.filter(pk__in=taken)
+                                  .values_list("dont_know", flat=True))
         # A fixed order of row updates: two submits never wait on each other's rows in opposite orders.
         _bump(block_key, BLOCK_ROW, "", *block_delta)
         for (theme_id, band), (learners, total, dk) in sorted(deltas.items()):
             _bump(block_key, theme_id, band, learners, total, dk)
-    return row
+        return row
+
+    return _retrying(work)
 
 
 def withdraw_needs_assessment_latest(block_key, student_id):
