@@ -648,7 +648,7 @@ class NeedsAssessmentBlock(CompletableXBlockMixin, XBlock):
         node.set("display_name", self.display_name)
         node.set("kind", self.kind)
         node.set("allow_retake", "true" if self.allow_retake else "false")
-        if self.minimum_group != self.fields["minimum_group"].default:
+        if self.fields["minimum_group"].is_set_on(self):     # left out when never set: older exports unchanged
             node.set("minimum_group", str(self.minimum_group))
         write_instrument(self.instrument, node)
 

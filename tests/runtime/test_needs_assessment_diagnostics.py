@@ -386,3 +386,28 @@ def test_migration_backfills_the_summary_from_attempts_stored_before_it():
     result = api.needs_assessment_cohort("old-block")
     assert result == api.recompute_needs_assessment_cohort("old-block")
     assert result["learners"] == 2 and result["themes"]["leadership"]["total"] == 6.0
+
+
+# ------------------------------------------------------------------------------ settings
+
+
+@pytest.mark.parametrize("given, status", [("5", 200), (7, 200), ("0", 400), ("abc", 400), (101, 400), (True, 400)])
+def test_minimum_group_is_edited_in_studio_and_checked(survey, given, status):
+    code, body, _ = call_handler(survey("tutor"), "studio_submit", {"minimum_group": given})
+    assert code == status, body
+    if status == 200:
+        assert survey("x").minimum_group == int(given)
+    else:
+        assert body["field"] == "minimum_group" and survey("x").minimum_group == 3
+
+
+def test_minimum_group_round_trips_through_olx(survey):
+    from lxml import etree  # pylint: disable=import-outside-toplevel
+    node = etree.Element("root")
+    survey("tutor").add_xml_to_node(node)
+    assert node.get("minimum_group") == "3" and node.get("kind") == "satisfaction"
+
+
+def test_minimum_group_out_of_range_in_olx_is_refused(workbench_block):
+    with pytest.raises(ValueError, match="minimum_group '0'"):
+        workbench_block(SURVEY.replace('minimum_group="3"', 'minimum_group="0"'))
