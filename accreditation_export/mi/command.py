@@ -99,7 +99,8 @@ def command(common_options, register_options):
             click.echo(_("Note: {source} gives no needs-assessment scores; those sections are empty.").format(
                 source=source.description), err=True)
         sections = build_sections(catalogue, register, rows, records, assessments, instruments, ledger_claims(ledger_path),
-                                  scope, source.description, modules=load_modules(course_path))
+                                  scope, source.description, modules=load_modules(course_path),
+                                  decisions=list(source.decisions()) if hasattr(source, "decisions") else [])
         generated = dt.datetime.now(timezone).date()
         html_text = render_report(sections, scope, source.description, generated)
         folder.mkdir(parents=True, exist_ok=True)

@@ -65,6 +65,19 @@ class Exercise(NamedTuple):
         return f"{self.kind}:{self.block}"
 
 
+class Decision(NamedTuple):
+    """
+    A tutor's decision on one submitted version of a reflective-log entry, for the MI report's tutor turnaround
+    (not part of :meth:`Source.records`): a source that can tell gives these from ``decisions()``.
+    """
+    username: str
+    block: str
+    version: int
+    submitted_at: dt.datetime | None
+    decided_at: dt.datetime | None
+    decision: str                   # pass or refer
+
+
 class Source(Protocol):
     """A place evidence comes from."""
 

@@ -22,7 +22,9 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 from ..i18n import _
-from .base import Assessment, Exercise, ReflectiveEntry, SourceError, block_name, merge_sorted, parse_time
+from .base import (
+    Assessment, Decision, Exercise, ReflectiveEntry, SourceError, block_name, merge_sorted, parse_time,
+)
 
 ENTRY = "lp_xblocks_reflectiveentry"
 VERSION = "lp_xblocks_reflectiveentryversion"
@@ -35,7 +37,7 @@ PARTNERSHIP = "lp_xblocks_partnership"
 COLUMNS = {
     ENTRY: ("id", "entry_id", "block_key", "student_id", "username", "status", "title", "draft", "version",
             "decided_at", "referrals", "created_at"),
-    VERSION: ("entry_id", "number", "criteria"),
+    VERSION: ("entry_id", "number", "criteria", "submitted_at"),
     FEEDBACK: ("id", "entry_id", "version", "decision", "criteria", "marked_at"),
     FACILITATION: ("block_key", "student_id", "username", "ending_id", "passed", "completed_at"),
     NEEDS: ("block_key", "student_id", "username", "submitted_at", "attempt", "overall", "stage", "scores",
@@ -79,6 +81,16 @@ SELECT {_LEARNER.format(t='n')} AS learner, n.block_key, n.attempt, n.submitted_
        n.first_scores
   FROM {NEEDS} n
  ORDER BY learner, n.block_key, n.attempt
+"""
+
+# Every tutor's decision with the submission it decided (the MI report's tutor turnaround).
+DECISIONS_SQL = f"""
+SELECT {_LEARNER.format(t='e')} AS learner, e.block_key, f.version, v.submitted_at, f.marked_at, f.decision
+  FROM {FEEDBACK} f
+  JOIN {ENTRY} e ON e.id = f.entry_id
+  LEFT JOIN {VERSION} v ON v.entry_id = f.entry_id AND v.number = f.version
+ WHERE f.decision != ''
+ ORDER BY learner, f.marked_at, f.id
 """
 
 # The same with what databases migrated to 0006 (diagnostics) also hold: partnership, "don't know", comments.
@@ -196,6 +208,18 @@ class WorkbenchSource:
                 learner, block_key, attempts, first_taken = row
                 passed, when = True, parse_time(first_taken)
             yield Exercise(learner, kind, self.block(block_key), passed, when, attempts)
+
+    def decisions(self) -> Iterator[Decision]:
+        """Every tutor's decision on a submitted version, sorted by username (for the MI report's turnaround)."""
+        connection, _tables = self._connect()
+        try:
+            for learner, block_key, version, submitted_at, marked_at, decision in connection.execute(DECISIONS_SQL):
+                yield Decision(learner, self.block(block_key), version, parse_time(submitted_at),
+                               parse_time(marked_at), decision)
+        except sqlite3.DatabaseError as error:
+            raise SourceError(_("{path}: cannot be read: {why}").format(path=self.path, why=error)) from error
+        finally:
+            connection.close()
 
     def assessments(self) -> Iterator[Assessment]:
         """Every needs-assessment attempt with its theme scores, sorted by username (for the MI report)."""

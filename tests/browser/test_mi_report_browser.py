@@ -20,7 +20,7 @@ TITLES = ["Participant registration", "Needs assessment results", "Participant s
           "Evaluation of progress made by participants", "Accreditation outcomes by participant",
           # issue 15: two sections after the tender's five
           "Partnerships, \"don't know\" answers and comments", "Participant profile and equality monitoring",
-          "Completion and retention per module"]
+          "Completion and retention per module", "Tutor turnaround"]
 
 
 @pytest.fixture(scope="module")

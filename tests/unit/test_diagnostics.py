@@ -211,3 +211,30 @@ def test_the_shipped_course_has_five_modules_with_activities():
     assert [title.split(":")[0] for title, _blocks in modules] == [
         "Induction", "Module 1", "Module 2", "Module 3", "Closing"]
     assert modules[-1][1] == {"survey-exit": "needs_assessment"}
+
+
+# ------------------------------------------------------------------------------------------ turnaround
+
+def test_tutor_turnaround_hand_worked():
+    from accreditation_export.mi.turnaround import turnaround  # pylint: disable=import-outside-toplevel
+    from accreditation_export.sources.base import Decision  # pylint: disable=import-outside-toplevel
+    start = dt.datetime(2026, 11, 2, 9, tzinfo=dt.timezone.utc)
+
+    def decided(name, block, days, version=1):
+        return Decision(name, block, version, start, start + dt.timedelta(days=days), "pass")
+
+    decisions = [
+        # log-a: 3 people, 4 decisions: 2, 5, 20 days and a resubmission decided in 1 day.
+        decided("p1", "log-a", 2), decided("p2", "log-a", 5), decided("p3", "log-a", 20), decided("p3", "log-a", 1, 2),
+        # log-b: 2 people (suppressed at minimum 3): 3 and 30 days.
+        decided("p1", "log-b", 3), decided("p4", "log-b", 30),
+        # decided after the period: not counted
+        Decision("p5", "log-a", 1, start, dt.datetime(2027, 2, 1, tzinfo=dt.timezone.utc), "refer"),
+    ]
+    found = turnaround(decisions, Scope(minimum=3, end=dt.date(2026, 12, 31)), {"log-a": "Induction (log-a)"})
+    rows = {row[0]: row[1:] for row in found.csv[0].rows}
+    # log-a: median of 1, 2, 5, 20 = 3.5; longest 20; within 14 days: 3 of 4 = 75%.
+    assert rows["Induction (log-a)"] == [4, 3.5, 20.0, 3, 75.0]
+    assert all(isinstance(cell, Suppressed) for cell in rows["log-b"])
+    # All: 1, 2, 3, 5, 20, 30 -> median 4; within 14: 4 of 6 = 66.7%.
+    assert rows["All reflective logs"] == [6, 4.0, 30.0, 4, 66.7]
