@@ -413,7 +413,8 @@ def satisfaction(instruments, assessments, scope: Scope) -> Section:
                  [_("Survey"), _("Module"), _("Delivery element"), _("Respondents"), _("Mean"), _("Band"), _("Number"),
                   _("Percent")], long_rows)
     intro = [_("One survey per module; each theme is a delivery element (online study, workshops, exercises, "
-               "mentoring, accreditation support), scored from 1 (very dissatisfied) to 5 (very satisfied).")]
+               "mentoring, accreditation support), scored from 1 (strongly disagree) to 5 (strongly agree) with "
+               "statements about it.")]
     return Section("satisfaction", _("Participant satisfaction with each delivery element"), intro, items, [main])
 
 

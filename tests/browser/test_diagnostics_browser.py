@@ -98,7 +98,7 @@ def test_satisfaction_survey_thanks_and_shows_own_ratings(workbench_server, page
     expect()(results).to_be_visible(timeout=TIMEOUT)
     expect()(page.locator(".lp-na__status")).to_contain_text("Thank you", timeout=TIMEOUT)
     expect()(results).to_contain_text("Don't know / not applicable")
-    expect()(results).to_contain_text("4 (Satisfied)")
+    expect()(results).to_contain_text("4 (Agree)")
     for absent in ("Overall score", "Recommendations", "Band"):
         assert absent not in results.inner_text()
     assert results.locator("table, svg").count() == 0
