@@ -104,3 +104,17 @@ def test_satisfaction_survey_thanks_and_shows_own_ratings(workbench_server, page
     assert results.locator("table, svg").count() == 0
     assert serious_violations(page, ".lp-na") == []
     assert page.errors == []
+
+
+@pytest.mark.parametrize("scenario", [HEALTH_CHECK, SATISFACTION])
+def test_new_fields_fit_a_320_px_screen(workbench_server, page, scenario):
+    page.set_viewport_size({"width": 320, "height": 640})
+    open_scenario(page, workbench_server, scenario, learner("narrow"))
+    selector = ".lp-na__placement-select, .lp-na__comment-text, .lp-na__partnership-form input"
+    page.locator(".lp-na__partnership-forms").evaluate("el => { el.hidden = false; }") if scenario == HEALTH_CHECK else None
+    # Each field stays on screen and uses the width it has (the text of a comment is readable as typed).
+    boxes = page.locator(selector).evaluate_all("""els => els.map(el => {
+        const box = el.getBoundingClientRect(), room = el.parentElement.getBoundingClientRect();
+        return [Math.round(box.right), Math.round(box.width), Math.round(room.width)]; })""")
+    assert boxes and all(right <= 320 for right, _width, _room in boxes), boxes
+    assert all(width >= 0.95 * room for _right, width, room in boxes), boxes
