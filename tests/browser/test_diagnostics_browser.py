@@ -118,3 +118,16 @@ def test_new_fields_fit_a_320_px_screen(workbench_server, page, scenario):
         return [Math.round(box.right), Math.round(box.width), Math.round(room.width)]; })""")
     assert boxes and all(right <= 320 for right, _width, _room in boxes), boxes
     assert all(width >= 0.95 * room for _right, width, room in boxes), boxes
+
+
+def test_learning_needs_recommendations_link_to_course_units(workbench_server, page):
+    from tests.browser.test_needs_assessment_browser import LEARNING_NEEDS  # pylint: disable=import-outside-toplevel
+    open_scenario(page, workbench_server, LEARNING_NEEDS, learner("links"))
+    check_all(page, lambda _index, _sid: 1)
+    page.locator(".lp-na__form button[type=submit]").click()
+    expect()(page.locator(".lp-na__recommendations li")).to_have_count(4, timeout=TIMEOUT)
+    hrefs = page.locator(".lp-na__recommendations a").evaluate_all("links => links.map(a => a.getAttribute('href'))")
+    # Every theme's "priority" band names its modules' units: "(/jump_to_id/leadership-phases)" and so on.
+    assert len(hrefs) >= 8 and all(href.startswith("/jump_to_id/") for href in hrefs), hrefs
+    assert "/jump_to_id/leadership-phases" in hrefs and "/jump_to_id/budget-funding" in hrefs
+    assert page.errors == []

@@ -22,11 +22,12 @@ function LpNeedsAssessment(runtime, element, init) {
   function linkified(text) {
     var fragment = document.createDocumentFragment();
     // Only http(s) URLs and same-site paths; "//host" (another site) and "javascript:" never match.
-    var pattern = /(https?:\/\/[^\s<>"]+|(?:^|\s)\/(?!\/)[A-Za-z0-9_\-\/.:@+~%?=&#]+)/g;
+    // A site path may follow a space or an opening bracket: "see (/jump_to_id/unit)".
+    var pattern = /(https?:\/\/[^\s<>"]+|(?:^|[\s(])\/(?!\/)[A-Za-z0-9_\-\/.:@+~%?=&#]+)/g;
     var last = 0;
     var match;
     while ((match = pattern.exec(text)) !== null) {
-      var url = match[0].replace(/^\s/, "");
+      var url = match[0].replace(/^[\s(]/, "");
       var start = match.index + (match[0].length - url.length);
       url = url.replace(/[.,;:)]+$/, "");
       fragment.appendChild(document.createTextNode(text.slice(last, start)));
