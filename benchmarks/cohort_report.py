@@ -12,7 +12,8 @@ What it does:
 2. Parses the partnership health check scenario into the SDK's WorkbenchRuntime.
 3. Fills N learners' attempts (seeded, realistic answers scored with ``instrument.score``; about 30% of
    learners answer twice) straight into ``NeedsAssessmentAttempt`` and ``NeedsAssessmentThemeScore`` with
-   ``bulk_create`` -- the same field values ``api.record_needs_assessment_attempt`` writes.
+   ``bulk_create`` -- the same field values ``api.record_needs_assessment_attempt`` writes -- then brings
+   the running summary in step (``api.rebuild_needs_assessment_summary``).
 4. Calls the real handler as a tutor (``block.handle("cohort_report", ...)``) once to warm up, then
    ``--repeat`` times, timing each call and counting its SQL queries; does the same on a second block
    holding 100 learners to show the query count does not grow with the cohort.
@@ -89,7 +90,7 @@ def fill(usage_id, instrument, learners, rng, prefix):
         attempt_rows.append(NeedsAssessmentAttempt(
             id=attempt_id, block_key=block_key, course_key=course_key, student_id=student_id,
             username=student_id, attempt=number, is_latest=is_latest, submitted_at=submitted_at,
-            overall=scored["overall"], stage=scored["stage"] or "", answers=answers,
+            overall=scored["overall"], stage="", answers=answers,
             scores={theme["id"]: theme["score"] for theme in scored["themes"]}, first_scores=first_scores,
         ))
         for theme in scored["themes"]:
@@ -121,6 +122,9 @@ def fill(usage_id, instrument, learners, rng, prefix):
             if len(attempt_rows) >= BATCH:
                 flush()
         flush()
+    # Rows written around the submit path: bring the running summary in step, as a submit would have.
+    from lp_xblocks.data import api  # pylint: disable=import-outside-toplevel
+    api.rebuild_needs_assessment_summary(block_key)
     return n_attempts, n_scores, time.perf_counter() - started
 
 

@@ -5,7 +5,7 @@ A small cohort for the management-information report and the credentials, with f
 Cohort A: ann, bob, cat, dan, eve, fay. Cohort B: gus, hal (a ULN that fails the check: rejected), ivy (opted
 out), jon (opted in, no activity at all: rejected). Everyone is registered for the Award (600/0000/0).
 
-Learning-needs analysis (the course's ``learning-needs-analysis``), theme ``budget-management``:
+Learning-needs analysis (the course's ``learning-needs-analysis``), theme ``managing-for-performance``:
 
     learner  first (Oct)  latest (Dec)   change
     ann      2.0          4.0            +2.0
@@ -17,8 +17,8 @@ Learning-needs analysis (the course's ``learning-needs-analysis``), theme ``budg
     gus      4.0          4.0             0.0
     hal      2.2          (not retaken)
 
-``chairing-meetings`` is 3.0 first and 3.2 latest for everyone who retook (3.0 for fay and hal); the other
-three themes are 3.0 throughout.
+``leadership`` is 3.0 first and 3.2 latest for everyone who retook (3.0 for fay and hal); the other
+two themes are 3.0 throughout.
 
 Partnership health check (``partnership-health-check``): every theme scores the same per learner: ann 2.0,
 bob 3.0, cat 3.0, dan 4.5 (four respondents: suppressed at the default minimum of 5).
@@ -38,7 +38,7 @@ from accreditation_export.sources.base import Assessment, Exercise, Learner, Ref
 UTC = dt.timezone.utc
 CATALOGUE = cat.load()
 LNA, HEALTH, SURVEY, SURVEY_M1 = "learning-needs-analysis", "partnership-health-check", "survey-induction", "survey-understanding"
-LNA_THEMES = ("budget-management", "chairing-meetings", "partnership-theory", "facilitation-skills", "strategic-leadership")
+LNA_THEMES = ("managing-for-performance", "leadership", "learning", "trust")   # the toolkit's four themes
 HEALTH_THEMES = ("leadership", "trust", "learning", "managing-for-performance", "clarity-of-objectives", "representation",
                  "openness", "stakeholder-support", "cohesion", "running-meetings", "actions")
 SURVEY_THEMES = ("online-induction", "induction-workshop", "chairing-practice", "buddy-introduction", "induction-diagnostics")
@@ -84,29 +84,31 @@ def at(month, day, hour=10):
     return dt.datetime(2026, month, day, hour, tzinfo=UTC)
 
 
-def _attempt(username, block, attempt, when, scores, first):
+def _attempt(username, block, attempt, when, scores, first, stage=""):
     overall = round(sum(scores.values()) / len(scores), 2)
-    return Assessment(username, block, attempt, when, overall, "", dict(scores), dict(first))
+    return Assessment(username, block, attempt, when, overall, stage, dict(scores), dict(first))
 
 
 BUDGET = {"ann": (2.0, 4.0), "bob": (2.4, 3.0), "cat": (3.0, 2.8), "dan": (1.8, 3.6), "eve": (3.8, 4.2),
           "fay": (2.6, None), "gus": (4.0, 4.0), "hal": (2.2, None)}
 HEALTH_SCORES = {"ann": 2.0, "bob": 3.0, "cat": 3.0, "dan": 4.5}
+# Where each placed the partnership as a whole (participants choose the stage; it is not cut from the score).
+HEALTH_STAGES = {"ann": "Co-operation", "bob": "Co-ordination; Adult outreach and widening participation: Collaboration",
+                 "cat": "Co-ordination", "dan": "Co-ownership"}
 ONLINE = {"ann": 5.0, "bob": 4.0, "cat": 4.33, "dan": 3.67, "eve": 2.0, "fay": 4.5}
 
 
 def assessments() -> list:
     found = []
     for day, (username, (first_budget, latest_budget)) in enumerate(BUDGET.items(), start=1):
-        first = {"budget-management": first_budget, "chairing-meetings": 3.0, "partnership-theory": 3.0,
-                 "facilitation-skills": 3.0, "strategic-leadership": 3.0}
+        first = {"managing-for-performance": first_budget, "leadership": 3.0, "learning": 3.0, "trust": 3.0}
         found.append(_attempt(username, LNA, 1, at(10, day), first, first))
         if latest_budget is not None:
-            latest = dict(first, **{"budget-management": latest_budget, "chairing-meetings": 3.2})
+            latest = dict(first, **{"managing-for-performance": latest_budget, "leadership": 3.2})
             found.append(_attempt(username, LNA, 2, at(12, 10 + day), latest, first))
     for username, score in HEALTH_SCORES.items():
         scores = {theme: score for theme in HEALTH_THEMES}
-        found.append(_attempt(username, HEALTH, 1, at(10, 9), scores, scores))
+        found.append(_attempt(username, HEALTH, 1, at(10, 9), scores, scores, HEALTH_STAGES[username]))
     for username, online in ONLINE.items():
         scores = {theme: 4.0 for theme in SURVEY_THEMES}
         scores["online-induction"] = online

@@ -14,6 +14,7 @@ from ..submit import Ledger
 from ..workdir import in_workdir, shown
 from . import figures
 from .instruments import InstrumentsError, load_instruments
+from .modules import load_modules
 from .render import write_csv
 from .report import build_sections, render_report
 
@@ -102,7 +103,8 @@ def command(common_options, register_options):
             click.echo(_("Note: {source} gives no needs-assessment scores; those sections are empty.").format(
                 source=source.description), err=True)
         sections = build_sections(catalogue, register, rows, records, assessments, instruments, ledger_claims(ledger_path),
-                                  scope, source.description)
+                                  scope, source.description, modules=load_modules(course_path),
+                                  decisions=list(source.decisions()) if hasattr(source, "decisions") else [])
         generated = dt.datetime.now(timezone).date()
         html_text = render_report(sections, scope, source.description, generated)
         ensure_folder(folder)

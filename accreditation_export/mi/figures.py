@@ -343,17 +343,45 @@ def needs_assessment(instruments, assessments, scope: Scope) -> Section:
                  [_("Instrument"), _("Kind"), _("Theme"), _("Respondents"), _("Mean"), _("Band"), _("Number"),
                   _("Percent")], long_rows)
     stages = Table("needs-assessment-stages", _("Stage of partnership working"),
-                   [_("Instrument"), _("Respondents"), _("Mean overall score"), _("Stage"), _("Number"), _("Percent")],
+                   [_("Instrument"), _("Partnerships"), _("Mean overall score"), _("Stage"), _("Number"), _("Percent")],
                    stage_rows)
     intro = [_("Each participant's latest attempt at each diagnostic in the period: the individual learning-needs "
-               "analysis and the partnership health check. A theme's score is placed in the instrument's bands; the "
-               "health check's overall score places the partnership on the stages of partnership working.")]
+               "analysis and the partnership health check. A theme's score is placed in the instrument's bands. "
+               "Participants place their partnership on the stages of partnership working themselves; a "
+               "partnership rated by several people is counted once.")]
     return Section("needs-assessment", _("Needs assessment results"), intro, items, [main, stages])
+
+
+def partnership_stages(instrument, chosen: dict) -> tuple:
+    """
+    Each partnership counted once: ``({stage label: partnerships}, partnerships placed, respondents)``.
+
+    Raters who share a partnership code are one partnership, placed where most of them placed it (a tie goes
+    to the earlier stage: the cautious reading); a respondent with no code is a partnership of their own. The
+    stage is what the participant chose for the partnership as a whole, never derived from scores.
+    """
+    labels = [stage["label"] for stage in instrument.stages]
+    groups = {}
+    for username, record in chosen.items():
+        label = instrument.whole_stage(record.stage)
+        key = ("code", record.partnership) if getattr(record, "partnership", "") else ("learner", username)
+        groups.setdefault(key, []).append(label)
+    counts = {label: 0 for label in labels}
+    placed = 0
+    for votes in groups.values():
+        votes = [label for label in votes if label in counts]
+        if not votes:
+            continue
+        winner = max(labels, key=lambda label: (votes.count(label), -labels.index(label)))
+        counts[winner] += 1
+        placed += 1
+    return counts, placed, len(chosen)
 
 
 def _stages(instrument, chosen, scope):
     labels = [stage["label"] for stage in instrument.stages]
-    counts = [0] * len(labels)
+    found, placed, respondents = partnership_stages(instrument, chosen)
+    counts = [found[label] for label in labels]
     overalls = []
     for record in chosen.values():
         overall = record.overall
@@ -361,27 +389,26 @@ def _stages(instrument, chosen, scope):
             scores = [instrument.score_of(record.scores, theme) for theme in instrument.themes]
             scores = [score for score in scores if score is not None]
             overall = mean(scores) if scores else None
-        if overall is None:
-            continue
-        overalls.append(overall)
-        label = instrument.stage(overall)
-        if label in labels:
-            counts[labels.index(label)] += 1
-    n = len(overalls)
-    shown_n, shown_mean = scope.guard(n, n), scope.guard(n, mean(overalls) if overalls else None)
+        if overall is not None:
+            overalls.append(overall)
+    n = placed
+    shown_n = scope.guard(n, n)
+    shown_mean = scope.guard(len(overalls), mean(overalls) if overalls else None)
     shown = scope.guard(n, counts)
     table_id = f"stages-{instrument.block}"
     if isinstance(shown, Suppressed):
         rows = [[label, shown, shown] for label in labels]
     else:
         rows = [[label, count, percent(count, n)] for label, count in zip(labels, counts)]
-    table = Table(table_id, _("{title}: partnerships at each stage of partnership working (respondents: {n}; mean "
-                              "overall score: {mean})").format(title=instrument.title, n=shown_n, mean=_text(shown_mean)),
+    table = Table(table_id, _("{title}: partnerships at each stage of partnership working, each counted once, as "
+                              "placed by participants (partnerships: {n}; respondents: {r}; mean overall score: "
+                              "{mean})").format(title=instrument.title, n=shown_n, r=scope.guard(respondents, respondents),
+                                                mean=_text(shown_mean)),
                   [_("Stage"), _("Number"), _("Percent")], rows)
     chart = Bars(f"{table_id}-chart", _("{title}: stages of partnership working").format(title=instrument.title),
-                 _("Stacked bar chart: the share of respondents' partnerships at each stage, from co-existence to "
-                   "co-ownership; the table below gives the same figures."), labels,
-                 [BarRow(_("All respondents"), shown_n, None if isinstance(shown, Suppressed) else counts, shown_mean)],
+                 _("Stacked bar chart: the share of partnerships at each stage, from co-existence to co-ownership, "
+                   "as participants placed them; the table below gives the same figures."), labels,
+                 [BarRow(_("All partnerships"), shown_n, None if isinstance(shown, Suppressed) else counts, shown_mean)],
                  table=table_id)
     return table, chart, _long_rows([instrument.title], labels, shown_n, shown_mean, shown)
 
@@ -403,7 +430,8 @@ def satisfaction(instruments, assessments, scope: Scope) -> Section:
                  [_("Survey"), _("Module"), _("Delivery element"), _("Respondents"), _("Mean"), _("Band"), _("Number"),
                   _("Percent")], long_rows)
     intro = [_("One survey per module; each theme is a delivery element (online study, workshops, exercises, "
-               "mentoring, accreditation support), scored from 1 (very dissatisfied) to 5 (very satisfied).")]
+               "mentoring, accreditation support), scored from 1 (strongly disagree) to 5 (strongly agree) with "
+               "statements about it.")]
     return Section("satisfaction", _("Participant satisfaction with each delivery element"), intro, items, [main])
 
 

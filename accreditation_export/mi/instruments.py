@@ -38,7 +38,7 @@ class Instrument:
     kind: str
     module: str             # the chapter it sits in
     themes: tuple
-    stages: tuple           # ({"upto", "label"}, ...), possibly empty
+    stages: tuple           # ({"id", "label", "text"}, ...), possibly empty: chosen by participants, not scored
 
     def theme(self, key: str) -> Theme | None:
         """The theme named by ``key``: its id, or its title (Open edX reports name themes by title)."""
@@ -57,9 +57,13 @@ class Instrument:
         found = first_reaching(list(theme.bands), score)
         return found["label"] if found else None
 
-    def stage(self, overall: float) -> str | None:
-        found = first_reaching(list(self.stages), overall)
-        return found["label"] if found else None
+    def whole_stage(self, stage_text: str) -> str | None:
+        """
+        The stage label a participant chose for the partnership as a whole, read from a stored stage summary
+        (``"Co-ordination; Adult outreach: Collaboration"``: the whole partnership comes first, unprefixed).
+        """
+        first = (stage_text or "").split("; ")[0].strip()
+        return first if first in {stage["label"] for stage in self.stages} else None
 
 
 def instruments_of(course) -> list[Instrument]:

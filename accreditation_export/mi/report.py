@@ -5,16 +5,21 @@ import datetime as dt
 
 from ..i18n import _
 from ..pipeline import evaluate
-from . import figures
+from . import diagnostics, figures, modules as module_figures, profile, turnaround
 from .render import document
 
 
 def build_sections(catalogue, register, register_rows: dict, records: list, assessments: list, instruments: list,
-                   claims: list, scope: figures.Scope, source_name: str = "the source") -> list:
+                   claims: list, scope: figures.Scope, source_name: str = "the source", modules=None,
+                   decisions=()) -> list:
     """
     The sections, in the tender's order. ``register_rows``: ``{username: raw row}`` of the whole register;
-    ``records``: the source's evidence stream (sorted by username); ``claims``: the ledger's rows.
+    ``records``: the source's evidence stream (sorted by username); ``claims``: the ledger's rows;
+    ``modules``: the course's modules and their activities (:func:`.modules.load_modules`; None: read the
+    course this package ships); ``decisions``: tutors' decisions with their submission times, where the
+    source gives them (tutor turnaround).
     """
+    modules = module_figures.load_modules() if modules is None else modules
     rejections = list(register.rejections)
     evaluated = [outcome for outcome in evaluate(catalogue, register.candidates,
                                                  figures.records_until(records, scope), scope.tz, rejections,
@@ -29,6 +34,11 @@ def build_sections(catalogue, register, register_rows: dict, records: list, asse
         figures.satisfaction(instruments, assessments, scope),
         figures.progress(instruments, assessments, in_scope, scope),
         figures.outcomes(catalogue, evaluated, claims, in_scope, scope),
+        diagnostics.diagnostics(instruments, assessments, scope),
+        profile.profile(in_scope, figures.participants(records, assessments, scope), scope),
+        module_figures.completion(modules, records, scope),
+        turnaround.turnaround(decisions, scope, {block: f"{title} ({block})" for title, blocks in modules
+                                                 for block, kind in blocks.items() if kind == "reflective_log"}),
     ]
 
 

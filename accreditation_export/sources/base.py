@@ -65,6 +65,19 @@ class Exercise(NamedTuple):
         return f"{self.kind}:{self.block}"
 
 
+class Decision(NamedTuple):
+    """
+    A tutor's decision on one submitted version of a reflective-log entry, for the MI report's tutor turnaround
+    (not part of :meth:`Source.records`): a source that can tell gives these from ``decisions()``.
+    """
+    username: str
+    block: str
+    version: int
+    submitted_at: dt.datetime | None
+    decided_at: dt.datetime | None
+    decision: str                   # pass or refer
+
+
 class Source(Protocol):
     """A place evidence comes from."""
 
@@ -117,3 +130,9 @@ class Assessment(NamedTuple):
     stage: str
     scores: dict
     first_scores: dict
+    # Known only to sources that read the plugin's tables (the workbench database): the partnership code the
+    # learner rated as a member of (multi-rater health checks), "don't know" answers and a satisfaction
+    # survey's comments per delivery element (theme id -> text).
+    partnership: str = ""
+    dont_know: int = 0
+    comments: dict = {}

@@ -22,23 +22,27 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 from ..i18n import _
-from .base import Assessment, Exercise, ReflectiveEntry, SourceError, block_name, merge_sorted, parse_time
+from .base import (
+    Assessment, Decision, Exercise, ReflectiveEntry, SourceError, block_name, merge_sorted, parse_time,
+)
 
 ENTRY = "lp_xblocks_reflectiveentry"
 VERSION = "lp_xblocks_reflectiveentryversion"
 FEEDBACK = "lp_xblocks_reflectivefeedback"
 FACILITATION = "lp_xblocks_facilitationattempt"
 NEEDS = "lp_xblocks_needsassessmentattempt"
+PARTNERSHIP = "lp_xblocks_partnership"
 
 # Every column read, per table (the schema test compares these with the Django models).
 COLUMNS = {
     ENTRY: ("id", "entry_id", "block_key", "student_id", "username", "status", "title", "draft", "version",
             "decided_at", "referrals", "created_at"),
-    VERSION: ("entry_id", "number", "criteria"),
+    VERSION: ("entry_id", "number", "criteria", "submitted_at"),
     FEEDBACK: ("id", "entry_id", "version", "decision", "criteria", "marked_at"),
     FACILITATION: ("block_key", "student_id", "username", "ending_id", "passed", "completed_at"),
     NEEDS: ("block_key", "student_id", "username", "submitted_at", "attempt", "overall", "stage", "scores",
-            "first_scores"),
+            "first_scores", "dont_know", "comments", "partnership_id"),
+    PARTNERSHIP: ("id", "code"),
 }
 
 _LEARNER = "COALESCE(NULLIF({t}.username, ''), {t}.student_id)"
@@ -76,6 +80,25 @@ ASSESSMENTS_SQL = f"""
 SELECT {_LEARNER.format(t='n')} AS learner, n.block_key, n.attempt, n.submitted_at, n.overall, n.stage, n.scores,
        n.first_scores
   FROM {NEEDS} n
+ ORDER BY learner, n.block_key, n.attempt
+"""
+
+# Every tutor's decision with the submission it decided (the MI report's tutor turnaround).
+DECISIONS_SQL = f"""
+SELECT {_LEARNER.format(t='e')} AS learner, e.block_key, f.version, v.submitted_at, f.marked_at, f.decision
+  FROM {FEEDBACK} f
+  JOIN {ENTRY} e ON e.id = f.entry_id
+  LEFT JOIN {VERSION} v ON v.entry_id = f.entry_id AND v.number = f.version
+ WHERE f.decision != ''
+ ORDER BY learner, f.marked_at, f.id
+"""
+
+# The same with what databases migrated to 0006 (diagnostics) also hold: partnership, "don't know", comments.
+ASSESSMENTS_WITH_PARTNERSHIPS_SQL = f"""
+SELECT {_LEARNER.format(t='n')} AS learner, n.block_key, n.attempt, n.submitted_at, n.overall, n.stage, n.scores,
+       n.first_scores, COALESCE(p.code, ''), n.dont_know, n.comments
+  FROM {NEEDS} n
+  LEFT JOIN {PARTNERSHIP} p ON p.id = n.partnership_id
  ORDER BY learner, n.block_key, n.attempt
 """
 
@@ -186,16 +209,35 @@ class WorkbenchSource:
                 passed, when = True, parse_time(first_taken)
             yield Exercise(learner, kind, self.block(block_key), passed, when, attempts)
 
+    def decisions(self) -> Iterator[Decision]:
+        """Every tutor's decision on a submitted version, sorted by username (for the MI report's turnaround)."""
+        connection, _tables = self._connect()
+        try:
+            for learner, block_key, version, submitted_at, marked_at, decision in connection.execute(DECISIONS_SQL):
+                yield Decision(learner, self.block(block_key), version, parse_time(submitted_at),
+                               parse_time(marked_at), decision)
+        except sqlite3.DatabaseError as error:
+            raise SourceError(_("{path}: cannot be read: {why}").format(path=self.path, why=error)) from error
+        finally:
+            connection.close()
+
     def assessments(self) -> Iterator[Assessment]:
         """Every needs-assessment attempt with its theme scores, sorted by username (for the MI report)."""
         connection, tables = self._connect()
         try:
             if NEEDS not in tables:
                 return
-            for learner, block_key, attempt, submitted_at, overall, stage, scores, first in connection.execute(
-                    ASSESSMENTS_SQL):
+            if PARTNERSHIP not in tables:       # a database from before the diagnostics migration
+                for learner, block_key, attempt, submitted_at, overall, stage, scores, first in connection.execute(
+                        ASSESSMENTS_SQL):
+                    yield Assessment(learner, self.block(block_key), attempt, parse_time(submitted_at), overall,
+                                     stage or "", json.loads(scores or "{}"), json.loads(first or "{}"))
+                return
+            for (learner, block_key, attempt, submitted_at, overall, stage, scores, first, partnership, dont_know,
+                 comments) in connection.execute(ASSESSMENTS_WITH_PARTNERSHIPS_SQL):
                 yield Assessment(learner, self.block(block_key), attempt, parse_time(submitted_at), overall,
-                                 stage or "", json.loads(scores or "{}"), json.loads(first or "{}"))
+                                 stage or "", json.loads(scores or "{}"), json.loads(first or "{}"),
+                                 partnership or "", dont_know or 0, json.loads(comments or "{}"))
         except sqlite3.DatabaseError as error:
             raise SourceError(_("{path}: cannot be read: {why}").format(path=self.path, why=error)) from error
         finally:

@@ -40,11 +40,23 @@ def schema(_):
               ]},
          ]},
         {"key": "stages", "type": "list", "label": _("Stages (optional)"), "item_label": _("Stage"), "min": 0,
-         "mentions": ["stage"], "title_key": "label",
-         "help": _("Optional: the overall score up to a stage's 'Up to' places the learner at that stage."),
-         "new_item": {"upto": "", "label": ""},
+         "match": {"stage": "id"}, "mentions": ["stage"], "title_key": "label",
+         "help": _("Optional: descriptors a participant chooses between to place the partnership (and each "
+                   "activity below) on the stages, apart from the health score."),
+         "new_item": {"id": "", "label": "", "text": ""},
          "item": [
-             {"key": "upto", "type": "number", "label": _("Up to"), "required": True, "mentions": ["upto"]},
+             {"key": "id", "type": "text", "label": _("Id"), "required": True},
+             {"key": "label", "type": "text", "label": _("Label"), "required": True},
+             {"key": "text", "type": "textarea", "label": _("Descriptor"), "rows": 2},
+         ]},
+        {"key": "activities", "type": "list", "label": _("Activities placed on the stages (optional)"),
+         "item_label": _("Activity"), "min": 0, "match": {"activity": "id"}, "mentions": ["activity", "activities"],
+         "title_key": "label",
+         "help": _("Optional: partnership activities the participant places on the stages one by one, besides "
+                   "the partnership as a whole."),
+         "new_item": {"id": "", "label": ""},
+         "item": [
+             {"key": "id", "type": "text", "label": _("Id"), "required": True},
              {"key": "label", "type": "text", "label": _("Label"), "required": True},
          ]},
     ]

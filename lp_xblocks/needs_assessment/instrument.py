@@ -8,8 +8,14 @@ An *instrument* is plain, JSON-serialisable data::
       "themes": [{"id": "leadership", "title": "Leadership",
                   "statements": [{"id": "lead-remit", "text": "..."}],
                   "bands": [{"upto": 2.5, "label": "Needs attention", "text": "..."}]}],
-      "stages": [{"upto": 1.8, "label": "Co-existence"}, ...],          # optional, may be []
+      "stages": [{"id": "co-existence", "label": "Co-existence", "text": "descriptor"}, ...],  # optional
+      "activities": [{"id": "adult-learning", "label": "Adult learning plan"}, ...],            # optional
     }
+
+Every statement may be answered :data:`DONT_KNOW` ("Don't know / not applicable"): such answers are left out
+of the means and reported as a count. Stages are not derived from the scores: the participant places each
+activity (or, without activities, the partnership as a whole) on the stages directly, by their descriptors
+(:func:`check_placements`, :func:`placements`).
 
 This module validates an instrument, checks a learner's answers against it, scores them, and
 compares attempts. Reading and writing OLX lives in :mod:`lp_xblocks.needs_assessment.olx`.
@@ -30,6 +36,12 @@ from ..common.text import is_blank
 KINDS = ("partnership", "individual", "satisfaction")
 # Scale values are small whole numbers (a Likert scale); the bound keeps every score a plain number.
 MAX_SCALE_VALUE = 1000
+
+#: The answer a learner gives to a statement they cannot rate ("Don't know / not applicable").
+DONT_KNOW = "dont_know"
+
+#: The placement target always offered when an instrument has stages: the partnership as a whole.
+WHOLE_PARTNERSHIP = "partnership"
 
 
 _TWO_PLACES = Decimal("0.01")
@@ -102,7 +114,31 @@ def validate(instrument: dict) -> None:
                 raise InstrumentError(N_("theme '{theme}': a band has no label"), theme=theme_id)
         _check_thresholds(bands, maximum, "band", theme=theme_id)
 
-    _check_thresholds(instrument.get("stages") or [], maximum, "stage")
+    _check_stages(instrument, claim)
+
+
+def _check_stages(instrument: dict, claim) -> None:
+    """Stages are descriptors the participant chooses between; activities are what they place on them."""
+    stages = instrument.get("stages") or []
+    for stage in stages:
+        if "upto" in stage:
+            raise InstrumentError(
+                N_("stage '{stage}': 'upto' is no longer used: participants place their partnership on the "
+                   "stages themselves; remove it and describe the stage instead"),
+                stage=stage.get("label") or stage.get("id") or "")
+        claim("stage", stage.get("id"))
+        if not stage.get("label"):
+            raise InstrumentError(N_("stage '{stage}': label is empty"), stage=stage["id"])
+    activities = instrument.get("activities") or []
+    if activities and not stages:
+        raise InstrumentError(N_("activities need stages to be placed on"))
+    for activity in activities:
+        claim("activity", activity.get("id"))
+        if activity["id"] == WHOLE_PARTNERSHIP:
+            raise InstrumentError(N_("activity id '{id}' is reserved for the partnership as a whole"),
+                                  id=WHOLE_PARTNERSHIP)
+        if not activity.get("label"):
+            raise InstrumentError(N_("activity '{id}': label is empty"), id=activity["id"])
 
 
 _THRESHOLD_MESSAGES = {
@@ -110,11 +146,6 @@ _THRESHOLD_MESSAGES = {
         N_("theme '{theme}': band upto '{upto}' is not a number"),
         N_("theme '{theme}': band upto values must increase"),
         N_("theme '{theme}': band upto of the last must equal the scale maximum ({maximum}), not {upto}"),
-    ),
-    "stage": (
-        N_("stage upto '{upto}' is not a number"),
-        N_("stage upto values must increase"),
-        N_("stage upto of the last must equal the scale maximum ({maximum}), not {upto}"),
     ),
 }
 
@@ -165,7 +196,11 @@ def statement_ids(instrument: dict) -> list:
 
 
 def check_answers(instrument: dict, answers: dict) -> AnswerProblems:
-    """Compare answers to the instrument: missing statements, unknown ids, values off the scale."""
+    """
+    Compare answers to the instrument: missing statements, unknown ids, values off the scale.
+
+    :data:`DONT_KNOW` is a valid answer to every statement.
+    """
     ids = statement_ids(instrument)
     allowed = {point["value"] for point in instrument["scale"]}
     problems = AnswerProblems()
@@ -174,9 +209,69 @@ def check_answers(instrument: dict, answers: dict) -> AnswerProblems:
     problems.unknown = sorted(str(key) for key in answers if key not in known)
     problems.invalid = [
         sid for sid in ids
-        if sid in answers and not (_is_whole(answers[sid]) and answers[sid] in allowed)
+        if sid in answers and answers[sid] != DONT_KNOW and not (_is_whole(answers[sid]) and answers[sid] in allowed)
     ]
     return problems
+
+
+def placement_targets(instrument: dict) -> list:
+    """What a participant places on the stages: the partnership as a whole, then each of its activities."""
+    if not instrument.get("stages"):
+        return []
+    return [WHOLE_PARTNERSHIP] + [a["id"] for a in instrument.get("activities") or []]
+
+
+@dataclass
+class PlacementProblems:
+    """Placements naming no target of the instrument, or a stage it does not have."""
+
+    unknown: list = field(default_factory=list)
+    invalid: list = field(default_factory=list)
+
+    def __bool__(self) -> bool:
+        return bool(self.unknown or self.invalid)
+
+
+def check_placements(instrument: dict, chosen: dict) -> PlacementProblems:
+    """
+    Check ``{target id: stage id}``. Placing is optional: a target left out (or ``None``) is not placed,
+    as a participant may not know where an activity stands.
+    """
+    targets = placement_targets(instrument)
+    stage_ids = {stage["id"] for stage in instrument.get("stages") or []}
+    problems = PlacementProblems()
+    problems.unknown = sorted(str(key) for key in chosen if key not in targets)
+    problems.invalid = [t for t in targets if chosen.get(t) is not None and chosen.get(t) not in stage_ids]
+    return problems
+
+
+def placements(instrument: dict, chosen: dict) -> list:
+    """
+    The participant's placements in the instrument's order of targets:
+    ``[{"target", "target_label", "stage", "label"}]``; ``stage``/``label`` are None where not placed.
+    ``target_label`` is None for the partnership as a whole (the block names it in the learner's language).
+    """
+    stages = {stage["id"]: stage["label"] for stage in instrument.get("stages") or []}
+    labels = {a["id"]: a["label"] for a in instrument.get("activities") or []}
+    result = []
+    for target in placement_targets(instrument):
+        stage = chosen.get(target)
+        result.append({"target": target, "target_label": labels.get(target),
+                       "stage": stage if stage in stages else None, "label": stages.get(stage)})
+    return result
+
+
+def stage_summary(placed: list) -> str:
+    """One line for reports: the whole partnership's stage label, or ``activity: stage; ...``."""
+    parts = []
+    for item in placed:
+        if item["label"] is None:
+            continue
+        if item["target"] == WHOLE_PARTNERSHIP:
+            parts.append(item["label"])
+        else:
+            parts.append(f"{item['target_label']}: {item['label']}")
+    return "; ".join(parts)
 
 
 def _is_whole(value: Any) -> bool:
@@ -212,27 +307,33 @@ def score(instrument: dict, answers: dict) -> dict:
     """
     Score complete, valid answers (see :func:`check_answers`).
 
-    Returns ``{"overall", "stage", "themes": [{"id", "title", "score", "band", "recommendation"}],
-    "recommendations": [theme ids, weakest first]}``; themes stay in document order.
+    Returns ``{"overall", "dont_know", "themes": [{"id", "title", "score", "band", "recommendation",
+    "dont_know"}], "recommendations": [theme ids, weakest first]}``; themes stay in document order.
+    "Don't know" answers are left out of every mean and counted in ``dont_know``; a theme answered
+    "don't know" throughout has score, band and recommendation None and is not recommended. ``overall``
+    is the mean of the scored themes (None when none is scored). Stages are not scored: see :func:`placements`.
     """
     themes = []
     for theme in instrument["themes"]:
-        theme_score = mean(answers[s["id"]] for s in theme["statements"])
-        band = first_reaching(theme["bands"], theme_score)
+        values = [answers[s["id"]] for s in theme["statements"]]
+        rated = [value for value in values if value != DONT_KNOW]
+        theme_score = mean(rated) if rated else None
+        band = first_reaching(theme["bands"], theme_score) if rated else None
         themes.append({
             "id": theme["id"],
             "title": theme["title"],
             "score": theme_score,
-            "band": band["label"],
-            "recommendation": band.get("text", ""),
+            "band": band["label"] if band else None,
+            "recommendation": band.get("text", "") if band else None,
+            "dont_know": len(values) - len(rated),
         })
-    overall = mean(t["score"] for t in themes)
-    stage = first_reaching(instrument.get("stages") or [], overall)
+    scored = [t for t in themes if t["score"] is not None]
+    overall = mean(t["score"] for t in scored) if scored else None
     # sorted() is stable, so equal scores keep document order.
-    weakest_first = [t["id"] for t in sorted(themes, key=lambda t: t["score"])]
+    weakest_first = [t["id"] for t in sorted(scored, key=lambda t: t["score"])]
     return {
         "overall": overall,
-        "stage": stage["label"] if stage else None,
+        "dont_know": sum(t["dont_know"] for t in themes),
         "themes": themes,
         "recommendations": weakest_first,
     }
@@ -247,13 +348,15 @@ def change_since(first: dict | None, themes: list) -> list:
     result = []
     for theme in themes:
         before = None if first is None else first.get(theme["id"])
-        change = None if before is None else _round(Decimal(str(theme["score"])) - Decimal(str(before)))
+        change = None if before is None or theme["score"] is None else _round(Decimal(str(theme["score"])) - Decimal(str(before)))
         result.append({**theme, "change_since_first": change})
     return result
 
 
 def band_for(instrument: dict, theme_id: str, theme_score: float) -> str | None:
-    """The band label a theme score falls in, or None for a theme the instrument lacks."""
+    """The band label a theme score falls in, or None for a theme the instrument lacks or no score."""
+    if theme_score is None:
+        return None
     for theme in instrument["themes"]:
         if theme["id"] == theme_id:
             band = first_reaching(theme["bands"], theme_score)

@@ -5,7 +5,8 @@ The root element (``<lp_needs_assessment>`` in a course, any tag in the Studio e
 
     <scale><point value="1">Not in place</point> ...</scale>
     <theme id=".." title=".."> <statement id="..">text</statement> ... <band upto="2.5" label="..">text</band> ... </theme>
-    <stage upto="1.8" label=".."/> ...
+    <stage id=".." label="..">descriptor</stage> ...            (optional: stages the participant chooses)
+    <activity id="..">label</activity> ...                     (optional: what is placed on the stages)
 
 :func:`parse_instrument` returns the plain-data instrument of :mod:`.instrument` and validates it;
 :func:`write_instrument` appends the same children to a node, so parse(write(x)) == x.
@@ -33,7 +34,7 @@ def _decimal(raw):
 
 def parse_instrument(root) -> dict:
     """Read the instrument held by ``root``'s children; raise :class:`InstrumentError` if invalid."""
-    instrument = {"scale": [], "themes": [], "stages": []}
+    instrument = {"scale": [], "themes": [], "stages": [], "activities": []}
     scales = 0
     for child in _children(root):
         if child.tag == "scale":
@@ -45,7 +46,13 @@ def parse_instrument(root) -> dict:
         elif child.tag == "theme":
             instrument["themes"].append(_parse_theme(child))
         elif child.tag == "stage":
-            instrument["stages"].append({"upto": _decimal(child.get("upto")), "label": child.get("label", "").strip()})
+            stage = {"id": (child.get("id") or "").strip(), "label": (child.get("label") or "").strip(),
+                     "text": _text(child)}
+            if child.get("upto") is not None:
+                stage["upto"] = child.get("upto")
+            instrument["stages"].append(stage)
+        elif child.tag == "activity":
+            instrument["activities"].append({"id": (child.get("id") or "").strip(), "label": _text(child)})
         else:
             raise InstrumentError(N_("unexpected element <{tag}>"), tag=child.tag)
     if scales > 1:
@@ -100,7 +107,9 @@ def write_instrument(instrument: dict, node) -> None:
             band_node = etree.SubElement(theme_node, "band", upto=format_number(band["upto"]), label=band["label"])
             band_node.text = band.get("text", "")
     for stage in instrument.get("stages") or []:
-        etree.SubElement(node, "stage", upto=format_number(stage["upto"]), label=stage["label"])
+        etree.SubElement(node, "stage", id=stage["id"], label=stage["label"]).text = stage.get("text", "")
+    for activity in instrument.get("activities") or []:
+        etree.SubElement(node, "activity", id=activity["id"]).text = activity["label"]
 
 
 def instrument_to_string(instrument: dict, tag: str = "instrument") -> str:

@@ -23,6 +23,8 @@ DATABASES = {
     "default": {
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": os.environ.get("LP_WORKBENCH_DB", os.path.join(LP_VAR_DIR, "workbench.db")),
+        # IMMEDIATE: a transaction takes the write lock when it starts, so concurrent submits queue for it
+        # (busy timeout) instead of failing "database is locked" when a read lock cannot be upgraded.
         "OPTIONS": {"timeout": 30, **({"transaction_mode": "IMMEDIATE"} if django.VERSION >= (5, 1) else {})},
         "TEST": {"NAME": os.path.join(LP_VAR_DIR, "test-workbench.db")},
     }

@@ -1,8 +1,8 @@
 """
 The needs-assessment block in headless Chromium, served by the real workbench.
 
-Scenarios (``/scenario/lp_needs_assessment.N/``): 0 partnership health check (11 themes, 50 statements,
-stages), 1 individual learning-needs analysis (25 statements), 2 satisfaction survey (18 statements, no
+Scenarios (``/scenario/lp_needs_assessment.N/``): 0 partnership health check (12 themes, 55 statements,
+stages), 1 individual learning-needs analysis (20 statements), 2 satisfaction survey (18 statements, no
 retakes). ``?student=tutor`` is a tutor. Every test uses its own learner because the server's database
 is shared by the whole session.
 """
@@ -46,7 +46,9 @@ def statement_groups(page):
         theme.querySelector('legend').textContent.trim(),
         Array.from(theme.querySelectorAll('fieldset.lp-na__statement[data-statement]')).map(group => {
             const radios = Array.from(group.querySelectorAll('input[type=radio]'));
-            return [group.dataset.statement, radios.length ? radios[0].name : null, radios.map(r => Number(r.value))];
+            // The scale's values; "Don't know / not applicable" (the last radio) is left out.
+            return [group.dataset.statement, radios.length ? radios[0].name : null,
+                    radios.filter(r => r.value !== 'dont_know').map(r => Number(r.value))];
         })
     ])""")
 
@@ -108,7 +110,7 @@ def test_keyboard_only_answer_submit_and_read_results(workbench_server, page, ar
     open_scenario(page, workbench_server, LEARNING_NEEDS, learner("keyboard"))
     themes = statement_groups(page)
     statements = [statement for _title, group in themes for statement in group]
-    assert len(themes) == 5 and len(statements) == 25
+    assert len(themes) == 4 and len(statements) == 20   # the toolkit's four themes (issue 15)
 
     # Every statement has a named radio group, and nothing is answered yet.
     state = page.evaluate("""(names) => names.map(name => {
@@ -116,7 +118,7 @@ def test_keyboard_only_answer_submit_and_read_results(workbench_server, page, ar
         return [name, radios.length, Array.from(radios).filter(r => r.checked).length];
     })""", [name for _sid, name, _values in statements])
     assert all(name for name, _count, _checked in state)
-    assert all(count == 5 for _name, count, _checked in state), state
+    assert all(count == 6 for _name, count, _checked in state), state   # five points and "don't know"
     assert sum(checked for _name, _count, checked in state) == 0, "a radio was checked before any answer"
     assert page.locator(".lp-na input[type=radio]:checked").count() == 0
 
@@ -233,7 +235,7 @@ def test_unanswered_statements_are_announced_and_focused(workbench_server, page)
     )
     assert invalid == skipped
     error_id = page.locator(".lp-na__error").get_attribute("id")
-    assert page.locator(f".lp-na input[aria-describedby='{error_id}']").count() == 2 * 5
+    assert page.locator(f".lp-na input[aria-describedby='{error_id}']").count() == 2 * 6
     focused = active(page)
     assert focused["type"] == "radio" and focused["group"] == skipped[0], focused
     expect()(page.locator(".lp-na__error")).to_be_visible()
@@ -251,7 +253,7 @@ def test_unanswered_statements_are_announced_and_focused(workbench_server, page)
 def test_retake_shows_change_since_first_attempt(workbench_server, page):
     open_scenario(page, workbench_server, HEALTH_CHECK, learner("retake"))
     themes = statement_groups(page)
-    assert len(themes) == 11 and sum(len(group) for _title, group in themes) == 50
+    assert len(themes) == 12 and sum(len(group) for _title, group in themes) == 55
 
     check_all(page, lambda _index, _sid: 2)
     page.locator(".lp-na__form button[type=submit]").click()

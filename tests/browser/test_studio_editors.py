@@ -101,6 +101,8 @@ def test_build_an_instrument_with_the_form_save_and_answer_it(private_workbench,
     page = studio
     open_editor(page, base, "lp_needs_assessment.2")
     page.get_by_label("Display name").fill("Partnership pulse")
+    # The packaged instrument is a satisfaction survey, which thanks instead of scoring: make it a diagnostic.
+    page.get_by_label("Kind").select_option("individual")
     for label in ("Point", "Theme", "Stage"):
         empty_list(page, label)
     checked(page)

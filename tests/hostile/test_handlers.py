@@ -134,6 +134,11 @@ NA_HANDLERS = {
     }, ("POST",), {"display_name": "Health check", "kind": "individual", "allow_retake": False}, TUTOR_ROLES),
     "validate_draft": ({"draft": json_values, "xml": xml_field(NA_XML_TEXT)}, ("POST",), {"xml": NA_XML_TEXT},
                        TUTOR_ROLES),
+    "create_partnership": ({"name": hostile("Northgate learning partnership")}, ("POST",),
+                           {"name": "Northgate learning partnership"}, LEARNER_ROLES),
+    "join_partnership": ({"code": hostile("ABCD2345", "abcd-2345")}, ("POST",), {"code": "ABCD2345"}, LEARNER_ROLES),
+    "my_partnership": ({}, ("GET", "POST"), {}, LEARNER_ROLES),
+    "partnership_report": ({}, ("GET", "POST"), {}, LEARNER_ROLES),
 }
 
 

@@ -139,9 +139,9 @@ def test_course_blocks_answer_their_handlers_per_student(workbench_server):
     ids = re.findall(r'<fieldset class="lp-na__statement"[^>]*data-statement="([^"]+)"', body)
     assert len(ids) >= 30
     status, _, reply = client.request(block_handler(body, "lp_needs_assessment", "submit", student),
-                                    {"answers": {i: 3 for i in ids}})
+                                    {"answers": {i: 3 for i in ids}, "placements": {"partnership": "co-ordination"}})
     assert status == 200, reply
-    assert json.loads(reply)["stage"] == "Co-ordination"
+    assert json.loads(reply)["stage"] == "Co-ordination"  # the participant's placement (issue 15), not the score
     # The answers are the student's own: another student sees a fresh questionnaire.
     assert client.request(f"/course/health-check/?student={student}")[2].count(" checked>") == len(ids)
     assert client.request(f"/course/health-check/?student={student}-other")[2].count(" checked>") == 0

@@ -44,13 +44,13 @@ def database(transactional_db):  # pylint: disable=unused-argument
     for position, username in enumerate(LEARNERS):
         budget_first, budget_latest = fx.BUDGET[username]
         first = {theme: 3.0 for theme in fx.LNA_THEMES}
-        first["budget-management"] = budget_first
+        first["managing-for-performance"] = budget_first
         NeedsAssessmentAttempt.objects.create(block_key=LNA_KEY, student_id=f"anon-{username}", username=username,
                                               attempt=1, is_latest=budget_latest is None,
                                               submitted_at=dt.datetime(2026, 10, 1 + position, tzinfo=UTC),
                                               overall=3.0, scores=first, first_scores=first)
         if budget_latest is not None:
-            latest = dict(first, **{"budget-management": budget_latest})
+            latest = dict(first, **{"managing-for-performance": budget_latest})
             NeedsAssessmentAttempt.objects.create(block_key=LNA_KEY, student_id=f"anon-{username}", username=username,
                                                   attempt=2, is_latest=True,
                                                   submitted_at=dt.datetime(2026, 12, 10, tzinfo=UTC), overall=3.0,
@@ -75,7 +75,7 @@ def test_the_workbench_source_gives_every_attempt(database):
     found = list(WorkbenchSource(database).assessments())
     assert [(a.username, a.block, a.attempt) for a in found][:3] == [
         ("ann", "learning-needs-analysis", 1), ("ann", "learning-needs-analysis", 2), ("bob", "learning-needs-analysis", 1)]
-    assert found[1].scores["budget-management"] == 4.0 and found[1].first_scores["budget-management"] == 2.0
+    assert found[1].scores["managing-for-performance"] == 4.0 and found[1].first_scores["managing-for-performance"] == 2.0
 
 
 def test_mi_report_from_the_database(database, tmp_path):
@@ -87,12 +87,12 @@ def test_mi_report_from_the_database(database, tmp_path):
     assert {path.name for path in out.glob("*.csv")} >= {"registration.csv", "needs-assessment.csv", "satisfaction.csv",
                                                         "progress.csv", "progress-summary.csv", "outcomes.csv",
                                                         "outcomes-summary.csv"}
-    budget = [row for row in rows(out / "needs-assessment.csv") if row["Theme"] == "Managing the partnership budget"]
+    budget = [row for row in rows(out / "needs-assessment.csv") if row["Theme"] == "Managing the partnership for performance"]
     # ann..fay latest: 4.0 3.0 2.8 3.6 4.2 2.6 -> 20.2 / 6 = 3.37
     assert {(row["Respondents"], row["Mean"]) for row in budget} == {("6", "3.37")}
     summary = {row["Theme"]: row for row in rows(out / "progress-summary.csv")}
-    assert summary["Managing the partnership budget"]["Retaken by"] == "5"
-    assert summary["Managing the partnership budget"]["Improved"] == "4"
+    assert summary["Managing the partnership for performance"]["Retaken by"] == "5"
+    assert summary["Managing the partnership for performance"]["Improved"] == "4"
     outcomes = {row["Username"]: row for row in rows(out / "outcomes.csv")}
     assert outcomes["ann"]["Units achieved"] == "A/000/0001" and outcomes["fay"]["Given name"].startswith("'=")
     funder = tmp_path / "funder"

@@ -28,11 +28,13 @@ XML = """
     <band upto="2.5" label="Needs attention">Agree protocols.</band>
     <band upto="5" label="Strong">Keep it up.</band>
   </theme>
-  <stage upto="2.5" label="Co-operation"/><stage upto="5" label="Collaboration"/>
+  <stage id="co-operation" label="Co-operation">Partners share information.</stage>
+  <stage id="collaboration" label="Collaboration">Partners pool resources.</stage>
 </lp_needs_assessment>
 """
 
 ANSWERS = {"l1": 4, "l2": 3, "t1": 2}
+PLACED = {"partnership": "collaboration"}
 
 
 @pytest.fixture
@@ -48,23 +50,24 @@ def once_only(workbench_block):
 # ------------------------------------------------------------------------------ submit
 
 def test_submit_scores_and_answers_the_contract_shape(block):
-    status, body, _ = call_handler(block("ann"), "submit", {"answers": ANSWERS})
+    # The stage is the participant's own placement (issue 15), no longer derived from the overall score.
+    status, body, _ = call_handler(block("ann"), "submit", {"answers": ANSWERS, "placements": PLACED})
     assert status == 200
     assert body["attempt"] == 1
     assert body["overall"] == 2.75  # (3.5 + 2) / 2
     assert body["stage"] == "Collaboration"
     assert body["themes"] == [
         {"id": "leadership", "title": "Leadership", "score": 3.5, "band": "Developing",
-         "recommendation": "Review roles.", "change_since_first": None},
+         "recommendation": "Review roles.", "change_since_first": None, "dont_know": 0},
         {"id": "trust", "title": "Trust", "score": 2.0, "band": "Needs attention",
-         "recommendation": "Agree protocols.", "change_since_first": None},
+         "recommendation": "Agree protocols.", "change_since_first": None, "dont_know": 0},
     ]
     assert body["recommendations"] == ["trust", "leadership"]
     assert [(h["attempt"], h["overall"]) for h in body["history"]] == [(1, 2.75)]
 
 
 def test_submit_stores_attempt_in_user_state_and_cohort_table(block):
-    call_handler(block("ann"), "submit", {"answers": ANSWERS})
+    call_handler(block("ann"), "submit", {"answers": ANSWERS, "placements": PLACED})
     learner = block("ann")
     assert learner.attempt_history[0]["scores"] == {"leadership": 3.5, "trust": 2.0}
     assert learner.attempts == 1
@@ -188,7 +191,8 @@ def test_cohort_report_means_and_bands_over_latest_attempts(block):
     assert body["learners"] == 3
     leadership, trust = body["themes"]
     assert leadership == {"id": "leadership", "title": "Leadership", "respondents": 3, "mean": 3.33,
-                          "bands": {"Needs attention": 1, "Developing": 1, "Strong": 1}}
+                          "bands": {"Needs attention": 1, "Developing": 1, "Strong": 1},
+                          "dont_know": 0, "suppressed": False}
     assert trust["mean"] == 2.67
     assert trust["bands"] == {"Needs attention": 1, "Strong": 2}
 
@@ -211,7 +215,7 @@ def test_cohort_report_query_count_does_not_grow_with_learners(block):
         status, body, _ = call_handler(tutor, "cohort_report", {})
     assert body["learners"] == 26
     ours = [q for q in many.captured_queries if "lp_xblocks" in q["sql"]]
-    assert len(ours) == 2
+    assert len(ours) == 1  # one read of the running summary (issue 15; was two aggregate queries)
     assert len(many.captured_queries) == len(few.captured_queries)
 
 
@@ -231,7 +235,7 @@ def test_cohort_csv_one_row_per_learner_formula_safe(block):
     plain = by_learner["plain"]
     assert plain[1] == "2" and plain[3] == "5.0"
     # first attempt: leadership 2.0, trust 4.0; latest: both 5.0
-    assert plain[5:] == ["5.0", "3.0", "5.0", "1.0"]
+    assert plain[5:] == ["5.0", "3.0", "5.0", "1.0", "0"]  # then the count of "don't know" answers
 
 
 # ------------------------------------------------------------------------------ views
@@ -242,7 +246,7 @@ def test_student_view_groups_statements_with_labelled_radios(block):
     themes = doc.xpath("//fieldset[@class='lp-na__theme']")
     assert [t.xpath("string(legend)").strip() for t in themes] == ["Leadership", "Trust"]
     radios = doc.xpath("//input[@type='radio']")
-    assert len(radios) == 3 * 5
+    assert len(radios) == 3 * (5 + 1)  # the scale and "Don't know / not applicable"
     for radio in radios:
         assert doc.xpath(f"//label[@for='{radio.get('id')}']"), radio.get("id")
     ids = doc.xpath("//@id")
@@ -292,7 +296,7 @@ def test_student_view_data_has_the_instrument_and_no_answers(block):
 
 def test_generate_report_data_one_row_per_learner(block):
     call_handler(block("ray"), "submit", {"answers": ANSWERS})
-    call_handler(block("ray"), "submit", {"answers": {"l1": 5, "l2": 5, "t1": 5}})
+    call_handler(block("ray"), "submit", {"answers": {"l1": 5, "l2": 5, "t1": 5}, "placements": PLACED})
     states = [
         type("State", (), {"username": "ray", "state": {"attempt_history": block("ray").attempt_history, "attempts": 2}})(),
         type("State", (), {"username": "nobody", "state": {}})(),

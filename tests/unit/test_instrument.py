@@ -30,10 +30,13 @@ def make_instrument():
              "statements": [{"id": "n1", "text": "f"}]},
         ],
         "stages": [
-            {"upto": 1.8, "label": "Co-existence"}, {"upto": 2.6, "label": "Co-operation"},
-            {"upto": 3.4, "label": "Co-ordination"}, {"upto": 4.2, "label": "Collaboration"},
-            {"upto": 5, "label": "Co-ownership"},
+            {"id": "co-existence", "label": "Co-existence", "text": "Plan and act independently."},
+            {"id": "co-operation", "label": "Co-operation", "text": "Share information."},
+            {"id": "co-ordination", "label": "Co-ordination", "text": "Adjust plans to each other."},
+            {"id": "collaboration", "label": "Collaboration", "text": "Shared goals, pooled resources."},
+            {"id": "co-ownership", "label": "Co-ownership", "text": "Shared accountability."},
         ],
+        "activities": [{"id": "outreach", "label": "Adult outreach"}, {"id": "youth", "label": "14-19"}],
     }
 
 
@@ -61,24 +64,72 @@ def test_band_is_first_whose_upto_reaches_the_score():
     assert result["themes"][1]["recommendation"] == "Agree terms of reference."
 
 
-def test_overall_is_mean_of_theme_scores_and_stage_first_reaching_it():
+def test_overall_is_mean_of_theme_scores_and_no_stage_is_derived_from_it():
     inst = make_instrument()
     result = core.score(inst, {"l1": 4, "l2": 4, "l3": 3, "t1": 2, "t2": 3, "n1": 5})
     assert result["overall"] == 3.72  # (3.67 + 2.5 + 5) / 3 = 3.7233
-    assert result["stage"] == "Collaboration"
+    assert "stage" not in result  # issue 15: stages are placed by the participant, not cut from the score
 
 
-def test_stage_boundaries_are_inclusive():
+# ------------------------------------------------------------------------------------ don't know
+
+def test_dont_know_is_left_out_of_the_means_and_counted():
     inst = make_instrument()
-    inst["themes"] = inst["themes"][2:]  # one single-statement theme: overall == the answer
-    assert core.score(inst, {"n1": 1})["stage"] == "Co-existence"
-    assert core.score(inst, {"n1": 5})["stage"] == "Co-ownership"
+    result = core.score(inst, {"l1": 4, "l2": core.DONT_KNOW, "l3": 3, "t1": 2, "t2": 3, "n1": core.DONT_KNOW})
+    themes = {t["id"]: t for t in result["themes"]}
+    assert themes["leadership"]["score"] == 3.5 and themes["leadership"]["dont_know"] == 1
+    assert themes["trust"]["score"] == 2.5 and themes["trust"]["dont_know"] == 0
+    assert (themes["learning"]["score"], themes["learning"]["band"], themes["learning"]["recommendation"]) == (
+        None, None, None)
+    assert themes["learning"]["dont_know"] == 1
+    assert result["dont_know"] == 2
+    assert result["overall"] == 3.0          # mean of the scored themes only: (3.5 + 2.5) / 2
+    assert result["recommendations"] == ["trust", "leadership"]   # the unscored theme is not recommended
 
 
-def test_no_stages_gives_none():
+def test_all_dont_know_has_no_overall_and_is_a_valid_answer():
     inst = make_instrument()
-    inst["stages"] = []
-    assert core.score(inst, {"l1": 1, "l2": 1, "l3": 1, "t1": 1, "t2": 1, "n1": 1})["stage"] is None
+    answers = {sid: core.DONT_KNOW for sid in core.statement_ids(inst)}
+    assert not core.check_answers(inst, answers)
+    result = core.score(inst, answers)
+    assert result["overall"] is None and result["recommendations"] == [] and result["dont_know"] == 6
+    assert core.change_since({"leadership": 3.0}, result["themes"])[0]["change_since_first"] is None
+
+
+def test_dont_know_spelt_differently_is_invalid():
+    inst = make_instrument()
+    answers = {sid: 3 for sid in core.statement_ids(inst)}
+    answers["l1"], answers["t1"] = "don't know", None
+    assert core.check_answers(inst, answers).invalid == ["l1", "t1"]
+
+
+# ------------------------------------------------------------------------------------ stages
+
+def test_placement_targets_are_the_whole_partnership_then_each_activity():
+    inst = make_instrument()
+    assert core.placement_targets(inst) == ["partnership", "outreach", "youth"]
+    inst["stages"], inst["activities"] = [], []
+    assert core.placement_targets(inst) == []
+
+
+def test_placements_are_chosen_not_scored_and_may_be_left_out():
+    inst = make_instrument()
+    chosen = {"partnership": "co-ordination", "youth": "co-existence"}
+    assert not core.check_placements(inst, chosen)
+    placed = core.placements(inst, chosen)
+    assert [(p["target"], p["stage"], p["label"]) for p in placed] == [
+        ("partnership", "co-ordination", "Co-ordination"), ("outreach", None, None), ("youth", "co-existence", "Co-existence")]
+    assert placed[0]["target_label"] is None and placed[2]["target_label"] == "14-19"
+    assert core.stage_summary(placed) == "Co-ordination; 14-19: Co-existence"
+    # Whatever the scores, the placement is what the participant chose.
+    low = {sid: 1 for sid in core.statement_ids(inst)}
+    assert core.score(inst, low)["overall"] == 1.0 and core.placements(inst, {"partnership": "co-ownership"})[0]["label"] == "Co-ownership"
+
+
+def test_placement_problems_name_the_target_and_the_stage():
+    problems = core.check_placements(make_instrument(), {"partnership": "ladder-top", "budget": "co-operation",
+                                                         "youth": None})
+    assert (problems.unknown, problems.invalid) == (["budget"], ["partnership"])
 
 
 def test_recommendations_weakest_first_ties_in_document_order():
@@ -145,8 +196,13 @@ def test_valid_instrument_passes():
     (lambda i: i["themes"][1]["bands"][2].update(upto=4.5), "theme 'trust': band upto of the last must equal the scale maximum (5), not 4.5"),
     (lambda i: i["themes"][1]["bands"][0].update(upto="low"), "theme 'trust': band upto 'low' is not a number"),
     (lambda i: i["themes"][1]["statements"][0].update(text=""), "statement 't1': text is empty"),
-    (lambda i: i["stages"][2].update(upto=2.0), "stage upto values must increase"),
-    (lambda i: i["stages"].pop(), "stage upto of the last must equal the scale maximum (5), not 4.2"),
+    (lambda i: i["stages"][2].update(upto=2.0), "stage 'Co-ordination': 'upto' is no longer used"),
+    (lambda i: i["stages"][2].update(id="co-existence"), "stage 'co-existence': id is used more than once"),
+    (lambda i: i["stages"][2].update(label=""), "stage 'co-ordination': label is empty"),
+    (lambda i: i["activities"][1].update(id="outreach"), "activity 'outreach': id is used more than once"),
+    (lambda i: i["activities"][1].update(id="partnership"), "activity id 'partnership' is reserved"),
+    (lambda i: i["activities"][1].update(label=""), "activity 'youth': label is empty"),
+    (lambda i: i.update(stages=[]), "activities need stages to be placed on"),
 ])
 def test_each_rule_names_the_element(mutate, message):
     assert message in broken(mutate)
@@ -184,8 +240,11 @@ OLX = """
     <band upto="3.75" label="Developing">Review.</band>
     <band upto="5" label="Strong">Share.</band>
   </theme>
-  <stage upto="1.8" label="Co-existence"/> <stage upto="2.6" label="Co-operation"/> <stage upto="3.4" label="Co-ordination"/>
-  <stage upto="4.2" label="Collaboration"/> <stage upto="5" label="Co-ownership"/>
+  <stage id="co-existence" label="Co-existence">Plan and act
+     independently.</stage> <stage id="co-operation" label="Co-operation">Share.</stage>
+  <stage id="co-ordination" label="Co-ordination">Adjust.</stage>
+  <stage id="collaboration" label="Collaboration">Pool.</stage> <stage id="co-ownership" label="Co-ownership">Own.</stage>
+  <activity id="outreach">Adult outreach</activity>
 </lp_needs_assessment>
 """
 
@@ -198,6 +257,8 @@ def test_parse_reads_the_contract_format():
     assert theme["statements"][1]["text"] == "Members' roles & responsibilities are clearly defined."
     assert theme["bands"][0] == {"upto": 2.5, "label": "Needs attention", "text": "Agree terms of reference: see /jump_to_id/remit"}
     assert [s["label"] for s in inst["stages"]][-1] == "Co-ownership"
+    assert inst["stages"][0] == {"id": "co-existence", "label": "Co-existence", "text": "Plan and act independently."}
+    assert inst["activities"] == [{"id": "outreach", "label": "Adult outreach"}]
 
 
 def test_write_then_parse_round_trips():
@@ -224,7 +285,10 @@ def test_studio_string_round_trips():
      "<band upto='high' label='b'>r</band></theme></i>", "theme 't': band upto 'high' is not a number"),
     ("<i><scale><point value='1'>a</point></scale><scale><point value='2'>b</point></scale></i>", "only one <scale>"),
     ("<i><scale><point value='1'>a</point></scale><theme id='t' title='T'><statement id='s'>x</statement>"
-     "<band upto='1' label='b'>r</band></theme><stage upto='1'/></i>", "stage: a stage has no label"),
+     "<band upto='1' label='b'>r</band></theme><stage id='s1'/></i>", "stage: a stage has no label"),
+    ("<i><scale><point value='1'>a</point></scale><theme id='t' title='T'><statement id='s'>x</statement>"
+     "<band upto='1' label='b'>r</band></theme><stage upto='1' label='Co-existence'/></i>",
+     "stage 'Co-existence': 'upto' is no longer used"),
     ("<i><scale>", "not well-formed XML"),
 ])
 def test_parse_errors_name_the_element(xml, message):
@@ -246,8 +310,9 @@ def test_external_entities_are_not_resolved(tmp_path):
 
 
 @pytest.mark.parametrize("filename, kind, themes", [
-    ("partnership_health_check.xml", "partnership", {"leadership", "trust", "learning", "managing-for-performance", "openness"}),
-    ("learning_needs_analysis.xml", "individual", {"budget-management", "chairing-meetings", "facilitation-skills"}),
+    ("partnership_health_check.xml", "partnership", {"leadership", "trust", "learning", "managing-for-performance", "openness",
+                                                     "focus-and-set-up"}),
+    ("learning_needs_analysis.xml", "individual", {"leadership", "trust", "learning", "managing-for-performance"}),
     ("satisfaction_survey.xml", "satisfaction", {"online-study", "workshops", "mentoring"}),
 ])
 def test_shipped_scenarios_are_valid(filename, kind, themes):

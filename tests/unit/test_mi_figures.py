@@ -96,11 +96,11 @@ def test_needs_assessment_per_theme(register_file):
     lna = rows_by(table(section, f"needs-{fx.LNA}"), 0)
     # Latest budget scores: 4.0 3.0 2.8 3.6 4.2 2.6 4.0 2.2 -> 26.4 / 8 = 3.30; bands <=2.5: 2.2; <=3.75: 3.0 2.8 3.6
     # 2.6; above: 4.0 4.2 4.0.
-    assert lna[("Managing the partnership budget",)] == ["Managing the partnership budget", 8, 3.3, 1, 4, 3]
+    assert lna[("Managing the partnership for performance",)] == ["Managing the partnership for performance", 8, 3.3, 1, 4, 3]
     # Chairing: six retakes at 3.2, fay and hal at 3.0 -> 25.2 / 8 = 3.15.
-    assert lna[("Chairing partnership meetings",)] == ["Chairing partnership meetings", 8, 3.15, 0, 8, 0]
+    assert lna[("Leading the partnership",)] == ["Leading the partnership", 8, 3.15, 0, 8, 0]
     long_rows = rows_by(table(section, "needs-assessment"), 2, 5)
-    assert long_rows[("Managing the partnership budget", "Confident")][3:] == [8, 3.3, "Confident", 3, 37.5]
+    assert long_rows[("Managing the partnership for performance", "Confident")][3:] == [8, 3.3, "Confident", 3, 37.5]
 
 
 def test_small_groups_are_suppressed_everywhere(register_file):
@@ -120,12 +120,13 @@ def test_small_groups_are_suppressed_everywhere(register_file):
 
 def test_the_minimum_is_configurable_and_stages_are_counted(register_file):
     section = sections(register_file, minimum=3)["needs-assessment"]
-    # Overall scores 2.0, 3.0, 3.0, 4.5: mean 12.5 / 4 = 3.125 -> 3.13 (half up); stages by upto 1.8 2.6 3.4 4.2 5.
+    # Overall scores 2.0, 3.0, 3.0, 4.5: mean 12.5 / 4 = 3.125 -> 3.13 (half up); stages as the four placed their
+    # partnerships (fixture HEALTH_STAGES: issue 15 replaced the score cut-offs by the participant's placement).
     stages = rows_by(table(section, f"stages-{fx.HEALTH}"), 0)
     assert [stages[(label,)][1] for label in ("Co-existence", "Co-operation", "Co-ordination", "Collaboration",
                                               "Co-ownership")] == [0, 1, 2, 0, 1]
     assert stages[("Co-ordination",)][2] == 50.0
-    assert "respondents: 4; mean overall score: 3.13" in table(section, f"stages-{fx.HEALTH}").caption
+    assert "partnerships: 4; respondents: 4; mean overall score: 3.13" in table(section, f"stages-{fx.HEALTH}").caption
     assert rows_by(table(section, f"needs-{fx.HEALTH}"), 0)[("Trust",)] == ["Trust", 4, 3.13, 1, 2, 1]
 
 
@@ -144,22 +145,22 @@ def test_progress_per_participant_and_cohort(register_file):
     summary = rows_by(table(section, "progress-summary"), 1)
     # Retaken by ann bob cat dan eve gus: changes +2.0 +0.6 -0.2 +1.8 +0.4 0.0 -> improved 4, same 1, declined 1;
     # start 17.0 / 6 = 2.83, latest 21.6 / 6 = 3.60, change 4.6 / 6 = 0.77; fay and hal not retaken.
-    assert summary[("Managing the partnership budget",)][2:] == [6, 4, 1, 1, 2.83, 3.6, 0.77, 2]
+    assert summary[("Managing the partnership for performance",)][2:] == [6, 4, 1, 1, 2.83, 3.6, 0.77, 2]
     people = rows_by(table(section, "progress"), 1, 4)
-    assert people[("ann", "Managing the partnership budget")][5:8] == [2.0, 4.0, 2.0]
-    assert people[("cat", "Managing the partnership budget")][5:8] == [3.0, 2.8, -0.2]
-    assert people[("fay", "Managing the partnership budget")][5:8] == [2.6, None, None]
-    assert people[("ann", "Managing the partnership budget")][8:] == [dt.date(2026, 10, 1), dt.date(2026, 12, 11), 2]
+    assert people[("ann", "Managing the partnership for performance")][5:8] == [2.0, 4.0, 2.0]
+    assert people[("cat", "Managing the partnership for performance")][5:8] == [3.0, 2.8, -0.2]
+    assert people[("fay", "Managing the partnership for performance")][5:8] == [2.6, None, None]
+    assert people[("ann", "Managing the partnership for performance")][8:] == [dt.date(2026, 10, 1), dt.date(2026, 12, 11), 2]
 
 
 def test_cohort_filter(register_file):
     found = sections(register_file, cohort=("cohort", "A"))
     lna = rows_by(table(found["needs-assessment"], f"needs-{fx.LNA}"), 0)
     # ann..fay: 4.0 3.0 2.8 3.6 4.2 2.6 -> 20.2 / 6 = 3.37.
-    assert lna[("Managing the partnership budget",)] == ["Managing the partnership budget", 6, 3.37, 0, 4, 2]
+    assert lna[("Managing the partnership for performance",)] == ["Managing the partnership for performance", 6, 3.37, 0, 4, 2]
     summary = rows_by(table(found["progress"], "progress-summary"), 1)
     # Retaken by ann bob cat dan eve: +2.0 +0.6 -0.2 +1.8 +0.4 -> 4.6 / 5 = 0.92; start 13.0 / 5 = 2.6.
-    assert summary[("Managing the partnership budget",)][2:] == [5, 4, 0, 1, 2.6, 3.52, 0.92, 1]
+    assert summary[("Managing the partnership for performance",)][2:] == [5, 4, 0, 1, 2.6, 3.52, 0.92, 1]
     cohort_b = sections(register_file, cohort=("cohort", "B"))
     assert table(cohort_b["registration"], "registration").rows[1:] == [
         ["In the candidate register", 4], ["Opted in to accreditation", 3], ["Opted out of accreditation", 1],
@@ -172,7 +173,7 @@ def test_date_range(register_file):
     december = sections(register_file, start=dt.date(2026, 12, 1), end=dt.date(2026, 12, 31))
     lna = rows_by(table(december["needs-assessment"], f"needs-{fx.LNA}"), 0)
     # Only the December retakes: 4.0 3.0 2.8 3.6 4.2 4.0 -> 21.6 / 6 = 3.60.
-    assert lna[("Managing the partnership budget",)][1:3] == [6, 3.6]
+    assert lna[("Managing the partnership for performance",)][1:3] == [6, 3.6]
     people = {row[1] for row in table(december["progress"], "progress").rows}
     assert people == {"ann", "bob", "cat", "dan", "eve", "gus"}
     november = sections(register_file, end=dt.date(2026, 11, 30))

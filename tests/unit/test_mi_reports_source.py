@@ -7,8 +7,9 @@ from accreditation_export.sources.base import SourceError
 from accreditation_export.sources.reports import ReportsSource
 
 BLOCK = "block-v1:LP+PM101+2026+type@lp_needs_assessment+block@learning-needs-analysis"
-THEMES = ["Managing the partnership budget", "Chairing partnership meetings", "Understanding partnership",
-          "Facilitation skills", "Strategic leadership"]
+# The last title is one the course no longer has (the report ignores it).
+THEMES = ["Managing the partnership for performance", "Leading the partnership", "Learning from partnership working",
+          "Building trust between partners", "Strategic leadership"]
 # Columns as Open edX writes them: username, title, location, the block's keys sorted, block_key, state.
 HEADER = (["username", "title", "location", "Attempts"] + [f"First: {t}" for t in sorted(THEMES)]
           + ["Latest overall", "Latest stage", "Latest submitted"] + [f"Latest: {t}" for t in sorted(THEMES)]
@@ -39,15 +40,15 @@ def test_latest_and_first_scores_by_title(tmp_path):
     found = list(ReportsSource([path]).assessments())
     assert [(a.username, a.block, a.attempt) for a in found] == [("ann", "learning-needs-analysis", 1),
                                                                  ("bob", "learning-needs-analysis", 2)]
-    assert found[1].scores["Managing the partnership budget"] == 3.0
-    assert found[1].first_scores["Managing the partnership budget"] == 2.4
+    assert found[1].scores["Managing the partnership for performance"] == 3.0
+    assert found[1].first_scores["Managing the partnership for performance"] == 2.4
     section = figures.progress(load_instruments(), found, {}, figures.Scope(minimum=1))
-    budget = next(r for r in section.csv[1].rows if r[1] == "Managing the partnership budget")
+    budget = next(r for r in section.csv[1].rows if r[1] == "Managing the partnership for performance")
     assert budget[2:] == [1, 1, 0, 0, 2.4, 3.0, 0.6, 1]   # bob retook (+0.6); ann has not
 
 
 def test_a_score_that_is_not_a_number_names_the_cell(tmp_path):
     bad = row("ann", 1, ["two", 3, 3, 3, 3], [2.0, 3, 3, 3, 3])
     path = write(tmp_path / "responses.csv", [bad])
-    with pytest.raises(SourceError, match=r"responses.csv:2: First: Managing the partnership budget: 'two' is not a number"):
+    with pytest.raises(SourceError, match=r"responses.csv:2: First: Managing the partnership for performance: 'two' is not a number"):
         list(ReportsSource([path]).assessments())

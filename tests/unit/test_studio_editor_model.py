@@ -95,7 +95,7 @@ def test_every_field_problem_is_listed_at_once_with_its_path():
     draft["themes"][0]["bands"][0]["upto"] = "1,5"
     draft["themes"][1]["statements"][0]["text"] = ""
     draft["themes"][1]["id"] = draft["themes"][0]["id"]
-    draft["stages"] = [{"upto": "", "label": "Early"}] + draft.get("stages", [])
+    draft["stages"] = [{"id": "", "label": "Early"}] + draft.get("stages", [])
     _, problems = editor.problems_with(NA_SCHEMA, draft, na_core.validate, na_core.InstrumentError)
     found = english(problems)
     first = draft["themes"][0]["id"]
@@ -104,7 +104,7 @@ def test_every_field_problem_is_listed_at_once_with_its_path():
     assert found["themes.0.bands.0.upto"] == "Theme 1 > Band 1 > Up to: '1,5' is not a number"
     assert found["themes.1.statements.0.text"] == "Theme 2 > Statement 1 > Text: this is required"
     assert found["themes.1.id"] == f"Theme 2 > id: id '{first}' is already used by Theme 1"
-    assert found["stages.0.upto"] == "Stage 1 > Up to: '' is not a number"
+    assert found["stages.0.id"] == "Stage 1 > Id: this is required"
 
 
 @pytest.mark.parametrize("raw,expected", [("3", 3), (" 2.5 ", 2.5), (4, 4), ("1e0", 1.0), ("-0", 0)])

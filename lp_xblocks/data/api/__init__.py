@@ -7,12 +7,16 @@ from .facilitation import (
     DuplicateChoice, archive_facilitation_learner, facilitation_choice_report, record_facilitation_choice,
 )
 from .needs_assessment import (
-    DuplicateAttempt, archive_needs_assessment_learner, needs_assessment_cohort, needs_assessment_latest,
-    record_needs_assessment_attempt,
+    DuplicateAttempt, PartnershipRefused, archive_needs_assessment_learner, create_partnership, join_partnership,
+    membership, needs_assessment_cohort, needs_assessment_latest, partnership_ratings,
+    rebuild_needs_assessment_summary, recompute_needs_assessment_cohort, record_needs_assessment_attempt,
+    withdraw_needs_assessment_latest,
 )
 
 __all__ = [
-    "DuplicateAttempt", "DuplicateChoice", "archive_facilitation_learner", "archive_needs_assessment_learner",
-    "facilitation_choice_report", "needs_assessment_cohort", "needs_assessment_latest",
-    "record_facilitation_choice", "record_needs_assessment_attempt",
+    "DuplicateAttempt", "DuplicateChoice", "PartnershipRefused", "archive_facilitation_learner",
+    "archive_needs_assessment_learner", "create_partnership", "facilitation_choice_report", "join_partnership",
+    "membership", "needs_assessment_cohort", "needs_assessment_latest", "partnership_ratings",
+    "rebuild_needs_assessment_summary", "recompute_needs_assessment_cohort", "record_facilitation_choice",
+    "record_needs_assessment_attempt", "withdraw_needs_assessment_latest",
 ]

@@ -1,4 +1,7 @@
-"""The needs-assessment block's cross-learner records: every attempt and its theme scores."""
+"""
+The needs-assessment block's cross-learner records: every attempt and its theme scores, the running
+per-theme, per-band summary that staff reports read, and multi-rater partnerships.
+"""
 from django.db import models
 
 
@@ -14,11 +17,17 @@ class NeedsAssessmentAttempt(models.Model):
     archived = models.BooleanField(
         default=False, help_text="Removed by an instructor's delete of the learner's state (kept for audit, in no report).")
     submitted_at = models.DateTimeField()
-    overall = models.FloatField()
+    overall = models.FloatField(null=True, help_text="Mean of the scored themes; None when every answer was 'Don't know'.")
     stage = models.CharField(max_length=100, blank=True, default="")
     answers = models.JSONField(default=dict, help_text="Statement id -> scale value.")
     scores = models.JSONField(default=dict, help_text="Theme id -> score in this attempt.")
     first_scores = models.JSONField(default=dict, help_text="Theme id -> score in the learner's first attempt.")
+    dont_know = models.PositiveIntegerField(default=0, help_text="Statements answered 'Don't know / not applicable'.")
+    placements = models.JSONField(default=dict, help_text="Placement target (whole partnership or activity) -> stage id.")
+    comments = models.JSONField(default=dict, help_text="Theme id -> the learner's optional comment (satisfaction surveys).")
+    partnership = models.ForeignKey(
+        "Partnership", null=True, blank=True, on_delete=models.SET_NULL, related_name="attempts",
+        help_text="The partnership the learner rated, when they belong to one.")
 
     class Meta:
         constraints = [
@@ -37,8 +46,9 @@ class NeedsAssessmentThemeScore(models.Model):
 
     attempt = models.ForeignKey(NeedsAssessmentAttempt, on_delete=models.CASCADE, related_name="theme_scores")
     theme_id = models.CharField(max_length=100)
-    score = models.FloatField()
-    band = models.CharField(max_length=100)
+    score = models.FloatField(null=True, help_text="None when every statement was answered 'Don't know'.")
+    band = models.CharField(max_length=100, blank=True, default="")
+    dont_know = models.PositiveIntegerField(default=0)
 
     class Meta:
         constraints = [
@@ -47,3 +57,70 @@ class NeedsAssessmentThemeScore(models.Model):
 
     def __str__(self):
         return f"{self.theme_id}={self.score}"
+
+
+class NeedsAssessmentSummary(models.Model):
+    """
+    Running totals over every learner's latest attempt at one block, kept in step inside the submit
+    transaction with atomic increments, so a cohort report reads a few rows whatever the cohort's size.
+
+    One row per (theme, band): ``learners`` whose latest attempt put the theme in that band, the sum of their
+    theme scores in hundredths (exact: scores have two decimal places) and their "don't know" answers. Band
+    ``""`` holds learners whose theme had no score (every statement "don't know"). The row with theme ``""``
+    and band ``""`` counts learners and all their "don't know" answers for the whole block.
+    """
+
+    block_key = models.CharField(max_length=255)
+    theme_id = models.CharField(max_length=100, blank=True, default="")
+    band = models.CharField(max_length=100, blank=True, default="")
+    learners = models.IntegerField(default=0)
+    score_hundredths = models.BigIntegerField(default=0)
+    dont_know = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["block_key", "theme_id", "band"], name="lp_na_summary_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.block_key} {self.theme_id or '*'}/{self.band or '-'}: {self.learners}"
+
+
+class Partnership(models.Model):
+    """A partnership rated by several people: created by its manager, joined by partners with its code."""
+
+    course_key = models.CharField(max_length=255)
+    code = models.CharField(max_length=16, unique=True, help_text="What partners type to join.")
+    name = models.CharField(max_length=200)
+    manager_student_id = models.CharField(max_length=255)
+    manager_username = models.CharField(max_length=150, blank=True, default="")
+    created_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["course_key", "manager_student_id"], name="lp_partnership_one_per_manager"),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.code})"
+
+
+class PartnershipRater(models.Model):
+    """A member of one partnership in a course: its manager or a partner (partners take only the health check)."""
+
+    MANAGER, PARTNER = "manager", "partner"
+
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="raters")
+    course_key = models.CharField(max_length=255)
+    student_id = models.CharField(max_length=255)
+    username = models.CharField(max_length=150, blank=True, default="")
+    role = models.CharField(max_length=10, choices=[(MANAGER, "manager"), (PARTNER, "partner")])
+    joined_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["course_key", "student_id"], name="lp_partnership_rater_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.student_id} ({self.role}) in {self.partnership_id}"

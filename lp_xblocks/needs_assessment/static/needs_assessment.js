@@ -22,11 +22,12 @@ function LpNeedsAssessment(runtime, element, init) {
   function linkified(text) {
     var fragment = document.createDocumentFragment();
     // Only http(s) URLs and same-site paths; "//host" (another site) and "javascript:" never match.
-    var pattern = /(https?:\/\/[^\s<>"]+|(?:^|\s)\/(?!\/)[A-Za-z0-9_\-\/.:@+~%?=&#]+)/g;
+    // A site path may follow a space or an opening bracket: "see (/jump_to_id/unit)".
+    var pattern = /(https?:\/\/[^\s<>"]+|(?:^|[\s(])\/(?!\/)[A-Za-z0-9_\-\/.:@+~%?=&#]+)/g;
     var last = 0;
     var match;
     while ((match = pattern.exec(text)) !== null) {
-      var url = match[0].replace(/^\s/, "");
+      var url = match[0].replace(/^[\s(]/, "");
       var start = match.index + (match[0].length - url.length);
       url = url.replace(/[.,;:)]+$/, "");
       fragment.appendChild(document.createTextNode(text.slice(last, start)));
@@ -82,12 +83,40 @@ function LpNeedsAssessment(runtime, element, init) {
     return (change > 0 ? "+" : "") + change;
   }
 
+  /* A satisfaction survey closes with thanks and the learner's own ratings: no score, band or advice. */
+  function renderThanks(result) {
+    resultsBody.appendChild(el("p", {"class": "lp-na__thanks"}, S.thanks));
+    resultsBody.appendChild(el("h4", {}, S.yourRatings));
+    (result.ratings || []).forEach(function (theme) {
+      resultsBody.appendChild(el("h5", {}, theme.title));
+      var list = el("ul", {"class": "lp-na__ratings"});
+      theme.statements.forEach(function (st) { list.appendChild(el("li", {}, st.text + " " + st.rating)); });
+      resultsBody.appendChild(list);
+    });
+    results.hidden = false;
+  }
+
   function renderResults(result) {
     resultsBody.textContent = "";
     if (!result || !result.attempt) { results.hidden = true; return; }
-    resultsBody.appendChild(el("p", {"class": "lp-na__overall"}, fmt(S.overall, {score: result.overall, max: args.max})));
-    if (result.stage) {
+    if (result.kind === "satisfaction") { renderThanks(result); return; }
+    if (result.overall !== null && result.overall !== undefined) {
+      resultsBody.appendChild(el("p", {"class": "lp-na__overall"}, fmt(S.overall, {score: result.overall, max: args.max})));
+    }
+    if (result.dont_know) {
+      resultsBody.appendChild(el("p", {"class": "lp-na__dont-know"}, fmt(S.dontKnowCount, {count: result.dont_know})));
+    }
+    if (result.stage && !(result.placements && result.placements.length)) {
+      // An attempt stored before placements were listed: its stage line only.
       resultsBody.appendChild(el("p", {"class": "lp-na__stage"}, fmt(S.stage, {stage: result.stage})));
+    }
+    if (result.placements && result.placements.length) {
+      resultsBody.appendChild(el("h4", {}, S.placementsHeading));
+      var placed = el("ul", {"class": "lp-na__placements"});
+      result.placements.forEach(function (item) {
+        placed.appendChild(el("li", {}, item.target_label + ": " + (item.label || S.notPlaced)));
+      });
+      resultsBody.appendChild(placed);
     }
     if (result.themes && result.themes.length) {
       var showChange = result.themes.some(function (t) { return t.change_since_first !== null && t.change_since_first !== undefined; });
@@ -102,8 +131,8 @@ function LpNeedsAssessment(runtime, element, init) {
       result.themes.forEach(function (theme) {
         var row = el("tr");
         row.appendChild(el("th", {scope: "row"}, theme.title));
-        row.appendChild(el("td", {}, theme.score));
-        row.appendChild(el("td", {}, theme.band));
+        row.appendChild(el("td", {}, theme.score === null ? S.notScored : theme.score));
+        row.appendChild(el("td", {}, theme.band === null ? "-" : theme.band));
         if (showChange) { row.appendChild(el("td", {}, formatChange(theme.change_since_first))); }
         body.appendChild(row);
       });
@@ -129,7 +158,8 @@ function LpNeedsAssessment(runtime, element, init) {
       var history = el("ul", {"class": "lp-na__history"});
       result.history.forEach(function (entry) {
         history.appendChild(el("li", {}, fmt(S.attemptLine, {
-          attempt: entry.attempt, date: String(entry.submitted_at).slice(0, 10), overall: entry.overall
+          attempt: entry.attempt, date: String(entry.submitted_at).slice(0, 10),
+          overall: entry.overall === null || entry.overall === undefined ? "-" : entry.overall
         })));
       });
       resultsBody.appendChild(history);
@@ -152,13 +182,21 @@ function LpNeedsAssessment(runtime, element, init) {
     form.querySelectorAll(".lp-na__statement").forEach(function (group) {
       var checked = group.querySelector("input[type=radio]:checked");
       if (checked) {
-        answers[group.getAttribute("data-statement")] = parseInt(checked.value, 10);
+        answers[group.getAttribute("data-statement")] = checked.value === "dont_know" ? "dont_know" : parseInt(checked.value, 10);
         markInvalid(group, false);
       } else {
         unanswered.push(group);
       }
     });
-    return {answers: answers, unanswered: unanswered};
+    var placements = {};
+    form.querySelectorAll(".lp-na__placement-select").forEach(function (select) {
+      if (select.value) { placements[select.getAttribute("data-target")] = select.value; }
+    });
+    var comments = {};
+    form.querySelectorAll(".lp-na__comment-text").forEach(function (box) {
+      if (box.value.trim()) { comments[box.getAttribute("data-theme")] = box.value; }
+    });
+    return {answers: answers, unanswered: unanswered, placements: placements, comments: comments};
   }
 
   /* A group the learner must still answer: outlined, and its radios invalid and pointing at the message. */
@@ -202,7 +240,7 @@ function LpNeedsAssessment(runtime, element, init) {
       var button = form.querySelector("button[type=submit]");
       button.disabled = true;
       button.textContent = S.submitting;
-      post("submit", {answers: collected.answers}).then(function (reply) {
+      post("submit", {answers: collected.answers, placements: collected.placements, comments: collected.comments}).then(function (reply) {
         button.disabled = false;
         button.textContent = S.submit;
         if (!reply.ok) {
@@ -214,7 +252,7 @@ function LpNeedsAssessment(runtime, element, init) {
         }
         form.hidden = true;
         renderResults(reply.data);
-        announce(fmt(S.submitted, {score: reply.data.overall, max: args.max}));
+        announce(reply.data.kind === "satisfaction" ? S.thanks : fmt(S.submitted, {score: reply.data.overall, max: args.max}));
         resultsHeading.focus();
       }).catch(function () {
         button.disabled = false;
@@ -240,7 +278,7 @@ function LpNeedsAssessment(runtime, element, init) {
           Object.keys(theme.bands).forEach(function (label) { if (bandLabels.indexOf(label) < 0) { bandLabels.push(label); } });
         });
         var head = el("tr");
-        [S.theme, S.cohortRespondents, S.cohortMean].concat(bandLabels).forEach(function (label) {
+        [S.theme, S.cohortRespondents, S.cohortMean].concat(bandLabels, [S.cohortDontKnow]).forEach(function (label) {
           head.appendChild(el("th", {scope: "col"}, label));
         });
         table.appendChild(el("thead")).appendChild(head);
@@ -249,14 +287,98 @@ function LpNeedsAssessment(runtime, element, init) {
           var row = el("tr");
           row.appendChild(el("th", {scope: "row"}, theme.title));
           row.appendChild(el("td", {}, theme.respondents));
-          row.appendChild(el("td", {}, theme.mean === null ? "-" : theme.mean));
-          bandLabels.forEach(function (label) { row.appendChild(el("td", {}, theme.bands[label] || 0)); });
+          row.appendChild(el("td", {}, theme.suppressed ? fmt(S.cohortSuppressed, {n: reply.data.minimum}) : (theme.mean === null ? "-" : theme.mean)));
+          bandLabels.forEach(function (label) { row.appendChild(el("td", {}, theme.suppressed ? "-" : theme.bands[label] || 0)); });
+          row.appendChild(el("td", {}, theme.suppressed ? "-" : theme.dont_know));
           body.appendChild(row);
         });
         target.appendChild(table);
       }).catch(function () {
         target.textContent = S.cohortFailed;
       });
+    });
+  }
+
+  /* Multi-rater partnerships: create (manager), join with a code (partner), the manager's combined view. */
+  var combined = root.querySelector("#" + args.prefix + "-combined");
+  function partnershipForm(id, handler, field, done) {
+    var partnershipForm = root.querySelector("#" + args.prefix + id);
+    if (!partnershipForm) { return; }
+    partnershipForm.querySelector("button").addEventListener("click", function () {
+      var body = {};
+      body[field] = partnershipForm.querySelector("input").value;
+      post(handler, body).then(function (reply) {
+        var message = reply.ok ? done(reply.data) : fmt(S.partnershipFailed, {error: reply.data.error || reply.status});
+        combined.textContent = "";
+        combined.appendChild(el("p", {}, message));
+        announce(message);
+      }).catch(function () { announce(S.network); });
+    });
+  }
+  var combinedButton = root.querySelector("#" + args.prefix + "-combined-load");
+  var memberLine = root.querySelector("#" + args.prefix + "-partnership-member");
+  var partnershipForms = root.querySelector("#" + args.prefix + "-partnership-forms");
+  function showMembership(member) {
+    if (!memberLine) { return; }
+    memberLine.hidden = !member;
+    partnershipForms.hidden = Boolean(member);
+    combinedButton.hidden = !member || member.role !== "manager";
+    if (member) {
+      memberLine.textContent = fmt(member.role === "manager" ? S.memberManager : S.memberPartner,
+                                   {name: member.name, code: member.code});
+    }
+  }
+  partnershipForm("-create-form", "create_partnership", "name", function (data) {
+    showMembership(data);
+    return fmt(S.partnershipCreated, {code: data.code});
+  });
+  partnershipForm("-join-form", "join_partnership", "code", function (data) {
+    showMembership(data);
+    return fmt(S.partnershipJoined, {name: data.name});
+  });
+  if (memberLine) {
+    post("my_partnership", {}).then(function (reply) {
+      if (reply.ok) { showMembership(reply.data.partnership); }
+    }).catch(function () { announce(S.network); });
+  }
+  if (combinedButton) {
+    combinedButton.addEventListener("click", function () {
+      combined.textContent = S.loading;
+      post("partnership_report", {}).then(function (reply) {
+        combined.textContent = "";
+        if (!reply.ok) { combined.appendChild(el("p", {}, reply.data.error)); return; }
+        var data = reply.data;
+        combined.appendChild(el("p", {}, fmt(S.combinedHeading, {raters: data.raters, partners: data.partners})));
+        if (data.suppressed) { combined.appendChild(el("p", {}, fmt(S.combinedSuppressed, {n: data.minimum}))); }
+        var table = el("table", {"class": "lp-na__table"});
+        table.appendChild(el("caption", {}, S.combinedHeading.split("(")[0]));
+        var head = el("tr");
+        [S.theme, S.you, S.partnersMean, S.allMean, S.range, S.spread].forEach(function (label) {
+          head.appendChild(el("th", {scope: "col"}, label));
+        });
+        table.appendChild(el("thead")).appendChild(head);
+        var body = table.appendChild(el("tbody"));
+        function shown(value) { return value === null || value === undefined ? "-" : value; }
+        data.themes.forEach(function (theme) {
+          var row = el("tr");
+          row.appendChild(el("th", {scope: "row"}, theme.title));
+          row.appendChild(el("td", {}, shown(theme.manager)));
+          row.appendChild(el("td", {}, shown(theme.partners && theme.partners.mean)));
+          row.appendChild(el("td", {}, shown(theme.all && theme.all.mean)));
+          row.appendChild(el("td", {}, theme.all ? theme.all.lowest + "-" + theme.all.highest : "-"));
+          row.appendChild(el("td", {}, shown(theme.all && theme.all.spread)));
+          body.appendChild(row);
+        });
+        combined.appendChild(table);
+        if (data.differ_most.length) {
+          combined.appendChild(el("h4", {}, S.differMost));
+          var list = el("ol", {"class": "lp-na__differ"});
+          data.differ_most.forEach(function (item) {
+            list.appendChild(el("li", {}, item.theme + ": " + item.text + " (" + S.range + " " + item.range + ", " + S.spread + " " + item.spread + ")"));
+          });
+          combined.appendChild(list);
+        }
+      }).catch(function () { combined.textContent = S.cohortFailed; });
     });
   }
 
