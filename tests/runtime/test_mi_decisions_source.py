@@ -7,6 +7,8 @@ from django.db import connection
 from accreditation_export.sources import workbench as wb
 from lp_xblocks.data.models import ReflectiveEntry as Entry, ReflectiveEntryVersion, ReflectiveFeedback
 
+pytestmark = pytest.mark.sqlite_file  # the workbench source reads the SQLite file itself
+
 UTC = dt.timezone.utc
 T0 = dt.datetime(2026, 10, 1, 9, tzinfo=UTC)
 
