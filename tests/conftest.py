@@ -106,8 +106,11 @@ def serve_workbench(var_dir):
     subprocess.run(admin + ["migrate", "--run-syncdb", "--verbosity", "0"], env=env, check=True)
     port = _free_port()
     log = open(var_dir / "server.out", "w", encoding="utf-8")  # pylint: disable=consider-using-with
+    # Threaded, as `make run` and any real server: a single-threaded server serves one connection at a time, so
+    # a connection the browser opened ahead of need (a preconnect) and left idle blocked every later request
+    # until Chromium dropped it (the cause of a browser test that timed out waiting for a scene).
     server = subprocess.Popen(  # pylint: disable=consider-using-with
-        admin + ["runserver", f"127.0.0.1:{port}", "--noreload", "--nothreading"],
+        admin + ["runserver", f"127.0.0.1:{port}", "--noreload"],
         env=env, stdout=log, stderr=subprocess.STDOUT,
     )
     base = f"http://127.0.0.1:{port}"

@@ -8,17 +8,23 @@ import json
 import os
 from importlib.metadata import entry_points
 
+import django
+
 from workbench.settings import *  # noqa: F401,F403  pylint: disable=wildcard-import,unused-wildcard-import
 from workbench.settings import INSTALLED_APPS, LOGGING, TEMPLATES
 
 LP_VAR_DIR = os.path.abspath(os.environ.get("LP_VAR_DIR", "var"))
 os.makedirs(LP_VAR_DIR, exist_ok=True)
 
+# The server is threaded: writers take SQLite's write lock when their transaction begins (Django >= 5.1), so two
+# requests never deadlock upgrading read locks; a busy database is waited on for up to 20 s.
+_SQLITE_OPTIONS = {"timeout": 20, **({"transaction_mode": "IMMEDIATE"} if django.VERSION >= (5, 1) else {})}
+
 DATABASES = {
     "default": {
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": os.environ.get("LP_WORKBENCH_DB", os.path.join(LP_VAR_DIR, "workbench.db")),
-        "OPTIONS": {"timeout": 20},
+        "OPTIONS": _SQLITE_OPTIONS,
         "TEST": {"NAME": os.path.join(LP_VAR_DIR, "test-workbench.db")},
     }
 }

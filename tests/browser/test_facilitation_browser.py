@@ -204,9 +204,16 @@ def test_try_again_from_a_scene_and_the_best_score_counts(workbench_server, page
     open_scenario(page, workbench_server, ONE_VOICE, student)
 
     def move(index):
+        # Each step waits on what the page shows (the feedback, then the next scene or the ending has focus).
         page.locator(f".lp-fx__scene input[value='{index}']").check()
         page.locator(".lp-fx__make-move").click()
+        expect()(page.locator(".lp-fx__feedback-title")).to_be_focused(timeout=TIMEOUT)
         page.locator(".lp-fx__continue").click()
+        expect()(page.locator(".lp-fx__scene-title, .lp-fx__ending-title")).to_be_focused(timeout=TIMEOUT)
+
+    def try_again():
+        page.get_by_role("button", name="Try again").click()
+        expect()(page.locator(".lp-fx__scene-title")).to_have_text("Scene 1: A call from the paper", timeout=TIMEOUT)
 
     # Making a move without choosing one is refused on the page, with the message tied to the group.
     requests = []
@@ -227,13 +234,13 @@ def test_try_again_from_a_scene_and_the_best_score_counts(workbench_server, page
     move(1)  # each partner answers for itself
     expect()(page.locator(".lp-fx__ending-title")).to_have_text("Ending: Many voices, no message", timeout=TIMEOUT)
     assert page.locator(".lp-fx__score").inner_text().startswith("You scored 0 out of 10 points. Not yet passed")
-    page.get_by_role("button", name="Try again").click()
+    try_again()
     for _ in range(5):
         move(0)
     expect()(page.locator(".lp-fx__ending-title")).to_have_text("Ending: Speaking with one voice", timeout=TIMEOUT)
     assert page.locator(".lp-fx__missed").inner_text() == "None: you put every principle into practice."
     assert page.locator(".lp-fx__best").inner_text() == "Best score so far: 10 out of 10 (passed); attempts begun: 3."
-    page.get_by_role("button", name="Try again").click()
+    try_again()
     move(2)
     page.reload()
     expect()(page.locator(".lp-fx__scene-title")).to_have_text("Scene 2: The story runs")
