@@ -249,8 +249,9 @@ class ReflectiveLogBlock(CompletableXBlockMixin, XBlock):
             "open": _("Open {title}"),
             "page": _("Page {page} of {pages}"),
             "markingHeading": _("{title} by {learner}"),
-            "lockMine": _("You are marking this entry; the lock is yours until {time} UTC."),
-            "lockOther": _("{holder} is marking this entry until {time} UTC. You can read it but not mark it."),
+            "lockMine": _("You are marking this entry; no other tutor can mark it until {time} or until you close it."),
+            "lockOther": _("{holder} is marking this entry until {time}. You can read it but not mark it."),
+            "startMarking": _("Start marking"),
             "notWaiting": _("This entry is not waiting to be marked."),
             "markCriterion": _("{id}: {text}"),
             "comment": _("Comment on {id}"),
@@ -428,15 +429,34 @@ class ReflectiveLogBlock(CompletableXBlockMixin, XBlock):
             raise self._error(error) from error
         return _api().queue_page(permissions.block_key(self), status, page, _now())
 
+    def _marking_view(self, entry, now):
+        """
+        The entry for the marking panel: ``can_mark`` when this tutor may mark it now (waiting, not their own,
+        nobody else holds the lock) and ``holding`` when the lock is theirs.
+        """
+        lock = rules.lock_state(entry.lock_holder, entry.lock_expires_at, permissions.username(self), now)
+        can_mark = entry.status == rules.SUBMITTED and not self._is_own(entry) and lock != "other"
+        return {"entry": _api().open_entry(entry, now=now), "can_mark": can_mark, "holding": can_mark and lock == "mine"}
+
     @json_handler(methods=("POST",), tutors_only=True)
     def open_entry(self, data, suffix=""):  # pylint: disable=unused-argument
-        """An entry with every version, its feedback and audit trail; claims the marking lock."""
+        """An entry with every version, its feedback and audit trail. Reading takes no lock."""
+        return self._marking_view(self._submitted_entry(data), _now())
+
+    @json_handler(methods=("POST",), tutors_only=True)
+    def start_marking(self, data, suffix=""):  # pylint: disable=unused-argument
+        """Claim (or renew) the marking lock: 409 naming the holder while another tutor marks the entry."""
+        _ = self._
         api = _api()
         entry = self._submitted_entry(data)
+        if self._is_own(entry):
+            raise HandlerError(403, _("You cannot mark your own entry; another tutor must mark it."))
         now = _now()
-        can_mark = (entry.status == rules.SUBMITTED and not self._is_own(entry)
-                    and api.claim_lock(entry, permissions.username(self), now))
-        return {"entry": api.open_entry(entry, now=now), "can_mark": can_mark}
+        if entry.status != rules.SUBMITTED:
+            raise HandlerError(409, _("This entry is not waiting to be marked."))
+        if not api.claim_lock(entry, permissions.username(self), now):
+            raise self._error(api.lock_refusal(entry))
+        return self._marking_view(entry, now)
 
     @json_handler(methods=("POST",), tutors_only=True)
     def mark_entry(self, data, suffix=""):  # pylint: disable=unused-argument
@@ -472,7 +492,7 @@ class ReflectiveLogBlock(CompletableXBlockMixin, XBlock):
             "criteria_not_yet_met": [
                 ident for ident, mark in marking["criteria"].items() if mark["decision"] == rules.NOT_YET_MET],
         })
-        result = {"entry": api.open_entry(entry, now=now), "can_mark": entry.status == rules.SUBMITTED}
+        result = self._marking_view(entry, now)
         if score is not None:
             result["score"] = {"points": score[0], "possible": score[1]}
         return result

@@ -29,10 +29,12 @@ window.LpCommon = window.LpCommon || (function () {
   }
 
   /* POST JSON to one of the block's handlers; resolves to {ok, status, data} (data is the JSON reply,
-   * or {error: statusText} when the reply is not JSON). Rejects only when the server is unreachable. */
-  function post(runtime, element, handler, body) {
+   * or {error: statusText} when the reply is not JSON). Rejects only when the server is unreachable.
+   * options.keepalive: the request outlives the page (for leaving the page, like a beacon). */
+  function post(runtime, element, handler, body, options) {
     return fetch(runtime.handlerUrl(element, handler), {
       method: "POST",
+      keepalive: !!(options && options.keepalive),
       credentials: "same-origin",
       headers: {"Content-Type": "application/json", "X-CSRFToken": csrfToken(), "X-Requested-With": "XMLHttpRequest"},
       body: JSON.stringify(body || {})
@@ -72,6 +74,27 @@ window.LpCommon = window.LpCommon || (function () {
     return JSON.parse(root.querySelector("#" + prefix + "-data").textContent);
   }
 
+  /* Times and dates, one format everywhere: in the learner's browser time zone, with the zone named
+   * ("14:05 GMT", "26 Nov 2026, 14:05 GMT"); a calendar date ("2026-09-01") is shown as "1 Sept 2026". */
+  function locale() { return document.documentElement.lang || navigator.language || "en-GB"; }
+  function parsed(iso) { var when = new Date(iso); return isNaN(when.getTime()) ? null : when; }
+  function time(iso) {
+    var when = iso ? parsed(iso) : null;
+    if (!when) { return ""; }
+    return new Intl.DateTimeFormat(locale(), {hour: "2-digit", minute: "2-digit", timeZoneName: "short"}).format(when);
+  }
+  function dateTime(iso) {
+    var when = iso ? parsed(iso) : null;
+    if (!when) { return ""; }
+    return new Intl.DateTimeFormat(locale(), {day: "numeric", month: "short", year: "numeric", hour: "2-digit",
+                                              minute: "2-digit", timeZoneName: "short"}).format(when);
+  }
+  function date(isoDay) {
+    var when = isoDay ? parsed(String(isoDay).slice(0, 10) + "T00:00:00Z") : null;
+    if (!when) { return isoDay || ""; }
+    return new Intl.DateTimeFormat(locale(), {day: "numeric", month: "short", year: "numeric", timeZone: "UTC"}).format(when);
+  }
+
   return {fmt: fmt, el: el, csrfToken: csrfToken, post: post, announcer: announcer, paragraphs: paragraphs,
-          pageData: pageData};
+          pageData: pageData, time: time, dateTime: dateTime, date: date};
 }());

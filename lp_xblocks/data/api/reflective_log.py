@@ -392,12 +392,12 @@ def mark_entry(entry, *, version, tutor, marking, now, config):
     decision = marking["decision"]
     new_status = rules.next_status(rules.SUBMITTED, decision or "feedback")
     changes = {"status": new_status, "updated_at": now}
+    # Marking ends the tutor's hold on the entry (feedback only too): the next tutor can start at once.
+    changes.update(lock_holder="", lock_expires_at=None)
     if decision:
-        changes.update(marker=tutor, decided_at=now, lock_holder="", lock_expires_at=None)
+        changes.update(marker=tutor, decided_at=now)
         if decision == rules.REFER:
             changes["referrals"] = F("referrals") + 1
-    else:
-        changes.update(lock_holder=tutor, lock_expires_at=rules.lock_expiry(now))
     with transaction.atomic():
         updated = (
             ReflectiveEntry.objects.filter(pk=entry.pk, status=rules.SUBMITTED, version=version)

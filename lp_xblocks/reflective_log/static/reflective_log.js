@@ -13,9 +13,7 @@ function LpReflectiveLog(runtime, element, init) {
 
   function byId(suffix) { return root.querySelector("#" + CSS.escape(P + suffix)); }
   function post(handler, body) { return LpCommon.post(runtime, element, handler, body); }
-  function day(iso) { return iso ? String(iso).slice(0, 10) : ""; }
-  function moment(iso) { return iso ? String(iso).slice(0, 16).replace("T", " ") : ""; }
-  function time(iso) { return iso ? String(iso).slice(11, 16) : ""; }
+  var moment = LpCommon.dateTime;
   function withQuery(url, name, value) {
     return url + (url.indexOf("?") >= 0 ? "&" : "?") + encodeURIComponent(name) + "=" + encodeURIComponent(value);
   }
@@ -57,7 +55,7 @@ function LpReflectiveLog(runtime, element, init) {
     var box = el("article", {"class": "lp-rl__version"});
     box.appendChild(el("h" + level, {}, fmt(S.versionHeading, {number: version.number, date: moment(version.submitted_at)})));
     box.appendChild(el("p", {"class": "lp-rl__meta"}, version.title + " \u2014 " +
-      fmt(S.activity, {date: version.activity_date, type: typeLabel(version.entry_type)})));
+      fmt(S.activity, {date: LpCommon.date(version.activity_date), type: typeLabel(version.entry_type)})));
     var body = el("div", {"class": "lp-rl__body"});
     body.appendChild(paragraphs(version.body));
     box.appendChild(body);
@@ -312,7 +310,7 @@ function LpReflectiveLog(runtime, element, init) {
   if (!args.isTutor) { return {}; }
 
   var queue = {status: "submitted", page: 1, pages: 0, counts: {}};
-  var marking = {entryId: null, entry: null};
+  var marking = {entryId: null, entry: null, holding: false};
   var ENTRY_HASH = "#" + P + "-entry-";
 
   function loadQueue(status, page) {
@@ -385,29 +383,66 @@ function LpReflectiveLog(runtime, element, init) {
     });
   }
 
+  /* The lock is the tutor's only while they mark: given back on Close, after marking and when the page goes. */
+  function releaseHeld(useBeacon) {
+    if (!marking.holding || !marking.entryId) { return; }
+    var body = {entry_id: marking.entryId};
+    marking.holding = false;
+    if (useBeacon) {
+      // A keepalive request outlives the page, like navigator.sendBeacon, and (unlike a beacon) carries
+      // the CSRF header the LMS and the workbench ask of a POST.
+      LpCommon.post(runtime, element, "release_lock", body, {keepalive: true}).catch(function () { return null; });
+    } else {
+      post("release_lock", body).then(function () { loadQueue(queue.status, queue.page); });
+    }
+  }
+  window.addEventListener("pagehide", function () { releaseHeld(true); });
+
   function renderMarking(data) {
     var entry = data.entry;
     marking.entry = entry;
+    marking.holding = !!data.holding;
     byId("-marking-heading").textContent = fmt(S.markingHeading, {title: entry.title, learner: entry.learner});
     var body = byId("-marking-body");
     body.textContent = "";
     body.appendChild(el("p", {"class": "lp-rl__meta"}, statusLabel(entry.status)));
-    if (entry.lock) {
-      var mine = data.can_mark;
-      body.appendChild(el("p", {"class": "lp-rl__lock" + (mine ? "" : " lp-rl__lock--other")},
-        fmt(mine ? S.lockMine : S.lockOther, {holder: entry.lock.holder, time: time(entry.lock.expires_at)})));
+    if (entry.lock && !data.holding) {
+      body.appendChild(el("p", {"class": "lp-rl__lock lp-rl__lock--other"},
+        fmt(S.lockOther, {holder: entry.lock.holder, time: LpCommon.time(entry.lock.expires_at)})));
     } else if (entry.status !== "submitted") {
       body.appendChild(el("p", {"class": "lp-rl__note"}, S.notWaiting));
     }
+    // The work first (newest version on top), then the marking form below it.
     var latest = entry.versions[entry.versions.length - 1];
-    if (data.can_mark && latest) { body.appendChild(markingForm(entry, latest)); }
     entry.versions.slice().reverse().forEach(function (version) { body.appendChild(versionBlock(version, 5)); });
+    if (data.can_mark && latest) {
+      if (data.holding) {
+        body.appendChild(el("p", {"class": "lp-rl__lock"}, fmt(S.lockMine, {time: LpCommon.time(entry.lock.expires_at)})));
+        body.appendChild(markingForm(entry, latest));
+      } else {
+        var start = el("button", {type: "button", "class": "lp-rl__button lp-rl__start-marking"}, S.startMarking);
+        start.addEventListener("click", function () {
+          start.disabled = true;
+          post("start_marking", {entry_id: entry.entry_id}).then(function (reply) {
+            start.disabled = false;
+            if (!reply.ok) { announce(reply.data.error || String(reply.status)); openEntry(entry.entry_id); return; }
+            renderMarking(reply.data);
+            announce(fmt(S.lockMine, {time: LpCommon.time(reply.data.entry.lock.expires_at)}));
+            var first = byId("-marking-body").querySelector(".lp-rl__mark-form input, .lp-rl__mark-form textarea");
+            if (first) { first.focus(); }
+            loadQueue(queue.status, queue.page);
+          }).catch(function () { start.disabled = false; announce(S.network); });
+        });
+        body.appendChild(start);
+      }
+    }
     if (entry.audit) {
       body.appendChild(el("h5", {}, S.audit));
       body.appendChild(auditList(entry.audit));
     }
-    var close = el("button", {type: "button", "class": "lp-rl__button lp-rl__button--secondary"}, S.close);
+    var close = el("button", {type: "button", "class": "lp-rl__button lp-rl__button--secondary lp-rl__close-marking"}, S.close);
     close.addEventListener("click", function () {
+      releaseHeld(false);
       byId("-marking").hidden = true;
       marking.entryId = null;
       if (window.location.hash.indexOf(ENTRY_HASH) === 0) { history.replaceState(null, "", window.location.pathname + window.location.search); }
