@@ -15,6 +15,7 @@ from xblock.utils.resources import ResourceLoader
 
 from ..common import permissions
 from ..common.csv_safe import safe_cell
+from ..common.drafts import FormDraftsMixin
 from ..common.fragments import block_fragment, dom_id, studio_fragment
 from ..common.http import HandlerError, json_handler, parsed_field
 from ..common.i18n import gettext_for, i18n_service
@@ -80,7 +81,7 @@ def _weight(value):
 
 @XBlock.needs("i18n")
 @XBlock.wants("user", "studio_user_permissions")
-class FacilitationExerciseBlock(CompletableXBlockMixin, XBlock):
+class FacilitationExerciseBlock(FormDraftsMixin, CompletableXBlockMixin, XBlock):
     """Branching partnership-meeting scenarios with feedback, a score, and an action plan."""
 
     display_name = String(
@@ -230,6 +231,11 @@ class FacilitationExerciseBlock(CompletableXBlockMixin, XBlock):
             "remove": _("Remove"),
             "removeLabel": _("Remove action {row}"),
             "planSaved": _("Action plan saved."),
+            "autosave": {
+                "savedAt": _("Draft saved at {time}"), "saving": _("Saving your draft\u2026"),
+                "notSaved": _("Draft not saved yet: {error}"), "offline": _("the server could not be reached"),
+                "restored": _("Your unsaved changes from {time} are back; save the action plan to keep them."),
+            },
             "planSaving": _("Saving..."),
             "savePlan": _("Save action plan"),
             "rowAdded": _("Action {row} added."),
@@ -261,7 +267,7 @@ class FacilitationExerciseBlock(CompletableXBlockMixin, XBlock):
             "is_tutor": permissions.is_tutor(self),
             # The learner's state (their own texts included) travels as a JSON script element that Django
             # escapes for HTML; the runtime writes initialisation arguments into the page unescaped.
-            "state": self._state(),
+            "state": {**self._state(), "plan_draft": (self.form_drafts or {}).get("plan")},  # + the autosaved plan
             "state_id": f"{prefix}-data",
         }, i18n_service=i18n_service(self))
         return block_fragment(
@@ -372,6 +378,7 @@ class FacilitationExerciseBlock(CompletableXBlockMixin, XBlock):
         self.action_plan = plan.rows
         self.reflection = plan.reflection
         self.plan_saved_at = _now().isoformat()
+        self.drop_form_draft("plan")
         self._report_completion()
         return self._state()
 

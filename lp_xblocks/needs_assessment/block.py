@@ -16,6 +16,7 @@ from xblock.utils.resources import ResourceLoader
 
 from ..common import permissions
 from ..common.csv_safe import csv_text
+from ..common.drafts import FormDraftsMixin
 from ..common.fragments import block_fragment, dom_id, studio_fragment
 from ..common.http import HandlerError, json_handler, parsed_field, tutors_only_handler
 from ..common.i18n import gettext_for, i18n_service
@@ -58,7 +59,7 @@ def _now():
 
 @XBlock.needs("i18n")
 @XBlock.wants("user", "studio_user_permissions")
-class NeedsAssessmentBlock(CompletableXBlockMixin, XBlock):
+class NeedsAssessmentBlock(FormDraftsMixin, CompletableXBlockMixin, XBlock):
     """A diagnostic questionnaire scored per theme, with recommendations and progress between attempts."""
 
     display_name = String(
@@ -142,6 +143,11 @@ class NeedsAssessmentBlock(CompletableXBlockMixin, XBlock):
     def _strings(self):
         _ = self._
         return {
+            "autosave": {
+                "savedAt": _("Your answers so far were saved at {time}"), "saving": _("Saving your answers\u2026"),
+                "notSaved": _("Answers not saved yet: {error}"), "offline": _("the server could not be reached"),
+                "restored": _("Your answers so far (saved at {time}) are back; submit when you have answered every statement."),
+            },
             "results": _("Your results"),
             "overall": _("Overall score: {score} out of {max}"),
             "stage": _("Stage of partnership working: {stage}"),
@@ -219,6 +225,9 @@ class NeedsAssessmentBlock(CompletableXBlockMixin, XBlock):
                 "max": self.instrument["scale"][-1]["value"],
                 "allowRetake": bool(self.allow_retake),
                 "result": self._latest_result(),
+                # Answers ticked but not yet submitted (autosaved), put back on the page by the script.
+                "draft": None if permissions.is_anonymous(self) else (self.form_drafts or {}).get("answers"),
+                "signedIn": not permissions.is_anonymous(self),
                 "strings": self._strings(),
             },
         }, i18n_service=i18n_service(self))
@@ -293,6 +302,7 @@ class NeedsAssessmentBlock(CompletableXBlockMixin, XBlock):
         }
         self.attempts = self.attempts + [record]
         self.answers = answers
+        self.drop_form_draft("answers")
         if number == 1:
             self.emit_completion(1.0)
         self.runtime.publish(self, EVENT_SUBMITTED, {

@@ -222,6 +222,15 @@ class ReflectiveLogBlock(CompletableXBlockMixin, XBlock):
             "revise": _("Revise and resubmit"),
             "words": _("{count} words (between {min} and {max} to submit)"),
             "saved": _("Draft saved."),
+            "autosave": {
+                "savedAt": _("Saved at {time}"), "saving": _("Saving\u2026"),
+                "notSaved": _("Not saved yet: {error}"), "offline": _("the server could not be reached"),
+            },
+            "closeUnsaved": _("Your latest changes could not be saved. Close the form and lose them?"),
+            "delete": _("Delete"),
+            "deleteLabel": _("Delete the draft {title}"),
+            "deleteConfirm": _("Delete the draft \u201c{title}\u201d? This cannot be undone."),
+            "deleted": _("Draft deleted."),
             "submitted": _("Entry submitted for marking."),
             "failed": _("Not saved: {error}"),
             "network": _("The server could not be reached. Your text is still in the form; try again."),
@@ -386,6 +395,14 @@ class ReflectiveLogBlock(CompletableXBlockMixin, XBlock):
         """Save a new or existing entry as a draft (incomplete is fine; what is there must be valid)."""
         entry = self._save(data)
         return {"entry": _api().owner_view(entry, _now())}
+
+    @json_handler(methods=("POST",), signed_in=True)
+    def delete_draft(self, data, suffix=""):  # pylint: disable=unused-argument
+        """Delete the learner's own never-submitted draft (409 once it was submitted)."""
+        entry = self._own_entry(data)
+        if not _api().delete_draft(entry):
+            raise HandlerError(409, self._("Only a draft that was never submitted can be deleted."))
+        return {"deleted": str(entry.entry_id)}
 
     @json_handler(methods=("POST",), signed_in=True)
     def submit_entry(self, data, suffix=""):  # pylint: disable=unused-argument

@@ -95,6 +95,151 @@ window.LpCommon = window.LpCommon || (function () {
     return new Intl.DateTimeFormat(locale(), {day: "numeric", month: "short", year: "numeric", timeZone: "UTC"}).format(when);
   }
 
+  /* ------------------------------------------------------------------ autosave */
+
+  /* Forms with changes the server does not have yet; while there is one, leaving the page asks first. */
+  var unsaved = [];
+  window.addEventListener("beforeunload", function (event) {
+    if (!unsaved.length) { return undefined; }
+    event.preventDefault();
+    event.returnValue = "";
+    return "";
+  });
+
+  /* A form's values, generic over its inputs: text by name (or id), a radio group by name, ticked
+   * checkboxes of a name as a list. */
+  function formValues(form) {
+    var values = {};
+    Array.prototype.forEach.call(form.querySelectorAll("input, select, textarea"), function (node) {
+      var name = node.name || node.id;
+      if (!name || node.type === "button" || node.type === "submit" || node.type === "hidden" || node.disabled) { return; }
+      if (node.type === "radio") {
+        if (node.checked) { values[name] = node.value; }
+      } else if (node.type === "checkbox") {
+        values[name] = values[name] || [];
+        if (node.checked) { values[name].push(node.value); }
+      } else {
+        values[name] = node.value;
+      }
+    });
+    return values;
+  }
+
+  function setFormValues(form, values) {
+    Array.prototype.forEach.call(form.querySelectorAll("input, select, textarea"), function (node) {
+      var name = node.name || node.id;
+      if (!name || !Object.prototype.hasOwnProperty.call(values, name)) { return; }
+      var value = values[name];
+      if (node.type === "radio") { node.checked = node.value === value; }
+      else if (node.type === "checkbox") { node.checked = Array.isArray(value) && value.indexOf(node.value) >= 0; }
+      else if (node.type !== "button" && node.type !== "submit" && node.type !== "hidden") { node.value = value; }
+    });
+  }
+
+  /* Save a form as the learner types: changes are sent `delay` ms after the last one, the visible status
+   * says "Saved at 14:05 GMT" (announced politely), and leaving the page warns while a change is unsent.
+   *   options: runtime, element, form (the node whose inputs are watched), key (the draft's name),
+   *            status (a node for the status line), strings {savedAt, saving, notSaved},
+   *            collect() / restore(values) (default: every named input of the form),
+   *            save(values) -> Promise of {ok, savedAt, error} (default: the block's save_form_draft handler),
+   *            delay (ms, default 1500).
+   *   returns  {restore(draft), flush() -> Promise of true when saved, discard() (forget the server copy),
+   *            markSaved(iso), dirty(), setKey(key)} */
+  function autosave(options) {
+    var S = options.strings;
+    var delay = options.delay === undefined ? 1500 : options.delay;
+    var key = options.key;
+    var collect = options.collect || function () { return formValues(options.form); };
+    var restoreValues = options.restore || function (values) { setFormValues(options.form, values); };
+    var timer = null;
+    var sending = null;
+    var lastSent = JSON.stringify(collect());
+    var isDirty = false;
+
+    function setDirty(flag) {
+      isDirty = flag;
+      var index = unsaved.indexOf(api);
+      if (flag && index < 0) { unsaved.push(api); }
+      if (!flag && index >= 0) { unsaved.splice(index, 1); }
+    }
+
+    function say(text) { if (options.status) { options.status.textContent = text; } }
+
+    function defaultSave(values) {
+      return post(options.runtime, options.element, "save_form_draft", {form: key, values: values}).then(function (reply) {
+        return {ok: reply.ok, savedAt: reply.data.saved_at, error: reply.data.error || String(reply.status)};
+      });
+    }
+
+    function send() {
+      timer = null;
+      if (sending) { return sending.then(send); }  // one request at a time, in order
+      var values = collect();
+      var text = JSON.stringify(values);
+      if (text === lastSent) { setDirty(false); return Promise.resolve(true); }
+      say(S.saving);
+      sending = (options.save || defaultSave)(values).then(function (result) {
+        sending = null;
+        if (!result.ok) { say(fmt(S.notSaved, {error: result.error})); return false; }
+        lastSent = text;
+        if (JSON.stringify(collect()) === text) { setDirty(false); }
+        say(fmt(S.savedAt, {time: time(result.savedAt)}));
+        return true;
+      }, function () {
+        sending = null;
+        say(fmt(S.notSaved, {error: S.offline || ""}));
+        return false;
+      });
+      return sending;
+    }
+
+    function changed() {
+      if (JSON.stringify(collect()) === lastSent) { return; }
+      setDirty(true);
+      if (timer) { window.clearTimeout(timer); }
+      timer = window.setTimeout(send, delay);
+    }
+
+    options.form.addEventListener("input", changed);
+    options.form.addEventListener("change", changed);
+
+    var api = {
+      /* A change the input events do not show (a row added or removed). */
+      changed: changed,
+      /* Put an autosaved draft ({values, saved_at}) back in the form. */
+      restore: function (draft) {
+        if (!draft || !draft.values) { return false; }
+        restoreValues(draft.values);
+        lastSent = JSON.stringify(collect());
+        setDirty(false);
+        say(fmt(S.restored || S.savedAt, {time: time(draft.saved_at)}));
+        return true;
+      },
+      flush: function () {
+        if (timer) { window.clearTimeout(timer); timer = null; }
+        if (sending) { return sending.then(function () { return api.flush(); }); }
+        return isDirty ? send() : Promise.resolve(true);
+      },
+      /* The form was saved for real (or emptied): what it holds now is what the server has. */
+      markSaved: function (iso) {
+        if (timer) { window.clearTimeout(timer); timer = null; }
+        lastSent = JSON.stringify(collect());
+        setDirty(false);
+        say(iso ? fmt(S.savedAt, {time: time(iso)}) : "");
+      },
+      discard: function () {
+        if (timer) { window.clearTimeout(timer); timer = null; }
+        setDirty(false);
+        say("");
+        return post(options.runtime, options.element, "discard_form_draft", {form: key}).catch(function () { return null; });
+      },
+      dirty: function () { return isDirty; },
+      setKey: function (newKey) { key = newKey; }
+    };
+    return api;
+  }
+
   return {fmt: fmt, el: el, csrfToken: csrfToken, post: post, announcer: announcer, paragraphs: paragraphs,
-          pageData: pageData, time: time, dateTime: dateTime, date: date};
+          pageData: pageData, time: time, dateTime: dateTime, date: date, autosave: autosave,
+          formValues: formValues, setFormValues: setFormValues};
 }());

@@ -344,6 +344,15 @@ def submit_new_entry(*, block_key, course_key, student_id, username, draft, word
         return submit_entry(entry, draft, word_count, now, username, item)
 
 
+def delete_draft(entry):
+    """
+    Delete a learner's never-submitted draft (its rows go with it). False when the entry is no longer a
+    draft (submitted meanwhile): submitted work is never deleted.
+    """
+    deleted, _ = ReflectiveEntry.objects.filter(pk=entry.pk, status=rules.DRAFT, version=0).delete()
+    return bool(deleted)
+
+
 def _lock_free_or_mine(tutor, now):
     return Q(lock_holder="") | Q(lock_holder=tutor) | Q(lock_expires_at__isnull=True) | Q(lock_expires_at__lte=now)
 

@@ -17,6 +17,7 @@ function LpFacilitationExercise(runtime, element, args) {
   var reflection = root.querySelector("#" + P + "-reflection");
   var state = LpCommon.pageData(root, P);
   var pending = null;  // the reply to a choice, shown as feedback until the learner continues
+  var autosaver = null;  // the action plan's autosave (LpCommon.autosave), set up at the end
 
   var fmt = LpCommon.fmt, el = LpCommon.el, announce = LpCommon.announcer(status);
 
@@ -210,6 +211,7 @@ function LpFacilitationExercise(runtime, element, args) {
         root.querySelector(".lp-fx__add-row");
       focusTarget.focus();
       announce(fmt(S.rowRemoved, {count: rows.length}));
+      autosaver.changed();
     });
     removeCell.appendChild(remove);
     row.appendChild(removeCell);
@@ -269,6 +271,7 @@ function LpFacilitationExercise(runtime, element, args) {
     renderPlan(rows);
     planRows.querySelector("#" + P + "-plan-" + rows.length + "-what").focus();
     announce(fmt(S.rowAdded, {row: rows.length}));
+    autosaver.changed();
   });
 
   planForm.addEventListener("submit", function (event) {
@@ -281,11 +284,13 @@ function LpFacilitationExercise(runtime, element, args) {
     post("save_action_plan", {rows: collectRows(), reflection: reflection.value}).then(function (reply) {
       save.disabled = false;
       save.textContent = S.savePlan;
+      if (document.activeElement === document.body) { save.focus(); }
       if (!reply.ok) { showPlanError(reply.data); return; }
       state.action_plan = reply.data.action_plan;
       state.reflection = reply.data.reflection;
       renderPlan(state.action_plan);
       reflection.value = state.reflection;
+      autosaver.markSaved(null);
       planSaved.textContent = S.planSaved;
       announce(S.planSaved);
     }).catch(function () {
@@ -340,5 +345,20 @@ function LpFacilitationExercise(runtime, element, args) {
   while (initialRows.length < Math.max(1, args.minRows)) { initialRows.push({}); }
   renderPlan(initialRows);
   reflection.value = state.reflection || "";
+  // The plan is autosaved as a draft while it is being written, and put back when the learner returns.
+  autosaver = LpCommon.autosave({
+    runtime: runtime, element: element, form: planForm, key: "plan", strings: S.autosave,
+    status: root.querySelector("#" + P + "-plan-autosave"),
+    collect: function () { return {rows: JSON.stringify(collectRows()), reflection: reflection.value}; },
+    restore: function (values) {
+      var rows = [];
+      try { rows = JSON.parse(values.rows || "[]"); } catch (ignore) { rows = []; }
+      renderPlan(Array.isArray(rows) && rows.length ? rows : initialRows);
+      reflection.value = values.reflection || "";
+    }
+  });
+  if (state.plan_draft && (!state.plan_saved_at || state.plan_draft.saved_at > state.plan_saved_at)) {
+    autosaver.restore(state.plan_draft);
+  }
   return {};
 }

@@ -186,6 +186,16 @@ function LpNeedsAssessment(runtime, element, init) {
     }
   }
 
+  // Answers are autosaved as they are ticked (signed-in learners) and put back when the learner returns.
+  var autosaver = null;
+  if (form && args.signedIn) {
+    autosaver = LpCommon.autosave({
+      runtime: runtime, element: element, form: form, key: "answers", strings: S.autosave,
+      status: root.querySelector("#" + args.prefix + "-autosave")
+    });
+    if (args.draft) { autosaver.restore(args.draft); }
+  }
+
   if (form) {
     form.addEventListener("change", function (event) {
       var group = event.target.closest(".lp-na__statement");
@@ -212,6 +222,7 @@ function LpNeedsAssessment(runtime, element, init) {
           showError(fmt(S.failed, {error: reply.data.error || reply.status}), groups);
           return;
         }
+        if (autosaver) { autosaver.markSaved(null); }
         form.hidden = true;
         renderResults(reply.data);
         announce(fmt(S.submitted, {score: reply.data.overall, max: args.max}));

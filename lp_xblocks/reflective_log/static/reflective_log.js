@@ -152,6 +152,12 @@ function LpReflectiveLog(runtime, element, init) {
         view.addEventListener("click", function () { showDetail(entry.entry_id); });
         cell.appendChild(view);
       }
+      if (entry.status === "draft" && !entry.versions.length) {
+        var remove = el("button", {type: "button", "class": "lp-rl__button lp-rl__button--small lp-rl__button--secondary lp-rl__delete",
+          "aria-label": fmt(S.deleteLabel, {title: title})}, S["delete"]);
+        remove.addEventListener("click", function () { deleteDraft(entry, title); });
+        cell.appendChild(remove);
+      }
       if (entry.editable) {
         var action = entryActionLabel(entry);
         var edit = el("button", {type: "button", "class": "lp-rl__button lp-rl__button--small",
@@ -173,6 +179,18 @@ function LpReflectiveLog(runtime, element, init) {
   function putEntry(entry) {
     var existing = findEntry(entry.entry_id);
     if (existing) { state.entries[state.entries.indexOf(existing)] = entry; } else { state.entries.push(entry); }
+  }
+
+  function deleteDraft(entry, title) {
+    if (!window.confirm(fmt(S.deleteConfirm, {title: title}))) { return; }
+    post("delete_draft", {entry_id: entry.entry_id}).then(function (reply) {
+      if (!reply.ok) { announce(fmt(S.failed, {error: reply.data.error || reply.status})); return; }
+      state.entries = state.entries.filter(function (item) { return item.entry_id !== entry.entry_id; });
+      if (state.editing === entry.entry_id) { closeForm(); }
+      renderEntries();
+      byId("-new").focus();
+      announce(S.deleted);
+    }).catch(function () { announce(S.network); });
   }
 
   function showDetail(id) {
@@ -246,7 +264,14 @@ function LpReflectiveLog(runtime, element, init) {
     clearErrors();
     updateWords();
     form.hidden = false;
+    autosaver.markSaved(entry && entry.draft ? entry.updated_at : null);
     f.title.focus();
+  }
+
+  function closeForm() {
+    form.hidden = true;
+    state.editing = null;
+    autosaver.markSaved(null);
   }
 
   function collect() {
@@ -262,42 +287,68 @@ function LpReflectiveLog(runtime, element, init) {
   function send(handler, doneMessage) {
     clearErrors();
     var buttons = form.querySelectorAll("button");
-    buttons.forEach(function (button) { button.disabled = true; });
-    return post(handler, collect()).then(function (reply) {
+    var pressed = document.activeElement;
+    function enable() {
       buttons.forEach(function (button) { button.disabled = false; });
+      // Disabling the pressed button dropped focus to the page: give it back.
+      if (pressed && form.contains(pressed) && (document.activeElement === document.body || !document.activeElement)) { pressed.focus(); }
+    }
+    buttons.forEach(function (button) { button.disabled = true; });
+    // Any autosave still on its way lands first (it may create the entry this request then names).
+    return autosaver.flush().then(function () { return post(handler, collect()); }).then(function (reply) {
+      enable();
       if (!reply.ok) {
         showFormError(fmt(S.failed, {error: reply.data.error || reply.status}), reply.data.field);
         return null;
       }
       putEntry(reply.data.entry);
       state.editing = reply.data.entry.entry_id;
+      autosaver.markSaved(reply.data.entry.updated_at);
       if (reply.data.coverage) { state.coverage = reply.data.coverage; state.score = reply.data.score; }
       renderEntries();
       renderCoverage();
       announce(doneMessage);
       return reply.data.entry;
     }).catch(function () {
-      buttons.forEach(function (button) { button.disabled = false; });
+      enable();
       showFormError(S.network, null);
       return null;
     });
   }
+
+  /* Autosave: the entry is saved as a draft as the learner types (created on the first change). */
+  var autosaver = form ? LpCommon.autosave({
+    runtime: runtime, element: element, form: form, key: "entry", status: byId("-autosave"), strings: S.autosave,
+    collect: function () { var values = collect(); delete values.entry_id; return values; },
+    save: function (values) {
+      if (state.editing) { values.entry_id = state.editing; }
+      return post("save_draft", values).then(function (reply) {
+        if (!reply.ok) { return {ok: false, error: reply.data.error || String(reply.status)}; }
+        putEntry(reply.data.entry);
+        state.editing = reply.data.entry.entry_id;
+        renderEntries();
+        return {ok: true, savedAt: reply.data.entry.updated_at};
+      });
+    }
+  }) : null;
 
   if (form) {
     byId("-f-body").addEventListener("input", updateWords);
     byId("-new").addEventListener("click", function () { openForm(null); });
     byId("-save").addEventListener("click", function () { send("save_draft", S.saved); });
     byId("-cancel").addEventListener("click", function () {
-      form.hidden = true;
-      state.editing = null;
-      byId("-new").focus();
+      // What was typed is saved (as a draft) before the form closes; only if that fails is the learner asked.
+      autosaver.flush().then(function (saved) {
+        if (!saved && !window.confirm(S.closeUnsaved)) { return; }
+        closeForm();
+        byId("-new").focus();
+      });
     });
     form.addEventListener("submit", function (event) {
       event.preventDefault();
       send("submit_entry", S.submitted).then(function (entry) {
         if (!entry) { return; }
-        form.hidden = true;
-        state.editing = null;
+        closeForm();
         showDetail(entry.entry_id);
       });
     });
