@@ -126,7 +126,11 @@ class ReflectiveLogBlock(CompletableXBlockMixin, XBlock):
     def _error(self, error):
         """A rules error as the handler's error answer."""
         if isinstance(error, rules.EntryError):
-            return HandlerError(400, error.translated(self._), field=error.field)
+            # Every problem at once: "error" names each field in words; "errors" lists them per field
+            # (field id, label, message) for the form's error summary; "field" is the first, as before.
+            problems = rules.all_problems(error)
+            return HandlerError(400, problems.translated(self._), field=problems.field,
+                                errors=problems.details(self._))
         return HandlerError(409, error.translated(self._))
 
     def _coverage(self, **learner):
@@ -149,7 +153,7 @@ class ReflectiveLogBlock(CompletableXBlockMixin, XBlock):
         _ = self._
         entry_id = data.get("entry_id")
         if not isinstance(entry_id, str) or not entry_id:
-            raise HandlerError(400, _("entry_id: give the id of the entry."), field="entry_id")
+            raise HandlerError(400, _("Entry: give the id of the entry."), field="entry_id")
         entry = _api().find_entry(permissions.block_key(self), entry_id)
         if entry is None or (submitted_only and entry.version == 0):
             raise HandlerError(404, _("There is no entry {entry_id} in this log.").format(entry_id=entry_id),
@@ -184,7 +188,7 @@ class ReflectiveLogBlock(CompletableXBlockMixin, XBlock):
         if learner in (None, "", own_name):
             return {"student_id": permissions.student_id(self)}, True
         if not isinstance(learner, str):
-            raise HandlerError(400, _("learner: give a username."), field="learner")
+            raise HandlerError(400, _("Learner's username: give a username."), field="learner")
         if not permissions.is_tutor(self):
             raise HandlerError(403, _("You can only see your own portfolio."))
         return {"username": learner}, False
@@ -233,6 +237,7 @@ class ReflectiveLogBlock(CompletableXBlockMixin, XBlock):
             "deleted": _("Draft deleted."),
             "submitted": _("Entry submitted for marking."),
             "failed": _("Not saved: {error}"),
+            "problemTitle": _("There is a problem"),
             "network": _("The server could not be reached. Your text is still in the form; try again."),
             "versionHeading": _("Version {number}, submitted {date}"),
             "activity": _("Activity on {date} ({type})"),
@@ -426,7 +431,9 @@ class ReflectiveLogBlock(CompletableXBlockMixin, XBlock):
         except rules.StateError as error:
             raise self._error(error) from error
         except api.EntryTooLarge as error:
-            raise HandlerError(400, _("body: the entry is too long to store; shorten it."), field="body") from error
+            raise HandlerError(400, _("Your reflection: the entry is too long to store; shorten it."), field="body",
+                               errors=[{"field": "body", "label": _("Your reflection"),
+                                        "message": _("the entry is too long to store; shorten it.")}]) from error
         self.last_activity = now.isoformat()
         self.runtime.publish(self, EVENT_SUBMITTED, {
             "entry_id": str(entry.entry_id), "version": entry.version, "entry_type": draft["entry_type"],
@@ -485,10 +492,10 @@ class ReflectiveLogBlock(CompletableXBlockMixin, XBlock):
             raise HandlerError(403, _("You cannot mark your own entry; another tutor must mark it."))
         version = data.get("version")
         if not isinstance(version, int) or isinstance(version, bool) or version < 1:
-            raise HandlerError(400, _("version: give the number of the version you marked."), field="version")
+            raise HandlerError(400, _("Version: give the number of the version you marked."), field="version")
         claimed = api.claimed_criteria(entry, version)
         if claimed is None:
-            raise HandlerError(400, _("version: this entry has no version {version}.").format(version=version),
+            raise HandlerError(400, _("Version: this entry has no version {version}.").format(version=version),
                                field="version")
         try:
             marking = rules.clean_marking(claimed, data)

@@ -110,8 +110,20 @@ def test_draft_submit_refer_resubmit_pass_with_two_browsers(workbench_server, br
     # Submitting too few words is refused: the message names the limit, the body is marked and focused.
     ann.locator("input[name=criteria][value='LPM1-3.1']").check()
     press_button(ann, "Submit for marking")
-    expect()(ann.locator(".lp-rl__error")).to_contain_text("write at least 150 words", timeout=TIMEOUT)
+    # (Changed: the GOV.UK error summary takes the focus; it links each problem, named in words, to its field.)
+    summary = ann.locator(".lp-rl__error")
+    expect()(summary).to_contain_text("There is a problem", timeout=TIMEOUT)
+    link = summary.get_by_role("link", name="Your reflection: 8 words; write at least 150 words")
+    expect()(link).to_have_count(1)
+    assert focused(ann)["id"] == summary.get_attribute("id")
+    body = ann.locator("textarea[name=body]")
+    assert body.get_attribute("aria-invalid") == "true"
+    message_id = body.get_attribute("aria-describedby").split()[0]
+    assert ann.locator(f"#{message_id}").inner_text() == "Your reflection: 8 words; write at least 150 words"
+    link.click()
     assert focused(ann)["id"].endswith("-f-body") and focused(ann)["invalid"] == "true"
+    axe_violations = serious_violations(ann, ".lp-rl")
+    assert not axe_violations, "error summary:\n" + "\n".join(axe_violations)
 
     ann.locator("textarea[name=body]").fill(BODY)
     expect()(ann.locator(".lp-rl__words")).to_contain_text(f"{count_words(BODY)} words")

@@ -169,7 +169,17 @@ def test_save_draft_creates_then_updates_a_private_working_copy(log):
 def test_bad_draft_fields_are_400_naming_the_field(log, data, field):
     status, body = unchanged(lambda: call_handler(log("ann"), "save_draft", data))
     assert status == 400
-    assert body["field"] == field and field in body["error"]
+    # The message names the field in words; the per-field list carries its id (changed: ids left the messages).
+    assert body["field"] == field and body["errors"][0]["field"] == field
+    assert body["errors"][0]["label"] in body["error"] and body["errors"][0]["message"] in body["error"]
+
+
+def test_every_problem_is_answered_at_once_with_fields_in_words(log):
+    status, body = unchanged(lambda: call_handler(log("ann"), "submit_entry", {"title": "", "body": "Too short"}))
+    assert status == 400 and body["field"] == "title"
+    assert [item["field"] for item in body["errors"]] == ["title", "activity_date", "entry_type", "criteria", "body"]
+    assert body["errors"][1]["label"] == "Date of the activity" and "activity_date" not in body["error"]
+    assert body["error"].startswith("Title: give the entry a title Date of the activity: give the date of the activity")
 
 
 def test_unknown_entry_ids_are_404_or_400(log):

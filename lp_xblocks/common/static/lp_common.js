@@ -95,6 +95,59 @@ window.LpCommon = window.LpCommon || (function () {
     return new Intl.DateTimeFormat(locale(), {day: "numeric", month: "short", year: "numeric", timeZone: "UTC"}).format(when);
   }
 
+  /* ------------------------------------------------------------------ error summary (GOV.UK pattern) */
+
+  function describedBy(node, id, add) {
+    var ids = (node.getAttribute("aria-describedby") || "").split(" ").filter(function (item) { return item && item !== id; });
+    if (add) { ids.unshift(id); }
+    if (ids.length) { node.setAttribute("aria-describedby", ids.join(" ")); } else { node.removeAttribute("aria-describedby"); }
+  }
+
+  /* Remove a summary and every field's own message and invalid mark inside `scope`. */
+  function clearErrors(box, scope) {
+    box.hidden = true;
+    box.textContent = "";
+    Array.prototype.forEach.call(scope.querySelectorAll(".lp-field-error"), function (message) {
+      Array.prototype.forEach.call(scope.querySelectorAll("[aria-describedby~='" + message.id + "']"), function (node) {
+        describedBy(node, message.id, false);
+        node.removeAttribute("aria-invalid");
+      });
+      message.parentNode.removeChild(message);
+    });
+  }
+
+  /* Every problem at once: a summary (heading, then one link per problem, "Label: message", to its field)
+   * that takes the focus, and each field's own message just before it, tied to it by aria-describedby.
+   *   problems: [{label, message, fields: [elements] (the first is the link's target), before: element}] */
+  function showErrors(box, scope, title, problems) {
+    clearErrors(box, scope);
+    var titleId = box.id + "-title";
+    box.setAttribute("tabindex", "-1");
+    box.setAttribute("aria-labelledby", titleId);
+    box.appendChild(el("h4", {"class": "lp-error-summary__title", id: titleId}, title));
+    var list = el("ul", {"class": "lp-error-summary__list"});
+    problems.forEach(function (problem, index) {
+      var text = problem.label ? problem.label + ": " + problem.message : problem.message;
+      var fields = (problem.fields || []).filter(Boolean);
+      var item = el("li");
+      if (fields.length && fields[0].id) {
+        var link = el("a", {href: "#" + fields[0].id}, text);
+        link.addEventListener("click", function (event) { event.preventDefault(); fields[0].focus(); });
+        item.appendChild(link);
+        var message = el("span", {"class": "lp-field-error", id: box.id + "-" + index}, text);
+        var before = problem.before || fields[0];
+        before.parentNode.insertBefore(message, before);
+        fields.forEach(function (node) { node.setAttribute("aria-invalid", "true"); describedBy(node, message.id, true); });
+      } else {
+        item.textContent = text;
+      }
+      list.appendChild(item);
+    });
+    box.appendChild(list);
+    box.hidden = false;
+    box.focus();
+  }
+
   /* ------------------------------------------------------------------ autosave */
 
   /* Forms with changes the server does not have yet; while there is one, leaving the page asks first. */
@@ -241,5 +294,6 @@ window.LpCommon = window.LpCommon || (function () {
 
   return {fmt: fmt, el: el, csrfToken: csrfToken, post: post, announcer: announcer, paragraphs: paragraphs,
           pageData: pageData, time: time, dateTime: dateTime, date: date, autosave: autosave,
+          showErrors: showErrors, clearErrors: clearErrors,
           formValues: formValues, setFormValues: setFormValues};
 }());

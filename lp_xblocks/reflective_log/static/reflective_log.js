@@ -220,31 +220,27 @@ function LpReflectiveLog(runtime, element, init) {
     byId("-f-words").textContent = fmt(S.words, {count: countWords(f.body.value), min: args.minWords, max: args.maxWords});
   }
 
-  function clearErrors() {
-    var box = byId("-error");
-    box.hidden = true;
-    box.textContent = "";
-    form.querySelectorAll("[aria-invalid]").forEach(function (node) {
-      node.removeAttribute("aria-invalid");
-      var described = (node.getAttribute("aria-describedby") || "").split(" ").filter(function (id) { return id && id !== P + "-error"; });
-      if (described.length) { node.setAttribute("aria-describedby", described.join(" ")); } else { node.removeAttribute("aria-describedby"); }
-    });
+  function clearErrors() { LpCommon.clearErrors(byId("-error"), form); }
+
+  /* Where each field's problem is shown: the inputs it marks, and the node its message goes before. */
+  function fieldNodes(field) {
+    var f = fields();
+    if (field === "criteria") {
+      var boxes = Array.prototype.slice.call(f.criteria);
+      return {fields: boxes, before: boxes.length ? boxes[0].parentNode : null};
+    }
+    return f[field] ? {fields: [f[field]], before: f[field]} : {fields: []};
   }
 
-  function showFormError(message, field) {
-    var box = byId("-error");
-    box.textContent = message;
-    box.hidden = false;
-    announce(message);
-    var f = fields();
-    var targets = field === "criteria" ? Array.prototype.slice.call(f.criteria) : (f[field] ? [f[field]] : []);
-    targets.forEach(function (node) {
-      node.setAttribute("aria-invalid", "true");
-      var described = (node.getAttribute("aria-describedby") || "").split(" ").filter(Boolean);
-      if (described.indexOf(P + "-error") < 0) { described.unshift(P + "-error"); }
-      node.setAttribute("aria-describedby", described.join(" "));
-    });
-    if (targets.length) { targets[0].focus(); }
+  /* Every problem of the reply at once, with a summary linked to the fields (GOV.UK pattern). */
+  function showFormError(data) {
+    var problems = (data.errors && data.errors.length) ? data.errors :
+      [{field: data.field || null, label: "", message: data.error || String(data.status || "")}];
+    LpCommon.showErrors(byId("-error"), form, S.problemTitle, problems.map(function (problem) {
+      var nodes = problem.field ? fieldNodes(problem.field) : {fields: []};
+      return {label: problem.label, message: problem.message, fields: nodes.fields, before: nodes.before};
+    }));
+    announce(S.problemTitle);
   }
 
   function openForm(id) {
@@ -298,7 +294,7 @@ function LpReflectiveLog(runtime, element, init) {
     return autosaver.flush().then(function () { return post(handler, collect()); }).then(function (reply) {
       enable();
       if (!reply.ok) {
-        showFormError(fmt(S.failed, {error: reply.data.error || reply.status}), reply.data.field);
+        showFormError(reply.data);
         return null;
       }
       putEntry(reply.data.entry);
@@ -311,7 +307,7 @@ function LpReflectiveLog(runtime, element, init) {
       return reply.data.entry;
     }).catch(function () {
       enable();
-      showFormError(S.network, null);
+      showFormError({error: S.network});
       return null;
     });
   }
