@@ -6,7 +6,7 @@ next scene, until an ending shows the path taken, the points out of the best pat
 the principles of good partnership practice demonstrated and missed. They may try again at any time (the
 best score counts) and keep an action plan (what / where / whom / when) for their own partnership.
 """
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
 from xblock.completable import CompletableXBlockMixin
 from xblock.core import XBlock
@@ -231,6 +231,7 @@ class FacilitationExerciseBlock(FormDraftsMixin, CompletableXBlockMixin, XBlock)
             "remove": _("Remove"),
             "removeLabel": _("Remove action {row}"),
             "planSaved": _("Action plan saved."),
+            "problemTitle": _("There is a problem"),
             "autosave": {
                 "savedAt": _("Draft saved at {time}"), "saving": _("Saving your draft\u2026"),
                 "notSaved": _("Draft not saved yet: {error}"), "offline": _("the server could not be reached"),
@@ -371,10 +372,14 @@ class FacilitationExerciseBlock(FormDraftsMixin, CompletableXBlockMixin, XBlock)
     def save_action_plan(self, data, suffix=""):  # pylint: disable=unused-argument
         """Replace the learner's action plan and reflection; 400 naming the row and field at fault."""
         _ = self._
+        # A "when" is in the past only when that day has ended everywhere on Earth (UTC-12).
+        earliest_today = (_now() - timedelta(hours=12)).date()
         try:
-            plan = plans.clean(data.get("rows"), data.get("reflection"), self.scenario["min_rows"])
-        except plans.PlanError as error:
-            raise HandlerError(400, error.translated(_), row=error.row, field=error.field) from error
+            plan = plans.clean(data.get("rows"), data.get("reflection"), self.scenario["min_rows"], earliest_today)
+        except plans.PlanErrors as error:
+            # Every problem at once; "row" and "field" are the first one's (as before), "errors" lists them all.
+            raise HandlerError(400, error.translated(_), row=error.row, field=error.field,
+                               errors=error.details(_)) from error
         self.action_plan = plan.rows
         self.reflection = plan.reflection
         self.plan_saved_at = _now().isoformat()

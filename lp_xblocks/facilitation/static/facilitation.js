@@ -231,38 +231,24 @@ function LpFacilitationExercise(runtime, element, args) {
     });
   }
 
-  function clearPlanError() {
-    planError.hidden = true;
-    planError.textContent = "";
-    root.querySelectorAll(".lp-fx__plan [aria-invalid]").forEach(function (node) {
-      node.removeAttribute("aria-invalid");
-      var described = (node.getAttribute("aria-describedby") || "").split(" ").filter(function (id) {
-        return id && id !== planError.id;
-      });
-      if (described.length) { node.setAttribute("aria-describedby", described.join(" ")); }
-      else { node.removeAttribute("aria-describedby"); }
-    });
-  }
+  function clearPlanError() { LpCommon.clearErrors(planError, planForm); }
 
+  /* Every problem of the plan at once: a summary linked to the cells at fault, each cell's own message. */
   function showPlanError(data) {
-    planError.textContent = data.error || "";
-    planError.hidden = false;
-    announce(planError.textContent);
-    var target = null;
-    if (data.row && FIELDS.indexOf(data.field) >= 0) {
-      target = root.querySelector("#" + P + "-plan-" + data.row + "-" + data.field);
-    } else if (data.field === "reflection") {
-      target = reflection;
-    }
-    if (target) {
-      target.setAttribute("aria-invalid", "true");
-      // The message joins the field's description, so it is read out with the field.
-      var described = target.getAttribute("aria-describedby");
-      target.setAttribute("aria-describedby", (described ? described + " " : "") + planError.id);
-      target.focus();
-    } else {
-      root.querySelector(".lp-fx__add-row").focus();
-    }
+    var problems = (data.errors && data.errors.length) ? data.errors :
+      [{row: data.row, field: data.field, message: data.error || ""}];
+    LpCommon.showErrors(planError, planForm, S.problemTitle, problems.map(function (problem) {
+      var target = null;
+      if (problem.row && FIELDS.indexOf(problem.field) >= 0) {
+        target = root.querySelector("#" + P + "-plan-" + problem.row + "-" + problem.field);
+      } else if (problem.field === "reflection") {
+        target = reflection;
+      } else {
+        target = root.querySelector(".lp-fx__add-row");
+      }
+      return {label: "", message: problem.message, fields: [target]};
+    }));
+    announce(data.error || "");
   }
 
   root.querySelector(".lp-fx__add-row").addEventListener("click", function () {
