@@ -18,7 +18,7 @@ from ..common.csv_safe import safe_cell
 from ..common.drafts import FormDraftsMixin
 from ..common.fragments import block_fragment, dom_id, studio_fragment
 from ..common.http import HandlerError, json_handler, parsed_field
-from ..common.i18n import gettext_for, i18n_service
+from ..common.i18n import gettext_for, i18n_service, plural_forms
 from ..common.olx import packaged_scenarios
 from . import action_plan as plans
 from . import scenario as core
@@ -242,7 +242,9 @@ class FacilitationExerciseBlock(FormDraftsMixin, CompletableXBlockMixin, XBlock)
             "rowAdded": _("Action {row} added."),
             "rowRemoved": _("Action removed; {count} left."),
             "reportHeading": _("Choice report"),
-            "reportLearners": _("{started} learners have begun, {finished} have reached an ending, {passed} have passed."),
+            "reportStarted": plural_forms(self, "{count} learner has begun", "{count} learners have begun"),
+            "reportFinished": plural_forms(self, "{count} has reached an ending", "{count} have reached an ending"),
+            "reportPassed": plural_forms(self, "{count} has passed.", "{count} have passed."),
             "reportChoice": _("Move"),
             "reportPoints": _("Points"),
             "reportTakenBy": _("Learners"),

@@ -19,7 +19,7 @@ from ..common.csv_safe import csv_text
 from ..common.drafts import FormDraftsMixin
 from ..common.fragments import block_fragment, dom_id, studio_fragment
 from ..common.http import HandlerError, json_handler, parsed_field, tutors_only_handler
-from ..common.i18n import gettext_for, i18n_service
+from ..common.i18n import gettext_for, i18n_service, plural_forms
 from ..common.olx import packaged_scenarios
 from . import instrument as core
 from .olx import instrument_to_string, parse_instrument, parse_instrument_string, write_instrument
@@ -166,11 +166,13 @@ class NeedsAssessmentBlock(FormDraftsMixin, CompletableXBlockMixin, XBlock):
             "submit": _("Submit"),
             "submitting": _("Submitting..."),
             "submitted": _("Submitted. Overall score {score} out of {max}."),
-            "missing": _("Please answer every statement: {count} still unanswered."),
+            "missing": plural_forms(self, "Please answer every statement: {count} is still unanswered.",
+                                    "Please answer every statement: {count} are still unanswered."),
             "failed": _("Your answers could not be submitted: {error}"),
             "network": _("The server could not be reached. Your answers are still on the page; try again."),
             "cohortHeading": _("Cohort report"),
-            "cohortLearners": _("{count} learners have submitted (latest attempt of each)."),
+            "cohortLearners": plural_forms(self, "{count} learner has submitted (latest attempt of each).",
+                                           "{count} learners have submitted (latest attempt of each)."),
             "cohortMean": _("Mean"),
             "cohortRespondents": _("Respondents"),
             "loading": _("Loading..."),

@@ -19,7 +19,7 @@ from ..common import permissions
 from ..common.csv_safe import csv_text, safe_cell
 from ..common.fragments import block_fragment, dom_id, studio_fragment
 from ..common.http import HandlerError, guarded_handler, json_handler, parsed_field
-from ..common.i18n import gettext_for, i18n_service
+from ..common.i18n import gettext_for, i18n_service, plural_forms
 from ..common.olx import packaged_scenarios
 from . import rules
 from .config import ConfigError, validate as validate_config
@@ -224,7 +224,8 @@ class ReflectiveLogBlock(CompletableXBlockMixin, XBlock):
             "view": _("View"),
             "edit": _("Edit"),
             "revise": _("Revise and resubmit"),
-            "words": _("{count} words (between {min} and {max} to submit)"),
+            "words": plural_forms(self, "{count} word (between {min} and {max} to submit)",
+                                  "{count} words (between {min} and {max} to submit)"),
             "saved": _("Draft saved."),
             "autosave": {
                 "savedAt": _("Saved at {time}"), "saving": _("Saving\u2026"),

@@ -95,6 +95,18 @@ window.LpCommon = window.LpCommon || (function () {
     return new Intl.DateTimeFormat(locale(), {day: "numeric", month: "short", year: "numeric", timeZone: "UTC"}).format(when);
   }
 
+  /* A message with a count in the right plural form: forms is {one, other} (from ngettext on the server),
+   * values fill its placeholders ({count} is n). */
+  function plural(forms, n, values) {
+    if (typeof forms === "string") { return fmt(forms, values || {count: n}); }
+    var form = "other";
+    try { form = new Intl.PluralRules(locale()).select(n); } catch (ignore) { form = n === 1 ? "one" : "other"; }
+    var template = forms[form] || (n === 1 ? forms.one : forms.other) || forms.other;
+    var all = {count: n};
+    Object.keys(values || {}).forEach(function (key) { all[key] = values[key]; });
+    return fmt(template, all);
+  }
+
   /* ------------------------------------------------------------------ error summary (GOV.UK pattern) */
 
   function describedBy(node, id, add) {
@@ -294,6 +306,6 @@ window.LpCommon = window.LpCommon || (function () {
 
   return {fmt: fmt, el: el, csrfToken: csrfToken, post: post, announcer: announcer, paragraphs: paragraphs,
           pageData: pageData, time: time, dateTime: dateTime, date: date, autosave: autosave,
-          showErrors: showErrors, clearErrors: clearErrors,
+          showErrors: showErrors, clearErrors: clearErrors, plural: plural,
           formValues: formValues, setFormValues: setFormValues};
 }());

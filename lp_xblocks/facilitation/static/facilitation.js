@@ -313,7 +313,10 @@ function LpFacilitationExercise(runtime, element, args) {
         target.textContent = "";
         if (!reply.ok) { target.appendChild(el("p", {}, reply.data.error)); return; }
         var report = reply.data;
-        target.appendChild(el("p", {}, fmt(S.reportLearners, report.learners)));
+        var counts = report.learners;
+        target.appendChild(el("p", {"class": "lp-fx__report-learners"}, [
+          LpCommon.plural(S.reportStarted, counts.started), LpCommon.plural(S.reportFinished, counts.finished),
+          LpCommon.plural(S.reportPassed, counts.passed)].join(", ")));
         report.scenes.forEach(function (scene) {
           target.appendChild(reportTable(scene.title, [S.reportChoice, S.reportPoints, S.reportTakenBy, S.reportTimes],
             scene.choices.map(function (c) { return [c.text, c.points, c.learners, c.times]; })));

@@ -205,7 +205,7 @@ function LpNeedsAssessment(runtime, element, init) {
       event.preventDefault();
       var collected = collectAnswers();
       if (collected.unanswered.length) {
-        showError(fmt(S.missing, {count: collected.unanswered.length}), collected.unanswered);
+        showError(LpCommon.plural(S.missing, collected.unanswered.length), collected.unanswered);
         return;
       }
       errorBox.hidden = true;
@@ -243,7 +243,7 @@ function LpNeedsAssessment(runtime, element, init) {
       post("cohort_report", {}).then(function (reply) {
         target.textContent = "";
         if (!reply.ok) { target.appendChild(el("p", {}, reply.data.error)); return; }
-        target.appendChild(el("p", {}, fmt(S.cohortLearners, {count: reply.data.learners})));
+        target.appendChild(el("p", {}, LpCommon.plural(S.cohortLearners, reply.data.learners)));
         var table = el("table", {"class": "lp-na__table"});
         table.appendChild(el("caption", {}, S.cohortHeading));
         var bandLabels = [];

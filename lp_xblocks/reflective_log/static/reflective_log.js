@@ -217,7 +217,7 @@ function LpReflectiveLog(runtime, element, init) {
 
   function updateWords() {
     var f = fields();
-    byId("-f-words").textContent = fmt(S.words, {count: countWords(f.body.value), min: args.minWords, max: args.maxWords});
+    byId("-f-words").textContent = LpCommon.plural(S.words, countWords(f.body.value), {min: args.minWords, max: args.maxWords});
   }
 
   function clearErrors() { LpCommon.clearErrors(byId("-error"), form); }
