@@ -382,9 +382,16 @@ class FacilitationExerciseBlock(FormDraftsMixin, CompletableXBlockMixin, XBlock)
             # Every problem at once; "row" and "field" are the first one's (as before), "errors" lists them all.
             raise HandlerError(400, error.translated(_), row=error.row, field=error.field,
                                errors=error.details(_)) from error
+        saved_at = _now()
+        from ..data.api import learner_record  # pylint: disable=import-outside-toplevel  # needs Django's app registry
+        learner_record.save_action_plan(
+            block_key=permissions.block_key(self), course_key=permissions.course_key(self),
+            student_id=permissions.student_id(self), username=permissions.username(self),
+            rows=plan.rows, reflection=plan.reflection, saved_at=saved_at,
+        )
         self.action_plan = plan.rows
         self.reflection = plan.reflection
-        self.plan_saved_at = _now().isoformat()
+        self.plan_saved_at = saved_at.isoformat()
         self.drop_form_draft("plan")
         self._report_completion()
         return self._state()

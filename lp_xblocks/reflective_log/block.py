@@ -283,6 +283,22 @@ class ReflectiveLogBlock(CompletableXBlockMixin, XBlock):
             "auditLine": _("{at}: {actor} ({role}) {action}, {from} \u2192 {to}, version {version}"),
             "portfolioHeading": _("Portfolio of {learner}"),
             "downloadPortfolio": _("Download {learner}'s portfolio (HTML)"),
+            "downloadProgramme": _("Download {learner}'s whole-programme portfolio (HTML)"),
+            "programmeHeading": _("All of {learner}'s work in the course"),
+            "programmeLogs": _("Reflective logs"),
+            "programmeExercises": _("Facilitation exercises and action plans"),
+            "programmeAssessments": _("Needs assessments"),
+            "programmeNone": _("Nothing yet."),
+            "programmeBlock": _("In {block}"),
+            "programmeEntry": _("{title}: {status}, version {version}"),
+            "programmeAttempt": _("Attempt {attempt}: {result}"),
+            "programmeScore": _("{points} of {max} points, {result}"),
+            "programmePassed": _("passed"),
+            "programmeNotYet": _("not yet passed"),
+            "programmeInProgress": _("in progress"),
+            "programmePlanRow": _("{what} \u2014 {where} \u2014 {whom} \u2014 {when}"),
+            "programmePlan": _("Action plan saved {date}"),
+            "programmeAnswered": _("Attempt {attempt}, {date}: overall {overall}"),
         }
 
     # ------------------------------------------------------------------ views
@@ -310,6 +326,7 @@ class ReflectiveLogBlock(CompletableXBlockMixin, XBlock):
             "is_tutor": is_tutor,
             "today": (_now() + _LATEST_OFFSET).date().isoformat(),
             "portfolio_url": self.runtime.handler_url(self, "portfolio_html"),
+            "programme_url": self.runtime.handler_url(self, "programme_portfolio_html"),
             "csv_url": self.runtime.handler_url(self, "entries_csv"),
             "statuses": rules.QUEUE_STATUSES,
             # Learner text travels to the script as JSON in the page, escaped by Django's json_script
@@ -326,6 +343,7 @@ class ReflectiveLogBlock(CompletableXBlockMixin, XBlock):
                 "coverage": covered,
                 "score": score,
                 "portfolioUrl": self.runtime.handler_url(self, "portfolio_html"),
+                "programmeUrl": self.runtime.handler_url(self, "programme_portfolio_html"),
                 "strings": self._strings(),
             },
         }, i18n_service=i18n_service(self))
@@ -568,6 +586,63 @@ class ReflectiveLogBlock(CompletableXBlockMixin, XBlock):
             content_disposition=f'attachment; filename="portfolio-{safe_name}.html"',
         )
         # A downloaded document that runs nothing and loads nothing, even if opened from the site.
+        response.headers["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'"
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        return response
+
+    # ------------------------------------------------------------------ the whole programme
+
+    def _programme_record(self, lookup):
+        """One learner's work across the course (every log, exercise and questionnaire), labelled for people."""
+        from ..data.api import learner_record  # pylint: disable=import-outside-toplevel  # needs Django's app registry
+        record = learner_record.course_record(permissions.course_key(self), now=_now(), **lookup)
+        labels = self._labels()
+        decisions = {rules.PASS: self._("Pass"), rules.REFER: self._("Refer"), "": self._("Feedback only"), None: ""}
+        marks = {rules.MET: self._("Met"), rules.NOT_YET_MET: self._("Not yet met"), None: ""}
+        for log in record["logs"]:
+            for entry in log["entries"]:
+                entry["status_label"] = labels["statuses"].get(entry["status"], entry["status"])
+                for version in entry["versions"]:
+                    version["paragraphs"] = [part for part in version["body"].split("\n\n") if part.strip()]
+                    for item in version["feedback"]:
+                        item["decision_label"] = decisions.get(item["decision"] or "", item["decision"])
+                        item["criteria_rows"] = [{"id": ident, **mark, "decision_label": marks.get(mark.get("decision"), "")}
+                                                 for ident, mark in item["criteria"].items()]
+        for assessment in record["assessments"]:
+            for attempt in assessment["attempts"]:
+                attempt["themes"] = []
+                for theme, score in sorted((attempt["scores"] or {}).items()):
+                    first = (attempt["first_scores"] or {}).get(theme)
+                    change = None if first is None or attempt["attempt"] == 1 else round(score - first, 2)
+                    attempt["themes"].append({"id": theme, "score": score, "change": change,
+                                              "change_text": "" if change is None else f"{change:+g}"})
+        return record
+
+    @json_handler(methods=("GET", "POST"), signed_in=True)
+    def programme_record(self, data, suffix=""):  # pylint: disable=unused-argument
+        """All of a learner's work in the course (own, or anyone's for tutors): the tutors' learner view."""
+        lookup, own = self._learner_lookup(data)
+        learner = permissions.username(self) if own else lookup["username"]
+        return {"learner": learner, **self._programme_record(lookup)}
+
+    @guarded_handler(signed_in=True)
+    def programme_portfolio_html(self, request, suffix=""):  # pylint: disable=unused-argument
+        """The whole-programme portfolio as one printable HTML document (the learner's own, or any for tutors)."""
+        if request.method != "GET":
+            raise HandlerError(405, self._("Method {method} is not allowed here").format(method=request.method))
+        lookup, own = self._learner_lookup(dict(request.GET))
+        learner = permissions.username(self) if own else lookup["username"]
+        html = loader.render_django_template("templates/programme_portfolio.html", {
+            "learner": learner,
+            "course": permissions.course_key(self) or "workbench",
+            "generated": _now().strftime("%Y-%m-%d %H:%M UTC"),
+            "record": self._programme_record(lookup),
+        }, i18n_service=i18n_service(self))
+        safe_name = "".join(ch if ch.isalnum() or ch in "-_." else "_" for ch in learner)[:60] or "learner"
+        response = Response(
+            body=html.encode("utf-8"), content_type="text/html", charset="utf-8",
+            content_disposition=f'attachment; filename="programme-portfolio-{safe_name}.html"',
+        )
         response.headers["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'"
         response.headers["X-Content-Type-Options"] = "nosniff"
         return response

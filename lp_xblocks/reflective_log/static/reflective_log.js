@@ -612,6 +612,11 @@ function LpReflectiveLog(runtime, element, init) {
       body.appendChild(coverageTable(reply.data.coverage, null));
       body.appendChild(el("a", {"class": "lp-rl__link", href: withQuery(args.portfolioUrl, "learner", reply.data.learner)},
         fmt(S.downloadPortfolio, {learner: reply.data.learner})));
+      body.appendChild(el("a", {"class": "lp-rl__link", href: withQuery(args.programmeUrl, "learner", reply.data.learner)},
+        fmt(S.downloadProgramme, {learner: reply.data.learner})));
+      var programme = el("section", {"class": "lp-rl__programme", "aria-label": fmt(S.programmeHeading, {learner: reply.data.learner})});
+      body.appendChild(programme);
+      loadProgramme(programme, reply.data.learner);
       reply.data.entries.forEach(function (entry) {
         var article = el("section", {"class": "lp-rl__portfolio-entry"});
         article.appendChild(el("h5", {}, entry.title + " \u2014 " + statusLabel(entry.status)));
@@ -621,6 +626,58 @@ function LpReflectiveLog(runtime, element, init) {
       byId("-portfolio-heading").focus();
     });
   });
+
+  /* The tutors' learner view: all of a learner's work in the course, every block. */
+  function loadProgramme(target, learner) {
+    post("programme_record", {learner: learner}).then(function (reply) {
+      if (!reply.ok) { target.appendChild(el("p", {"class": "lp-rl__error"}, reply.data.error)); return; }
+      var data = reply.data;
+      target.appendChild(el("h5", {}, fmt(S.programmeHeading, {learner: data.learner})));
+      function part(title, items, render) {
+        target.appendChild(el("h6", {}, title));
+        if (!items.length) { target.appendChild(el("p", {"class": "lp-rl__note"}, S.programmeNone)); return; }
+        var list = el("ul", {"class": "lp-rl__programme-list"});
+        items.forEach(function (item) {
+          var li = el("li");
+          li.appendChild(el("span", {"class": "lp-rl__meta"}, fmt(S.programmeBlock, {block: item.block_key})));
+          render(item, li);
+          list.appendChild(li);
+        });
+        target.appendChild(list);
+      }
+      part(S.programmeLogs, data.logs, function (log, li) {
+        var inner = el("ul");
+        log.entries.forEach(function (entry) {
+          inner.appendChild(el("li", {}, fmt(S.programmeEntry, {title: entry.title, status: statusLabel(entry.status), version: entry.version})));
+        });
+        li.appendChild(inner);
+      });
+      part(S.programmeExercises, data.exercises, function (exercise, li) {
+        var inner = el("ul");
+        exercise.attempts.forEach(function (attempt) {
+          var result = attempt.ending_id ? fmt(S.programmeScore, {points: attempt.points, max: attempt.max_points,
+            result: attempt.passed ? S.programmePassed : S.programmeNotYet}) : S.programmeInProgress;
+          inner.appendChild(el("li", {}, fmt(S.programmeAttempt, {attempt: attempt.attempt, result: result})));
+        });
+        li.appendChild(inner);
+        if (exercise.plan) {
+          li.appendChild(el("p", {}, fmt(S.programmePlan, {date: moment(exercise.plan.saved_at)})));
+          var plan = el("ul");
+          exercise.plan.rows.forEach(function (row) { plan.appendChild(el("li", {}, fmt(S.programmePlanRow, row))); });
+          li.appendChild(plan);
+          if (exercise.plan.reflection) { li.appendChild(paragraphs(exercise.plan.reflection)); }
+        }
+      });
+      part(S.programmeAssessments, data.assessments, function (assessment, li) {
+        var inner = el("ul");
+        assessment.attempts.forEach(function (attempt) {
+          inner.appendChild(el("li", {}, fmt(S.programmeAnswered, {attempt: attempt.attempt, date: moment(attempt.submitted_at),
+            overall: attempt.overall})));
+        });
+        li.appendChild(inner);
+      });
+    }).catch(function () { target.appendChild(el("p", {"class": "lp-rl__error"}, S.network)); });
+  }
 
   function openFromHash() {
     var hash = window.location.hash;
