@@ -219,6 +219,7 @@ class ReflectiveLogBlock(CompletableXBlockMixin, XBlock):
             },
             "decisions": {rules.PASS: _("Pass"), rules.REFER: _("Refer"), "": _("Feedback only")},
             "criterionDecisions": {rules.MET: _("Met"), rules.NOT_YET_MET: _("Not yet met")},
+            "myEntries": _("My entries"),
             "noEntries": _("You have no entries yet. Use \u201cWrite a new entry\u201d to start one."),
             "untitled": _("Untitled draft"),
             "view": _("View"),

@@ -107,6 +107,15 @@ window.LpCommon = window.LpCommon || (function () {
     return fmt(template, all);
   }
 
+  /* A wide table in its own labelled, focusable region that scrolls sideways on a narrow screen, so the
+   * page itself never does. */
+  function scrollRegion(table, label) {
+    var region = el("div", {"class": "lp-scroll", role: "region", tabindex: "0",
+                            "aria-label": label || (table.caption ? table.caption.textContent : "")});
+    region.appendChild(table);
+    return region;
+  }
+
   /* ------------------------------------------------------------------ error summary (GOV.UK pattern) */
 
   function describedBy(node, id, add) {
@@ -307,5 +316,6 @@ window.LpCommon = window.LpCommon || (function () {
   return {fmt: fmt, el: el, csrfToken: csrfToken, post: post, announcer: announcer, paragraphs: paragraphs,
           pageData: pageData, time: time, dateTime: dateTime, date: date, autosave: autosave,
           showErrors: showErrors, clearErrors: clearErrors, plural: plural,
+          scrollRegion: scrollRegion,
           formValues: formValues, setFormValues: setFormValues};
 }());

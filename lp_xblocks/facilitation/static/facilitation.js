@@ -187,7 +187,7 @@ function LpFacilitationExercise(runtime, element, args) {
   function planRow(values, number) {
     var row = el("tr", {"class": "lp-fx__plan-row"});
     FIELDS.forEach(function (field) {
-      var cell = el("td");
+      var cell = el("td", {"data-label": S[field]});
       var attrs = {
         type: "text", "class": "lp-fx__cell lp-fx__cell--" + field, name: field,
         id: P + "-plan-" + number + "-" + field,
@@ -318,11 +318,11 @@ function LpFacilitationExercise(runtime, element, args) {
           LpCommon.plural(S.reportStarted, counts.started), LpCommon.plural(S.reportFinished, counts.finished),
           LpCommon.plural(S.reportPassed, counts.passed)].join(", ")));
         report.scenes.forEach(function (scene) {
-          target.appendChild(reportTable(scene.title, [S.reportChoice, S.reportPoints, S.reportTakenBy, S.reportTimes],
-            scene.choices.map(function (c) { return [c.text, c.points, c.learners, c.times]; })));
+          target.appendChild(LpCommon.scrollRegion(reportTable(scene.title, [S.reportChoice, S.reportPoints, S.reportTakenBy, S.reportTimes],
+            scene.choices.map(function (c) { return [c.text, c.points, c.learners, c.times]; }))));
         });
-        target.appendChild(reportTable(S.reportEndings, [S.reportEnding, S.reportTakenBy, S.reportAttempts],
-          report.endings.map(function (e) { return [e.title, e.learners, e.attempts]; })));
+        target.appendChild(LpCommon.scrollRegion(reportTable(S.reportEndings, [S.reportEnding, S.reportTakenBy, S.reportAttempts],
+          report.endings.map(function (e) { return [e.title, e.learners, e.attempts]; }))));
       }).catch(function () { target.textContent = S.reportFailed; });
     });
   }

@@ -38,14 +38,15 @@ function LpNeedsAssessment(runtime, element, init) {
     return fragment;
   }
 
+  /* A bar per theme, drawn at the width it is shown (one unit is one CSS pixel), so its text is 14 px on
+   * any screen; each theme's name sits on its own line(s) above its bar, wrapped, never clipped. */
   function chart(themes) {
-    var rowHeight = 28, labelWidth = 220, barWidth = 300, width = labelWidth + barWidth + 60;
-    var height = themes.length * rowHeight + 10;
+    var width = Math.max(240, Math.min(640, Math.floor(resultsBody.clientWidth || root.clientWidth || 580)));
+    var fontSize = 14, lineHeight = 18, barHeight = 16, valueRoom = 44, charsPerLine = Math.floor((width - 4) / 8);
     var svg = document.createElementNS(SVG, "svg");
     var titleId = args.prefix + "-chart-title", descId = args.prefix + "-chart-desc";
     svg.setAttribute("class", "lp-na__chart");
     svg.setAttribute("role", "img");
-    svg.setAttribute("viewBox", "0 0 " + width + " " + height);
     svg.setAttribute("aria-labelledby", titleId + " " + descId);
     var title = document.createElementNS(SVG, "title");
     title.setAttribute("id", titleId);
@@ -55,25 +56,45 @@ function LpNeedsAssessment(runtime, element, init) {
     desc.textContent = fmt(S.chartDesc, {max: args.max});
     svg.appendChild(title);
     svg.appendChild(desc);
-    themes.forEach(function (theme, index) {
-      var y = 5 + index * rowHeight;
+    function lines(text) {
+      var result = [], line = "";
+      String(text).split(/\s+/).forEach(function (word) {
+        while (word.length > charsPerLine) { if (line) { result.push(line); line = ""; } result.push(word.slice(0, charsPerLine)); word = word.slice(charsPerLine); }
+        if (!word) { return; }
+        if (line && (line + " " + word).length > charsPerLine) { result.push(line); line = word; } else { line = line ? line + " " + word : word; }
+      });
+      if (line) { result.push(line); }
+      return result;
+    }
+    var y = 4, barSpace = width - valueRoom;
+    themes.forEach(function (theme) {
       var label = document.createElementNS(SVG, "text");
-      label.setAttribute("x", labelWidth - 8);
-      label.setAttribute("y", y + 17);
-      label.setAttribute("text-anchor", "end");
-      label.textContent = theme.title;
+      label.setAttribute("font-size", fontSize);
+      lines(theme.title).forEach(function (text, index) {
+        var span = document.createElementNS(SVG, "tspan");
+        span.setAttribute("x", 0);
+        span.setAttribute("y", y + lineHeight * (index + 1) - 4);
+        span.textContent = text;
+        label.appendChild(span);
+      });
+      y += lineHeight * label.childNodes.length + 2;
       var bar = document.createElementNS(SVG, "rect");
-      bar.setAttribute("x", labelWidth);
-      bar.setAttribute("y", y + 4);
-      bar.setAttribute("height", rowHeight - 10);
-      bar.setAttribute("width", Math.max(1, barWidth * theme.score / args.max));
+      bar.setAttribute("x", 0);
+      bar.setAttribute("y", y);
+      bar.setAttribute("height", barHeight);
+      bar.setAttribute("width", Math.max(1, barSpace * theme.score / args.max));
       bar.setAttribute("class", "lp-na__bar");
       var value = document.createElementNS(SVG, "text");
-      value.setAttribute("x", labelWidth + barWidth * theme.score / args.max + 6);
-      value.setAttribute("y", y + 17);
+      value.setAttribute("font-size", fontSize);
+      value.setAttribute("x", barSpace * theme.score / args.max + 6);
+      value.setAttribute("y", y + barHeight - 3);
       value.textContent = theme.score;
       [label, bar, value].forEach(function (node) { svg.appendChild(node); });
+      y += barHeight + 12;
     });
+    svg.setAttribute("viewBox", "0 0 " + width + " " + y);
+    svg.setAttribute("width", width);
+    svg.setAttribute("height", y);
     return svg;
   }
 
@@ -107,7 +128,7 @@ function LpNeedsAssessment(runtime, element, init) {
         if (showChange) { row.appendChild(el("td", {}, formatChange(theme.change_since_first))); }
         body.appendChild(row);
       });
-      resultsBody.appendChild(table);
+      resultsBody.appendChild(LpCommon.scrollRegion(table));
       resultsBody.appendChild(chart(result.themes));
 
       resultsBody.appendChild(el("h4", {}, S.recommendations));
@@ -264,7 +285,7 @@ function LpNeedsAssessment(runtime, element, init) {
           bandLabels.forEach(function (label) { row.appendChild(el("td", {}, theme.bands[label] || 0)); });
           body.appendChild(row);
         });
-        target.appendChild(table);
+        target.appendChild(LpCommon.scrollRegion(table));
       }).catch(function () {
         target.textContent = S.cohortFailed;
       });

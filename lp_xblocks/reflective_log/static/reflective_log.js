@@ -168,7 +168,7 @@ function LpReflectiveLog(runtime, element, init) {
       row.appendChild(cell);
       body.appendChild(row);
     });
-    target.appendChild(table);
+    target.appendChild(LpCommon.scrollRegion(table, S.myEntries));
   }
 
   function findEntry(id) {
@@ -411,7 +411,7 @@ function LpReflectiveLog(runtime, element, init) {
         row.appendChild(el("td", {}, entry.lock ? entry.lock.holder : ""));
         body.appendChild(row);
       });
-      target.appendChild(table);
+      target.appendChild(LpCommon.scrollRegion(table));
     }
     byId("-page").textContent = fmt(S.page, {page: data.page, pages: pages});
     byId("-prev").disabled = data.page <= 1;
@@ -609,7 +609,7 @@ function LpReflectiveLog(runtime, element, init) {
       if (!reply.ok) { body.appendChild(el("p", {"class": "lp-rl__error"}, reply.data.error)); return; }
       byId("-portfolio-heading").textContent = fmt(S.portfolioHeading, {learner: reply.data.learner});
       body.appendChild(el("p", {}, fmt(S.coverageSummary, {met: reply.data.score.points, total: reply.data.score.possible})));
-      body.appendChild(coverageTable(reply.data.coverage, null));
+      body.appendChild(LpCommon.scrollRegion(coverageTable(reply.data.coverage, null), S.criterion));
       body.appendChild(el("a", {"class": "lp-rl__link", href: withQuery(args.portfolioUrl, "learner", reply.data.learner)},
         fmt(S.downloadPortfolio, {learner: reply.data.learner})));
       body.appendChild(el("a", {"class": "lp-rl__link", href: withQuery(args.programmeUrl, "learner", reply.data.learner)},
