@@ -150,7 +150,7 @@ function LpNeedsAssessment(runtime, element, init) {
       var history = el("ul", {"class": "lp-na__history"});
       result.history.forEach(function (entry) {
         history.appendChild(el("li", {}, fmt(S.attemptLine, {
-          attempt: entry.attempt, date: String(entry.submitted_at).slice(0, 10), overall: entry.overall
+          attempt: entry.attempt, date: LpCommon.dateTime(entry.submitted_at), overall: entry.overall
         })));
       });
       resultsBody.appendChild(history);
