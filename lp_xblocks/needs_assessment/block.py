@@ -148,6 +148,7 @@ class NeedsAssessmentBlock(FormDraftsMixin, CompletableXBlockMixin, XBlock):
                 "notSaved": _("Answers not saved yet: {error}"), "offline": _("the server could not be reached"),
                 "restored": _("Your answers so far (saved at {time}) are back; submit when you have answered every statement."),
             },
+            "answerThis": _("Answer \u201c{statement}\u201d"),
             "results": _("Your results"),
             "overall": _("Overall score: {score} out of {max}"),
             "stage": _("Stage of partnership working: {stage}"),

@@ -278,8 +278,11 @@ window.LpCommon = window.LpCommon || (function () {
     options.form.addEventListener("change", changed);
 
     var api = {
-      /* A change the input events do not show (a row added or removed). */
+      /* A change the input events do not show (a row added or removed); also re-arms the autosave after a
+       * real save failed. */
       changed: changed,
+      /* The form is being saved for real: no autosave may land after it (call changed() if that fails). */
+      hold: function () { if (timer) { window.clearTimeout(timer); timer = null; } },
       /* Put an autosaved draft ({values, saved_at}) back in the form. */
       restore: function (draft) {
         if (!draft || !draft.values) { return false; }

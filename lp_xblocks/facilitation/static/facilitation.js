@@ -267,11 +267,12 @@ function LpFacilitationExercise(runtime, element, args) {
     var save = planForm.querySelector(".lp-fx__save-plan");
     save.disabled = true;
     save.textContent = S.planSaving;
+    autosaver.hold();
     post("save_action_plan", {rows: collectRows(), reflection: reflection.value}).then(function (reply) {
       save.disabled = false;
       save.textContent = S.savePlan;
       if (document.activeElement === document.body) { save.focus(); }
-      if (!reply.ok) { showPlanError(reply.data); return; }
+      if (!reply.ok) { showPlanError(reply.data); autosaver.changed(); return; }
       state.action_plan = reply.data.action_plan;
       state.reflection = reply.data.reflection;
       renderPlan(state.action_plan);
@@ -282,6 +283,7 @@ function LpFacilitationExercise(runtime, element, args) {
     }).catch(function () {
       save.disabled = false;
       save.textContent = S.savePlan;
+      autosaver.changed();
       announce(S.network);
     });
   });
@@ -346,7 +348,9 @@ function LpFacilitationExercise(runtime, element, args) {
       reflection.value = values.reflection || "";
     }
   });
-  if (state.plan_draft && (!state.plan_saved_at || state.plan_draft.saved_at > state.plan_saved_at)) {
+  var savedPlan = JSON.stringify({rows: JSON.stringify(collectRows()), reflection: reflection.value});
+  if (state.plan_draft && (!state.plan_saved_at || state.plan_draft.saved_at > state.plan_saved_at) &&
+      JSON.stringify({rows: state.plan_draft.values.rows, reflection: state.plan_draft.values.reflection}) !== savedPlan) {
     autosaver.restore(state.plan_draft);
   }
   return {};

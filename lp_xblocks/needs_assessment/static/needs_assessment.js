@@ -182,29 +182,33 @@ function LpNeedsAssessment(runtime, element, init) {
     return {answers: answers, unanswered: unanswered};
   }
 
-  /* A group the learner must still answer: outlined, and its radios invalid and pointing at the message. */
+  /* A group answered since the error summary was shown: no longer outlined, its own message gone. */
   function markInvalid(group, invalid) {
     group.classList.toggle("lp-na__statement--missing", invalid);
+    if (invalid) { return; }
+    var message = group.querySelector(".lp-field-error");
     group.querySelectorAll("input[type=radio]").forEach(function (radio) {
-      if (invalid) {
-        radio.setAttribute("aria-invalid", "true");
-        radio.setAttribute("aria-describedby", errorBox.id);
-      } else {
-        radio.removeAttribute("aria-invalid");
-        radio.removeAttribute("aria-describedby");
+      radio.removeAttribute("aria-invalid");
+      if (message) {
+        var rest = (radio.getAttribute("aria-describedby") || "").split(" ").filter(function (id) { return id && id !== message.id; });
+        if (rest.length) { radio.setAttribute("aria-describedby", rest.join(" ")); } else { radio.removeAttribute("aria-describedby"); }
       }
     });
+    if (message) { message.parentNode.removeChild(message); }
   }
 
+  /* Every statement still to answer at once: a summary (GOV.UK pattern) naming each statement in words and
+   * linking to its first option, and a message in each statement's group. */
   function showError(message, groups) {
-    errorBox.textContent = message;
-    errorBox.hidden = false;
+    groups = groups || [];
+    LpCommon.showErrors(errorBox, form, message, groups.map(function (group) {
+      var legend = group.querySelector("legend");
+      return {label: "", message: fmt(S.answerThis, {statement: legend ? legend.textContent.trim() : group.getAttribute("data-statement")}),
+              fields: Array.prototype.slice.call(group.querySelectorAll("input[type=radio]")),
+              before: group.querySelector(".lp-na__options")};
+    }));
+    groups.forEach(function (group) { markInvalid(group, true); });
     announce(message);
-    (groups || []).forEach(function (group) { markInvalid(group, true); });
-    if (groups && groups.length) {
-      var firstRadio = groups[0].querySelector("input[type=radio]");
-      if (firstRadio) { firstRadio.focus(); }
-    }
   }
 
   // Answers are autosaved as they are ticked (signed-in learners) and put back when the learner returns.
@@ -229,14 +233,16 @@ function LpNeedsAssessment(runtime, element, init) {
         showError(LpCommon.plural(S.missing, collected.unanswered.length), collected.unanswered);
         return;
       }
-      errorBox.hidden = true;
+      LpCommon.clearErrors(errorBox, form);
       var button = form.querySelector("button[type=submit]");
       button.disabled = true;
       button.textContent = S.submitting;
+      if (autosaver) { autosaver.hold(); }
       post("submit", {answers: collected.answers}).then(function (reply) {
         button.disabled = false;
         button.textContent = S.submit;
         if (!reply.ok) {
+          if (autosaver) { autosaver.changed(); }
           var groups = (reply.data.missing || []).concat(reply.data.invalid || []).map(function (id) {
             return form.querySelector('[data-statement="' + CSS.escape(id) + '"]');
           }).filter(Boolean);
