@@ -244,6 +244,8 @@ def test_unanswered_statements_are_announced_and_focused(workbench_server, page)
         text = group.locator("legend").inner_text().strip()
         assert message.inner_text() == f"Answer \u201c{text}\u201d"
         assert group.locator(f"input[aria-describedby='{message.get_attribute('id')}']").count() == 5
+    found = serious_violations(page, ".lp-na")
+    assert not found, "error summary:\n" + "\n".join(found)
     summary.get_by_role("link").first.click()
     focused = active(page)
     assert focused["type"] == "radio" and focused["group"] == skipped[0], focused
