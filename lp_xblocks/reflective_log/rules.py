@@ -351,24 +351,30 @@ def clean_marking(claimed: list, data: dict) -> dict:
         if not feedback and not marks:
             raise EntryError("feedback", N_("there is nothing to save; add feedback or a comment"))
     else:
+        problems = []  # every problem of a decision at once
         undecided = [ident for ident in claimed if not (marks.get(ident) or {}).get("decision")]
         if undecided:
-            raise EntryError(
+            problems.append(EntryError(
                 "criteria", N_("decide met or not yet met for: {ids}"), ids=", ".join(undecided)
-            )
-        expected = decide(claimed, marks)
-        if decision == PASS and expected != PASS:
-            unmet = [ident for ident in claimed if marks[ident]["decision"] != MET]
-            raise EntryError(
-                "decision", N_("a pass needs every claimed criterion met; not yet met: {ids}"),
-                ids=", ".join(unmet),
-            )
-        if decision == REFER and expected != REFER:
-            raise EntryError(
-                "decision", N_("every claimed criterion is met, so the decision is a pass, not a referral")
-            )
+            ))
+        else:
+            expected = decide(claimed, marks)
+            if decision == PASS and expected != PASS:
+                unmet = [ident for ident in claimed if marks[ident]["decision"] != MET]
+                problems.append(EntryError(
+                    "decision", N_("a pass needs every claimed criterion met; not yet met: {ids}"),
+                    ids=", ".join(unmet),
+                ))
+            if decision == REFER and expected != REFER:
+                problems.append(EntryError(
+                    "decision", N_("every claimed criterion is met, so the decision is a pass, not a referral")
+                ))
         if decision == REFER and not feedback:
-            raise EntryError("feedback", N_("tell the learner what to do before resubmitting"))
+            problems.append(EntryError("feedback", N_("tell the learner what to do before resubmitting")))
+        if len(problems) == 1:
+            raise problems[0]
+        if problems:
+            raise EntryErrors(problems)
     return {"criteria": marks, "feedback": feedback, "decision": decision}
 
 

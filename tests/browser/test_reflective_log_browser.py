@@ -182,6 +182,16 @@ def test_draft_submit_refer_resubmit_pass_with_two_browsers(workbench_server, br
     tutor_violations = serious_violations(tess, ".lp-rl")
     assert not tutor_violations, "tutor side:\n" + "\n".join(tutor_violations)
 
+    # Referring with nothing decided names every problem at once, in a summary linked to the fields.
+    press_button(tess, "Refer")
+    mark_summary = tess.locator(".lp-rl__mark-form .lp-error-summary")
+    expect()(mark_summary).to_contain_text("There is a problem", timeout=TIMEOUT)
+    assert mark_summary.get_by_role("link").all_inner_texts() == [
+        "Criteria: decide met or not yet met for: LPM1-3.1, LPM1-3.2",
+        "Overall feedback: tell the learner what to do before resubmitting"]
+    marking_violations = serious_violations(tess, ".lp-rl")
+    assert not marking_violations, "marking errors:\n" + "\n".join(marking_violations)
+
     # Refer with the keyboard: 2.1 met, 2.2 not yet met with a comment, overall feedback.
     form = tess.locator(".lp-rl__mark-form")
     form.locator("fieldset[data-criterion='LPM1-3.1'] input[value=met]").focus()

@@ -182,6 +182,14 @@ def test_every_problem_is_answered_at_once_with_fields_in_words(log):
     assert body["error"].startswith("Title: give the entry a title Date of the activity: give the date of the activity")
 
 
+def test_a_marking_gets_every_problem_at_once(log):
+    entry = submit(log)
+    status, body = unchanged(lambda: mark(log, entry, decision="refer", feedback="", criteria={"LPM1-2.1": MET}))
+    assert status == 400 and body["field"] == "criteria"
+    assert [(item["field"], item["label"]) for item in body["errors"]] == [("criteria", "Criteria"),
+                                                                          ("feedback", "Overall feedback")]
+
+
 def test_unknown_entry_ids_are_404_or_400(log):
     status, body = unchanged(lambda: call_handler(log("ann"), "save_draft", {"entry_id": "not-a-uuid", "title": "x"}))
     assert status == 404 and body["field"] == "entry_id"

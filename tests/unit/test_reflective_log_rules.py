@@ -384,3 +384,12 @@ def test_an_entry_must_fit_one_submission_record():
     assert error.value.field == "body"
     assert str(error.value) == "Your reflection: the entry needs 109 KB to store and the limit is 98 KB; shorten it"
     assert rules.check_submittable(config, {**COMPLETE, "body": " ".join(["partner"] * 3000)}) == 3000
+
+
+def test_every_problem_of_a_marking_is_named_at_once():
+    with pytest.raises(rules.EntryErrors) as error:
+        rules.clean_marking(["LPM1-2.1", "LPM1-2.2"], {"criteria": {"LPM1-2.1": {"decision": "met"}}, "decision": "refer"})
+    assert [(p.field, str(p)) for p in error.value.problems] == [
+        ("criteria", "decide met or not yet met for: LPM1-2.2"), ("feedback", "tell the learner what to do before resubmitting")]
+    assert str(error.value) == ("Criteria: decide met or not yet met for: LPM1-2.2 "
+                                "Overall feedback: tell the learner what to do before resubmitting")

@@ -500,7 +500,7 @@ function LpReflectiveLog(runtime, element, init) {
 
   function markingForm(entry, version) {
     var formNode = el("form", {"class": "lp-rl__mark-form", novalidate: true, "aria-label": fmt(S.markingHeading, {title: entry.title, learner: entry.learner})});
-    var error = el("p", {"class": "lp-rl__error", id: P + "-mark-error", hidden: true});
+    var error = el("div", {"class": "lp-rl__error lp-error-summary", id: P + "-mark-error", role: "alert", hidden: true});
     formNode.appendChild(error);
     version.criteria.forEach(function (id, index) {
       var base = P + "-mark-" + index;
@@ -545,8 +545,7 @@ function LpReflectiveLog(runtime, element, init) {
 
   function mark(formNode, version, decision) {
     var error = formNode.querySelector(".lp-rl__error");
-    error.hidden = true;
-    formNode.querySelectorAll("[aria-invalid]").forEach(function (node) { node.removeAttribute("aria-invalid"); });
+    LpCommon.clearErrors(error, formNode);
     var marks = {};
     formNode.querySelectorAll(".lp-rl__mark").forEach(function (set) {
       var chosen = set.querySelector("input[type=radio]:checked");
@@ -562,22 +561,25 @@ function LpReflectiveLog(runtime, element, init) {
     post("mark_entry", body).then(function (reply) {
       formNode.querySelectorAll("button").forEach(function (button) { button.disabled = false; });
       if (!reply.ok) {
-        error.textContent = reply.data.error || String(reply.status);
-        error.hidden = false;
-        announce(error.textContent);
-        var focus = null;
-        if (reply.data.field === "criteria") {
-          formNode.querySelectorAll(".lp-rl__mark").forEach(function (set) {
-            if (!set.querySelector("input:checked")) {
-              set.querySelectorAll("input[type=radio]").forEach(function (radio) { radio.setAttribute("aria-invalid", "true"); });
-              focus = focus || set.querySelector("input[type=radio]");
-            }
-          });
-        } else if (reply.data.field === "feedback") {
-          focus = formNode.querySelector("#" + CSS.escape(P + "-mark-feedback"));
-          focus.setAttribute("aria-invalid", "true");
-        }
-        (focus || formNode.querySelector("button[data-decision='" + (decision || "") + "']")).focus();
+        // Every problem at once in a summary linked to the criteria or the feedback at fault.
+        var problems = (reply.data.errors && reply.data.errors.length) ? reply.data.errors :
+          [{field: reply.data.field, label: "", message: reply.data.error || String(reply.status)}];
+        LpCommon.showErrors(error, formNode, S.problemTitle, problems.map(function (problem) {
+          var fieldsAt = [];
+          if (problem.field === "criteria") {
+            formNode.querySelectorAll(".lp-rl__mark").forEach(function (set) {
+              if (!set.querySelector("input:checked")) {
+                fieldsAt = fieldsAt.concat(Array.prototype.slice.call(set.querySelectorAll("input[type=radio]")));
+              }
+            });
+          } else if (problem.field === "feedback") {
+            fieldsAt = [formNode.querySelector("#" + CSS.escape(P + "-mark-feedback"))];
+          } else {
+            fieldsAt = [formNode.querySelector("button[data-decision='" + (decision || "") + "']")];
+          }
+          return {label: problem.label, message: problem.message, fields: fieldsAt};
+        }));
+        announce(reply.data.error || "");
         return;
       }
       renderMarking(reply.data);
