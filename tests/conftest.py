@@ -178,10 +178,11 @@ _RUNSERVER_WITH_BACKLOG = (
 )
 
 
-def serve_workbench(var_dir, threading=False):
+def serve_workbench(var_dir, threading=True):
     """
     Migrate a fresh database (SQLite under ``var_dir``; on MariaDB a database of its own), serve the workbench on a
-    free port, one request at a time unless ``threading``; yield its base URL.
+    free port, threaded like ``make run`` and any real server (one request at a time with ``threading=False``: a
+    connection a browser opens early and leaves idle would then hold up every later request); yield its base URL.
     """
     env = {**os.environ, "LP_VAR_DIR": str(var_dir), "DJANGO_SETTINGS_MODULE": "lp_xblocks.workbench.settings"}
     env.pop("LP_WORKBENCH_DB", None)
@@ -192,6 +193,9 @@ def serve_workbench(var_dir, threading=False):
     subprocess.run(admin + ["migrate", "--run-syncdb", "--verbosity", "0"], env=env, check=True)
     port = _free_port()
     log = open(var_dir / "server.out", "w", encoding="utf-8")  # pylint: disable=consider-using-with
+    # Threaded, as `make run` and any real server: a single-threaded server serves one connection at a time, so
+    # a connection the browser opened ahead of need (a preconnect) and left idle blocked every later request
+    # until Chromium dropped it (the cause of a browser test that timed out waiting for a scene).
     server = subprocess.Popen(  # pylint: disable=consider-using-with
         ([sys.executable, "-c", _RUNSERVER_WITH_BACKLOG] if threading else admin)
         + ["runserver", f"127.0.0.1:{port}", "--noreload", *([] if threading else ["--nothreading"])],

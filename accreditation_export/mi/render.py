@@ -274,6 +274,14 @@ nav ul { padding-left: 1.2rem; } a { color: #08519c; }
 .notice { border-left: 4px solid #08519c; background: #eff3ff; padding: .5rem .8rem; }
 .staff-only { font-weight: bold; color: #7a1f00; margin-bottom: .2rem; }
 figure.chart { margin: 1rem 0; overflow-x: auto; } figure.chart svg { max-width: 100%; height: auto; }
+figure.chart svg text[font-size="11"] { font-size: 12px; }
+@media (max-width: 40rem) {
+  /* A phone: charts keep their drawn size (text at least 12 px, nothing cut) and scroll inside their figure;
+     the table after each chart gives the same figures. */
+  body { padding: .75rem .75rem 2rem; overflow-wrap: anywhere; }
+  figure.chart svg { max-width: none; }
+  .meta dd { display: block; margin: 0 0 .3rem; }
+}
 figcaption { font-size: .9rem; color: #333; } figcaption .note { color: #444; }
 .table-wrap { overflow-x: auto; margin: .6rem 0 1.2rem; }
 table { border-collapse: collapse; font-size: .9rem; min-width: 50%; }

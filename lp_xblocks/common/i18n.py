@@ -22,3 +22,18 @@ def i18n_service(block):
         return block.runtime.service(block, "i18n")
     except Exception:  # pylint: disable=broad-except
         return None
+
+
+def plural_forms(block, singular, plural):
+    """
+    A message's plural forms for the page's script, through the i18n service's ``ngettext``: ``{"one": ...,
+    "other": ...}``; the script picks one with ``Intl.PluralRules`` (``LpCommon.plural``).
+    """
+    try:
+        service = block.runtime.service(block, "i18n")
+    except Exception:  # pylint: disable=broad-except
+        service = None
+    ngettext = getattr(service, "ngettext", None) or getattr(service, "ungettext", None)
+    if ngettext is None:
+        return {"one": singular, "other": plural}
+    return {"one": ngettext(singular, plural, 1), "other": ngettext(singular, plural, 2)}

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, Callable
 
 from ..common.errors import N_, LocalisedError
 from ..common.text import visible_or_empty
@@ -32,6 +32,36 @@ class PlanError(LocalisedError):
         super().__init__(template, row=row, field=field, **params)
         self.row = row
         self.field = field
+
+    def translated(self, gettext: Callable[[str], str]) -> str:
+        params = dict(self.params)
+        if "label" in params:
+            params["label"] = gettext(params["label"])
+        return gettext(self.template).format(**params)
+
+
+class PlanErrors(PlanError):
+    """Every problem of a plan at once (each a :class:`PlanError`); ``row`` and ``field`` are the first one's."""
+
+    def __init__(self, problems: list):
+        self.problems = list(problems)
+        first = self.problems[0]
+        super().__init__(first.template, first.row, first.field,
+                         **{k: v for k, v in first.params.items() if k not in ("row", "field")})
+
+    def __str__(self) -> str:
+        return " ".join(str(problem) for problem in self.problems)
+
+    def translated(self, gettext: Callable[[str], str]) -> str:
+        return " ".join(problem.translated(gettext) for problem in self.problems)
+
+    def details(self, gettext: Callable[[str], str]) -> list:
+        """``[{"row", "field", "message"}]``: the error JSON's per-field list."""
+        return [{"row": p.row, "field": p.field, "message": p.translated(gettext)} for p in self.problems]
+
+
+# The columns as the page names them.
+LABELS = {"what": N_("What"), "where": N_("Where"), "whom": N_("Whom"), "when": N_("When")}
 
 
 @dataclass(frozen=True)
@@ -59,66 +89,94 @@ def parse_when(text: str) -> str | None:
         return None
 
 
-def clean(rows: Any, reflection: Any, min_rows: int) -> Plan:
+def clean(rows: Any, reflection: Any, min_rows: int, today: date | None = None) -> Plan:
     """
-    Check and tidy a submitted plan; raise :class:`PlanError` naming the first row and field at fault.
+    Check and tidy a submitted plan; raise :class:`PlanErrors` naming every row and field at fault.
 
     Rows must be objects with exactly the four text fields, none empty; at least ``min_rows`` and at most
-    :data:`MAX_ROWS` rows. Texts are stripped; ``when`` is normalised (see :func:`parse_when`).
+    :data:`MAX_ROWS` rows. Texts are stripped; ``when`` is normalised (see :func:`parse_when`) and, given
+    ``today``, may not be a date before it.
     """
+    problems = []
+    cleaned = []
     if not isinstance(rows, list):
-        raise PlanError(N_("'rows' must be a list of actions"), row=None, field="rows")
-    if len(rows) < min_rows:
-        raise PlanError(
+        problems.append(PlanError(N_("'rows' must be a list of actions"), row=None, field="rows"))
+        rows = []
+    elif len(rows) < min_rows:
+        problems.append(PlanError(
             N_("Add at least {min_rows} action(s) to your plan; it has {count}"),
             row=None, field="rows", min_rows=min_rows, count=len(rows),
-        )
-    if len(rows) > MAX_ROWS:
-        raise PlanError(N_("A plan can hold at most {most} actions"), row=None, field="rows", most=MAX_ROWS)
-    cleaned = []
+        ))
+    elif len(rows) > MAX_ROWS:
+        problems.append(PlanError(N_("A plan can hold at most {most} actions"), row=None, field="rows", most=MAX_ROWS))
+        rows = []
     for number, row in enumerate(rows, start=1):
         if not isinstance(row, dict):
-            raise PlanError(N_("Action {row} must be an object with what, where, whom and when"),
-                            row=number, field="rows")
+            problems.append(PlanError(N_("Action {row} must be an object with what, where, whom and when"),
+                                      row=number, field="rows"))
+            continue
         unknown = sorted(str(key) for key in row if key not in FIELDS)
         if unknown:
-            raise PlanError(N_("Action {row}: '{field}' is not a column of the plan"), row=number, field=unknown[0])
-        cleaned.append(_clean_row(row, number))
+            problems.append(PlanError(N_("Action {row}: '{field}' is not a column of the plan"),
+                                      row=number, field=unknown[0]))
+            continue
+        row_problems = []
+        cleaned.append(_clean_row(row, number, today, row_problems))
+        problems.extend(row_problems)
     if reflection is None:
         reflection = ""
     if not isinstance(reflection, str):
-        raise PlanError(N_("The reflection must be text"), row=None, field="reflection")
+        problems.append(PlanError(N_("The reflection must be text"), row=None, field="reflection"))
+        reflection = ""
     reflection = visible_or_empty(reflection.strip())
     if len(reflection) > MAX_REFLECTION:
-        raise PlanError(N_("The reflection is longer than {most} characters"), row=None, field="reflection",
-                        most=MAX_REFLECTION)
+        problems.append(PlanError(N_("The reflection is longer than {most} characters"), row=None,
+                                  field="reflection", most=MAX_REFLECTION))
+    if problems:
+        raise PlanErrors(problems)
     return Plan(rows=cleaned, reflection=reflection)
 
 
-def _clean_row(row: dict, number: int) -> dict:
+def _clean_row(row: dict, number: int, today: date | None, problems: list) -> dict:
     cleaned = {}
     for field in FIELDS:
+        label = LABELS[field]
         value = row.get(field)
         if value is None:
             value = ""
         if not isinstance(value, str):
-            raise PlanError(N_("Action {row}: '{field}' must be text"), row=number, field=field)
+            problems.append(PlanError(N_("Action {row}: {label} must be text"), row=number, field=field, label=label))
+            continue
         value = visible_or_empty(value.strip())
         if not value:
-            raise PlanError(N_("Action {row}: '{field}' is empty"), row=number, field=field)
+            problems.append(PlanError(N_("Action {row}: {label} is empty"), row=number, field=field, label=label))
+            continue
         if field == "when":
             when = parse_when(value)
             if when is None:
-                raise PlanError(
-                    N_("Action {row}: 'when' must be a date (YYYY-MM-DD or DD/MM/YYYY) or 'ongoing', not '{value}'"),
+                problems.append(PlanError(
+                    N_("Action {row}: When must be a date (YYYY-MM-DD or DD/MM/YYYY) or 'ongoing', not '{value}'"),
                     row=number, field=field, value=value[:40],
-                )
+                ))
+                continue
+            if when_in_past(when, today):
+                problems.append(PlanError(
+                    N_("Action {row}: When is {value}, which has passed; give a date from today on, or 'ongoing'"),
+                    row=number, field=field, value=when,
+                ))
+                continue
             value = when
         elif len(value) > MAX_LENGTH[field]:
-            raise PlanError(N_("Action {row}: '{field}' is longer than {most} characters"),
-                            row=number, field=field, most=MAX_LENGTH[field])
+            problems.append(PlanError(N_("Action {row}: {label} is longer than {most} characters"),
+                                      row=number, field=field, label=label, most=MAX_LENGTH[field]))
+            continue
         cleaned[field] = value
     return cleaned
+
+
+def when_in_past(when: str, today: date | None) -> bool:
+    """Whether a plan's ``when`` (a normalised date or ``ongoing``) is a date before ``today`` (None: never)."""
+    return today is not None and when != ONGOING and date.fromisoformat(when) < today
 
 
 def as_text(rows: list) -> str:

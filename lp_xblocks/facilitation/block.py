@@ -6,7 +6,7 @@ next scene, until an ending shows the path taken, the points out of the best pat
 the principles of good partnership practice demonstrated and missed. They may try again at any time (the
 best score counts) and keep an action plan (what / where / whom / when) for their own partnership.
 """
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
 from xblock.completable import CompletableXBlockMixin
 from xblock.core import XBlock
@@ -16,9 +16,10 @@ from xblock.utils.resources import ResourceLoader
 from ..common import permissions, records
 from ..common.fields import AttemptCount
 from ..common.csv_safe import safe_cell
+from ..common.drafts import FormDraftsMixin
 from ..common.fragments import block_fragment, dom_id, studio_fragment
 from ..common.http import HandlerError, json_handler, parsed_field
-from ..common.i18n import gettext_for, i18n_service
+from ..common.i18n import gettext_for, i18n_service, plural_forms
 from ..common.olx import packaged_scenarios, read_settings, write_settings
 from ..common.studio import draft_reply, render_editor
 from ..common.text import is_blank
@@ -92,7 +93,7 @@ def _weight(value):
 
 @XBlock.needs("i18n")
 @XBlock.wants("user", "studio_user_permissions")
-class FacilitationExerciseBlock(CompletableXBlockMixin, XBlock):
+class FacilitationExerciseBlock(FormDraftsMixin, CompletableXBlockMixin, XBlock):
     """Branching partnership-meeting scenarios with feedback, a score, and an action plan."""
 
     display_name = String(
@@ -298,12 +299,20 @@ class FacilitationExerciseBlock(CompletableXBlockMixin, XBlock):
             "remove": _("Remove"),
             "removeLabel": _("Remove action {row}"),
             "planSaved": _("Action plan saved."),
+            "problemTitle": _("There is a problem"),
+            "autosave": {
+                "savedAt": _("Draft saved at {time}"), "saving": _("Saving your draft\u2026"),
+                "notSaved": _("Draft not saved yet: {error}"), "offline": _("the server could not be reached"),
+                "restored": _("Your unsaved changes from {time} are back; save the action plan to keep them."),
+            },
             "planSaving": _("Saving..."),
             "savePlan": _("Save action plan"),
             "rowAdded": _("Action {row} added."),
             "rowRemoved": _("Action removed; {count} left."),
             "reportHeading": _("Choice report"),
-            "reportLearners": _("{started} learners have begun, {finished} have reached an ending, {passed} have passed."),
+            "reportStarted": plural_forms(self, "{count} learner has begun", "{count} learners have begun"),
+            "reportFinished": plural_forms(self, "{count} has reached an ending", "{count} have reached an ending"),
+            "reportPassed": plural_forms(self, "{count} has passed.", "{count} have passed."),
             "reportChoice": _("Move"),
             "reportPoints": _("Points"),
             "reportTakenBy": _("Learners"),
@@ -331,7 +340,7 @@ class FacilitationExerciseBlock(CompletableXBlockMixin, XBlock):
             "is_tutor": permissions.is_tutor(self),
             # The learner's state (their own texts included) travels as a JSON script element that Django
             # escapes for HTML; the runtime writes initialisation arguments into the page unescaped.
-            "state": self._state(),
+            "state": {**self._state(), "plan_draft": (self.form_drafts or {}).get("plan")},  # + the autosaved plan
             "state_id": f"{prefix}-data",
         }, i18n_service=i18n_service(self))
         return block_fragment(
@@ -518,13 +527,26 @@ class FacilitationExerciseBlock(CompletableXBlockMixin, XBlock):
         """Replace the learner's action plan and reflection; 400 naming the row and field at fault."""
         _ = self._
         records.check_may_record(self)
+        # A "when" is in the past only when that day has ended everywhere on Earth (UTC-12).
+        earliest_today = (_now() - timedelta(hours=12)).date()
         try:
-            plan = plans.clean(data.get("rows"), data.get("reflection"), self.scenario["min_rows"])
-        except plans.PlanError as error:
-            raise HandlerError(400, error.translated(_), row=error.row, field=error.field) from error
+            plan = plans.clean(data.get("rows"), data.get("reflection"), self.scenario["min_rows"], earliest_today)
+        except plans.PlanErrors as error:
+            # Every problem at once; "row" and "field" are the first one's (as before), "errors" lists them all.
+            raise HandlerError(400, error.translated(_), row=error.row, field=error.field,
+                               errors=error.details(_)) from error
+        saved_at = _now()
+        if records.shared_records_allowed(self):  # never from Studio preview (the author's own state only)
+            from ..data.api import learner_record  # pylint: disable=import-outside-toplevel  # needs the app registry
+            learner_record.save_action_plan(
+                block_key=permissions.block_key(self), course_key=permissions.course_key(self),
+                student_id=permissions.student_id(self), username=permissions.username(self),
+                rows=plan.rows, reflection=plan.reflection, saved_at=saved_at,
+            )
         self.action_plan = plan.rows
         self.reflection = plan.reflection
-        self.plan_saved_at = _now().isoformat()
+        self.plan_saved_at = saved_at.isoformat()
+        self.drop_form_draft("plan")
         self._report_completion()
         return self._state()
 

@@ -19,10 +19,11 @@ from xblock.utils.resources import ResourceLoader
 
 from ..common import permissions, records
 from ..common.csv_safe import csv_stream, safe_cell
+from ..common.drafts import FormDraftsMixin
 from ..common.fields import AttemptCount
 from ..common.fragments import block_fragment, dom_id, studio_fragment
 from ..common.http import HandlerError, json_handler, parsed_field, tutors_only_handler
-from ..common.i18n import gettext_for, i18n_service
+from ..common.i18n import gettext_for, i18n_service, plural_forms
 from ..common.olx import packaged_scenarios, read_settings, write_settings
 from ..common.studio import draft_reply, render_editor
 from ..common.text import is_blank
@@ -72,7 +73,7 @@ def _now():
 
 @XBlock.needs("i18n")
 @XBlock.wants("user", "studio_user_permissions")
-class NeedsAssessmentBlock(CompletableXBlockMixin, XBlock):
+class NeedsAssessmentBlock(FormDraftsMixin, CompletableXBlockMixin, XBlock):
     """A diagnostic questionnaire scored per theme, with recommendations and progress between attempts."""
 
     display_name = String(
@@ -222,6 +223,12 @@ class NeedsAssessmentBlock(CompletableXBlockMixin, XBlock):
     def _strings(self):
         _ = self._
         return {
+            "autosave": {
+                "savedAt": _("Your answers so far were saved at {time}"), "saving": _("Saving your answers\u2026"),
+                "notSaved": _("Answers not saved yet: {error}"), "offline": _("the server could not be reached"),
+                "restored": _("Your answers so far (saved at {time}) are back; submit when you have answered every statement."),
+            },
+            "answerThis": _("Answer \u201c{statement}\u201d"),
             "results": _("Your results"),
             "overall": _("Overall score: {score} out of {max}"),
             "stage": _("Stage of partnership working: {stage}"),
@@ -240,11 +247,13 @@ class NeedsAssessmentBlock(CompletableXBlockMixin, XBlock):
             "submit": _("Submit"),
             "submitting": _("Submitting..."),
             "submitted": _("Submitted. Overall score {score} out of {max}."),
-            "missing": _("Please answer every statement: {count} still unanswered."),
+            "missing": plural_forms(self, "Please answer every statement: {count} is still unanswered.",
+                                    "Please answer every statement: {count} are still unanswered."),
             "failed": _("Your answers could not be submitted: {error}"),
             "network": _("The server could not be reached. Your answers are still on the page; try again."),
             "cohortHeading": _("Cohort report"),
-            "cohortLearners": _("{count} learners have submitted (latest attempt of each)."),
+            "cohortLearners": plural_forms(self, "{count} learner has submitted (latest attempt of each).",
+                                           "{count} learners have submitted (latest attempt of each)."),
             "cohortMean": _("Mean"),
             "cohortRespondents": _("Respondents"),
             "loading": _("Loading..."),
@@ -343,6 +352,9 @@ class NeedsAssessmentBlock(CompletableXBlockMixin, XBlock):
                 # True also when staff reset the attempts of a one-answer questionnaire ("Answer again").
                 "allowRetake": bool(retake_allowed),
                 "result": {"attempt": 0} if anonymous else self._latest_result(),
+                # Answers ticked but not yet submitted (autosaved), put back on the page by the script.
+                "draft": None if anonymous else (self.form_drafts or {}).get("answers"),
+                "signedIn": not anonymous,
                 "strings": self._strings(),
             },
         }, i18n_service=i18n_service(self))
@@ -499,6 +511,7 @@ class NeedsAssessmentBlock(CompletableXBlockMixin, XBlock):
         self.attempts = self.attempts + 1
         self.answers = answers
         self.placements = chosen
+        self.drop_form_draft("answers")
         if number == 1:
             self.emit_completion(1.0)
         event = {"attempt": number, "kind": self.kind, "dont_know": scored["dont_know"]}

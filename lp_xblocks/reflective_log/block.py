@@ -19,7 +19,7 @@ from ..common import permissions, records
 from ..common.csv_safe import csv_text, safe_cell
 from ..common.fragments import block_fragment, dom_id, studio_fragment
 from ..common.http import HandlerError, guarded_handler, json_handler, parsed_field
-from ..common.i18n import gettext_for, i18n_service
+from ..common.i18n import gettext_for, i18n_service, plural_forms
 from ..common.olx import packaged_scenarios, read_settings, write_settings
 from ..common.studio import draft_reply, render_editor
 from ..common.text import is_blank
@@ -132,7 +132,11 @@ class ReflectiveLogBlock(CompletableXBlockMixin, XBlock):
     def _error(self, error):
         """A rules error as the handler's error answer."""
         if isinstance(error, rules.EntryError):
-            return HandlerError(400, error.translated(self._), field=error.field)
+            # Every problem at once: "error" names each field in words; "errors" lists them per field
+            # (field id, label, message) for the form's error summary; "field" is the first, as before.
+            problems = rules.all_problems(error)
+            return HandlerError(400, problems.translated(self._), field=problems.field,
+                                errors=problems.details(self._))
         return HandlerError(409, error.translated(self._))
 
     def _scope(self):
@@ -174,7 +178,7 @@ class ReflectiveLogBlock(CompletableXBlockMixin, XBlock):
         _ = self._
         entry_id = data.get("entry_id")
         if not isinstance(entry_id, str) or not entry_id:
-            raise HandlerError(400, _("entry_id: give the id of the entry."), field="entry_id")
+            raise HandlerError(400, _("Entry: give the id of the entry."), field="entry_id")
         entry = _api().find_entry(permissions.block_key(self), entry_id, self._scope() if submitted_only else None)
         if entry is None or (submitted_only and entry.version == 0):
             raise HandlerError(404, _("There is no entry {entry_id} in this log.").format(entry_id=entry_id),
@@ -209,7 +213,7 @@ class ReflectiveLogBlock(CompletableXBlockMixin, XBlock):
         if learner in (None, "", own_name):
             return {"student_id": permissions.student_id(self)}, True
         if not isinstance(learner, str):
-            raise HandlerError(400, _("learner: give a username."), field="learner")
+            raise HandlerError(400, _("Learner's username: give a username."), field="learner")
         if not permissions.is_tutor(self):
             raise HandlerError(403, _("You can only see your own portfolio."))
         return {"username": learner}, False
@@ -240,15 +244,27 @@ class ReflectiveLogBlock(CompletableXBlockMixin, XBlock):
             },
             "decisions": {rules.PASS: _("Pass"), rules.REFER: _("Refer"), "": _("Feedback only")},
             "criterionDecisions": {rules.MET: _("Met"), rules.NOT_YET_MET: _("Not yet met")},
+            "myEntries": _("My entries"),
             "noEntries": _("You have no entries yet. Use \u201cWrite a new entry\u201d to start one."),
             "untitled": _("Untitled draft"),
             "view": _("View"),
             "edit": _("Edit"),
             "revise": _("Revise and resubmit"),
-            "words": _("{count} words (between {min} and {max} to submit)"),
+            "words": plural_forms(self, "{count} word (between {min} and {max} to submit)",
+                                  "{count} words (between {min} and {max} to submit)"),
             "saved": _("Draft saved."),
+            "autosave": {
+                "savedAt": _("Saved at {time}"), "saving": _("Saving\u2026"),
+                "notSaved": _("Not saved yet: {error}"), "offline": _("the server could not be reached"),
+            },
+            "closeUnsaved": _("Your latest changes could not be saved. Close the form and lose them?"),
+            "delete": _("Delete"),
+            "deleteLabel": _("Delete the draft {title}"),
+            "deleteConfirm": _("Delete the draft \u201c{title}\u201d? This cannot be undone."),
+            "deleted": _("Draft deleted."),
             "submitted": _("Entry submitted for marking."),
             "failed": _("Not saved: {error}"),
+            "problemTitle": _("There is a problem"),
             "network": _("The server could not be reached. Your text is still in the form; try again."),
             "versionHeading": _("Version {number}, submitted {date}"),
             "activity": _("Activity on {date} ({type})"),
@@ -274,8 +290,9 @@ class ReflectiveLogBlock(CompletableXBlockMixin, XBlock):
             "open": _("Open {title}"),
             "page": _("Page {page} of {pages}"),
             "markingHeading": _("{title} by {learner}"),
-            "lockMine": _("You are marking this entry; the lock is yours until {time} UTC."),
-            "lockOther": _("{holder} is marking this entry until {time} UTC. You can read it but not mark it."),
+            "lockMine": _("You are marking this entry; no other tutor can mark it until {time} or until you close it."),
+            "lockOther": _("{holder} is marking this entry until {time}. You can read it but not mark it."),
+            "startMarking": _("Start marking"),
             "notWaiting": _("This entry is not waiting to be marked."),
             "markCriterion": _("{id}: {text}"),
             "comment": _("Comment on {id}"),
@@ -297,6 +314,22 @@ class ReflectiveLogBlock(CompletableXBlockMixin, XBlock):
             "guidanceExemplarNotYet": _("Exemplar: not yet met"),
             "guidanceEvidence": _("Evidence required"),
             "downloadPortfolio": _("Download {learner}'s portfolio (HTML)"),
+            "downloadProgramme": _("Download {learner}'s whole-programme portfolio (HTML)"),
+            "programmeHeading": _("All of {learner}'s work in the course"),
+            "programmeLogs": _("Reflective logs"),
+            "programmeExercises": _("Facilitation exercises and action plans"),
+            "programmeAssessments": _("Needs assessments"),
+            "programmeNone": _("Nothing yet."),
+            "programmeBlock": _("In {block}"),
+            "programmeEntry": _("{title}: {status}, version {version}"),
+            "programmeAttempt": _("Attempt {attempt}: {result}"),
+            "programmeScore": _("{points} of {max} points, {result}"),
+            "programmePassed": _("passed"),
+            "programmeNotYet": _("not yet passed"),
+            "programmeInProgress": _("in progress"),
+            "programmePlanRow": _("{what} \u2014 {where} \u2014 {whom} \u2014 {when}"),
+            "programmePlan": _("Action plan saved {date}"),
+            "programmeAnswered": _("Attempt {attempt}, {date}: overall {overall}"),
         }
 
     # ------------------------------------------------------------------ views
@@ -324,6 +357,7 @@ class ReflectiveLogBlock(CompletableXBlockMixin, XBlock):
             "is_tutor": is_tutor,
             "today": (_now() + _LATEST_OFFSET).date().isoformat(),
             "portfolio_url": self.runtime.handler_url(self, "portfolio_html"),
+            "programme_url": self.runtime.handler_url(self, "programme_portfolio_html"),
             "csv_url": self.runtime.handler_url(self, "entries_csv"),
             "statuses": rules.QUEUE_STATUSES,
             # Learner text travels to the script as JSON in the page, escaped by Django's json_script
@@ -340,6 +374,7 @@ class ReflectiveLogBlock(CompletableXBlockMixin, XBlock):
                 "coverage": covered,
                 "score": score,
                 "portfolioUrl": self.runtime.handler_url(self, "portfolio_html"),
+                "programmeUrl": self.runtime.handler_url(self, "programme_portfolio_html"),
                 "strings": self._strings(),
             },
         }, i18n_service=i18n_service(self))
@@ -441,6 +476,15 @@ class ReflectiveLogBlock(CompletableXBlockMixin, XBlock):
         return {"entry": _api().owner_view(entry, _now())}
 
     @json_handler(methods=("POST",), signed_in=True)
+    def delete_draft(self, data, suffix=""):  # pylint: disable=unused-argument
+        """Delete the learner's own never-submitted draft (409 once it was submitted)."""
+        self._check_may_write()
+        entry = self._own_entry(data)
+        if not _api().delete_draft(entry):
+            raise HandlerError(409, self._("Only a draft that was never submitted can be deleted."))
+        return {"deleted": str(entry.entry_id)}
+
+    @json_handler(methods=("POST",), signed_in=True)
     def submit_entry(self, data, suffix=""):  # pylint: disable=unused-argument
         """Save the fields sent (if any) and submit the entry for marking as a new version."""
         api = _api()
@@ -463,7 +507,9 @@ class ReflectiveLogBlock(CompletableXBlockMixin, XBlock):
         except rules.StateError as error:
             raise self._error(error) from error
         except api.EntryTooLarge as error:
-            raise HandlerError(400, _("body: the entry is too long to store; shorten it."), field="body") from error
+            raise HandlerError(400, _("Your reflection: the entry is too long to store; shorten it."), field="body",
+                               errors=[{"field": "body", "label": _("Your reflection"),
+                                        "message": _("the entry is too long to store; shorten it.")}]) from error
         except api.SubmissionRefused as error:
             # Not the learner's text: the submissions service refused their record (for instance a learner id
             # it cannot tell from another's). Say so, with its reason, so staff can act on it.
@@ -492,16 +538,38 @@ class ReflectiveLogBlock(CompletableXBlockMixin, XBlock):
             raise self._error(error) from error
         return _api().queue_page(permissions.block_key(self), status, page, _now(), scope=self._scope())
 
+    def _marking_view(self, entry, now):
+        """
+        The entry for the marking panel: ``can_mark`` when this tutor may mark it now (waiting, not their own,
+        nobody else holds the lock) and ``holding`` when the lock is theirs.
+        """
+        lock = rules.lock_state(entry.lock_holder, entry.lock_expires_at, permissions.username(self), now)
+        # Viewing as another member of staff (masquerade) reads the entry but may not mark in their name.
+        can_mark = (entry.status == rules.SUBMITTED and not self._is_own(entry) and lock != "other"
+                    and not compat.is_masquerading(self))
+        return {"entry": _api().open_entry(entry, now=now), "can_mark": can_mark, "holding": can_mark and lock == "mine",
+                "guidance": self._guidance()}
+
     @json_handler(methods=("POST",), tutors_only=True)
     def open_entry(self, data, suffix=""):  # pylint: disable=unused-argument
-        """An entry with every version, its feedback and audit trail; claims the marking lock."""
+        """An entry with every version, its feedback and audit trail. Reading takes no lock."""
+        return self._marking_view(self._submitted_entry(data), _now())
+
+    @json_handler(methods=("POST",), tutors_only=True)
+    def start_marking(self, data, suffix=""):  # pylint: disable=unused-argument
+        """Claim (or renew) the marking lock: 409 naming the holder while another tutor marks the entry."""
+        _ = self._
+        records.check_may_record(self)  # never a lock claimed in another member of staff's name (masquerade)
         api = _api()
         entry = self._submitted_entry(data)
+        if self._is_own(entry):
+            raise HandlerError(403, _("You cannot mark your own entry; another tutor must mark it."))
         now = _now()
-        # Viewing as another member of staff (masquerade) reads the entry but claims no lock in their name.
-        can_mark = (entry.status == rules.SUBMITTED and not self._is_own(entry) and not compat.is_masquerading(self)
-                    and api.claim_lock(entry, permissions.username(self), now))
-        return {"entry": api.open_entry(entry, now=now), "can_mark": can_mark, "guidance": self._guidance()}
+        if entry.status != rules.SUBMITTED:
+            raise HandlerError(409, _("This entry is not waiting to be marked."))
+        if not api.claim_lock(entry, permissions.username(self), now):
+            raise self._error(api.lock_refusal(entry))
+        return self._marking_view(entry, now)
 
     @json_handler(methods=("POST",), tutors_only=True)
     def mark_entry(self, data, suffix=""):  # pylint: disable=unused-argument
@@ -514,10 +582,10 @@ class ReflectiveLogBlock(CompletableXBlockMixin, XBlock):
             raise HandlerError(403, _("You cannot mark your own entry; another tutor must mark it."))
         version = data.get("version")
         if not isinstance(version, int) or isinstance(version, bool) or version < 1:
-            raise HandlerError(400, _("version: give the number of the version you marked."), field="version")
+            raise HandlerError(400, _("Version: give the number of the version you marked."), field="version")
         claimed = api.claimed_criteria(entry, version)
         if claimed is None:
-            raise HandlerError(400, _("version: this entry has no version {version}.").format(version=version),
+            raise HandlerError(400, _("Version: this entry has no version {version}.").format(version=version),
                                field="version")
         try:
             marking = rules.clean_marking(claimed, data)
@@ -539,8 +607,7 @@ class ReflectiveLogBlock(CompletableXBlockMixin, XBlock):
             "criteria_not_yet_met": [
                 ident for ident, mark in marking["criteria"].items() if mark["decision"] == rules.NOT_YET_MET],
         })
-        result = {"entry": api.open_entry(entry, now=now), "can_mark": entry.status == rules.SUBMITTED,
-                  "guidance": self._guidance()}
+        result = self._marking_view(entry, now)
         if score is not None:
             result["score"] = {"points": score[0], "possible": score[1]}
         return result
@@ -595,6 +662,63 @@ class ReflectiveLogBlock(CompletableXBlockMixin, XBlock):
             content_disposition=f'attachment; filename="portfolio-{safe_name}.html"',
         )
         # A downloaded document that runs nothing and loads nothing, even if opened from the site.
+        response.headers["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'"
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        return response
+
+    # ------------------------------------------------------------------ the whole programme
+
+    def _programme_record(self, lookup):
+        """One learner's work across the course (every log, exercise and questionnaire), labelled for people."""
+        from ..data.api import learner_record  # pylint: disable=import-outside-toplevel  # needs Django's app registry
+        record = learner_record.course_record(permissions.course_key(self), now=_now(), **lookup)
+        labels = self._labels()
+        decisions = {rules.PASS: self._("Pass"), rules.REFER: self._("Refer"), "": self._("Feedback only"), None: ""}
+        marks = {rules.MET: self._("Met"), rules.NOT_YET_MET: self._("Not yet met"), None: ""}
+        for log in record["logs"]:
+            for entry in log["entries"]:
+                entry["status_label"] = labels["statuses"].get(entry["status"], entry["status"])
+                for version in entry["versions"]:
+                    version["paragraphs"] = [part for part in version["body"].split("\n\n") if part.strip()]
+                    for item in version["feedback"]:
+                        item["decision_label"] = decisions.get(item["decision"] or "", item["decision"])
+                        item["criteria_rows"] = [{"id": ident, **mark, "decision_label": marks.get(mark.get("decision"), "")}
+                                                 for ident, mark in item["criteria"].items()]
+        for assessment in record["assessments"]:
+            for attempt in assessment["attempts"]:
+                attempt["themes"] = []
+                for theme, score in sorted((attempt["scores"] or {}).items()):
+                    first = (attempt["first_scores"] or {}).get(theme)
+                    change = None if first is None or attempt["attempt"] == 1 else round(score - first, 2)
+                    attempt["themes"].append({"id": theme, "score": score, "change": change,
+                                              "change_text": "" if change is None else f"{change:+g}"})
+        return record
+
+    @json_handler(methods=("GET", "POST"), signed_in=True)
+    def programme_record(self, data, suffix=""):  # pylint: disable=unused-argument
+        """All of a learner's work in the course (own, or anyone's for tutors): the tutors' learner view."""
+        lookup, own = self._learner_lookup(data)
+        learner = permissions.username(self) if own else lookup["username"]
+        return {"learner": learner, **self._programme_record(lookup)}
+
+    @guarded_handler(signed_in=True)
+    def programme_portfolio_html(self, request, suffix=""):  # pylint: disable=unused-argument
+        """The whole-programme portfolio as one printable HTML document (the learner's own, or any for tutors)."""
+        if request.method != "GET":
+            raise HandlerError(405, self._("Method {method} is not allowed here").format(method=request.method))
+        lookup, own = self._learner_lookup(dict(request.GET))
+        learner = permissions.username(self) if own else lookup["username"]
+        html = loader.render_django_template("templates/programme_portfolio.html", {
+            "learner": learner,
+            "course": permissions.course_key(self) or "workbench",
+            "generated": _now().strftime("%Y-%m-%d %H:%M UTC"),
+            "record": self._programme_record(lookup),
+        }, i18n_service=i18n_service(self))
+        safe_name = "".join(ch if ch.isalnum() or ch in "-_." else "_" for ch in learner)[:60] or "learner"
+        response = Response(
+            body=html.encode("utf-8"), content_type="text/html", charset="utf-8",
+            content_disposition=f'attachment; filename="programme-portfolio-{safe_name}.html"',
+        )
         response.headers["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'"
         response.headers["X-Content-Type-Options"] = "nosniff"
         return response

@@ -17,15 +17,16 @@ from workbench.settings import INSTALLED_APPS, LOGGING, TEMPLATES
 LP_VAR_DIR = os.path.abspath(os.environ.get("LP_VAR_DIR", "var"))
 os.makedirs(LP_VAR_DIR, exist_ok=True)
 
-# SQLite: every transaction takes the write lock when it begins (BEGIN IMMEDIATE), so simultaneous learners queue
-# for up to ``timeout`` seconds instead of failing with "database is locked" when a read turns into a write.
+# SQLite: every transaction takes the write lock when it begins (BEGIN IMMEDIATE, Django >= 5.1), so simultaneous
+# learners (the server is threaded) queue for up to ``timeout`` seconds instead of failing with "database is
+# locked" when a read turns into a write.
+_SQLITE_OPTIONS = {"timeout": 30, **({"transaction_mode": "IMMEDIATE"} if django.VERSION >= (5, 1) else {})}
+
 DATABASES = {
     "default": {
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": os.environ.get("LP_WORKBENCH_DB", os.path.join(LP_VAR_DIR, "workbench.db")),
-        # IMMEDIATE: a transaction takes the write lock when it starts, so concurrent submits queue for it
-        # (busy timeout) instead of failing "database is locked" when a read lock cannot be upgraded.
-        "OPTIONS": {"timeout": 30, **({"transaction_mode": "IMMEDIATE"} if django.VERSION >= (5, 1) else {})},
+        "OPTIONS": _SQLITE_OPTIONS,
         "TEST": {"NAME": os.path.join(LP_VAR_DIR, "test-workbench.db")},
     }
 }

@@ -1,6 +1,6 @@
 """
 The workbench's URLs: the SDK's (scenarios, handlers, resources), a front page of our own, and the
-whole course (``/course/``).
+whole course (``/course/``), and a favicon (browsers ask for ``/favicon.ico`` on every page).
 
 ``handler/`` is the SDK's view behind a step that loads the course first, so a block on a course page
 answers even when the process has just started.
@@ -12,6 +12,7 @@ from . import course
 
 urlpatterns = [
     path("", course.home, name="lp_home"),
+    path("favicon.ico", course.favicon, name="lp_favicon"),
     path("course/", course.index, name="lp_course_index"),
     re_path(r"^course/(?P<unit_url_name>[a-z0-9-]+)/$", course.unit, name="lp_course_unit"),
     re_path(r"^jump_to_id/(?P<url_name>[A-Za-z0-9_.-]+)/?$", course.jump_to_id, name="lp_jump_to_id"),

@@ -234,19 +234,34 @@ def test_unanswered_statements_are_announced_and_focused(workbench_server, page)
         ".map(r => r.closest('.lp-na__statement').dataset.statement)))"
     )
     assert invalid == skipped
-    error_id = page.locator(".lp-na__error").get_attribute("id")
-    assert page.locator(f".lp-na input[aria-describedby='{error_id}']").count() == 2 * 6
+    # (Changed: a GOV.UK error summary takes the focus, names each statement in words and links to it; each
+    # group carries its own message, which its radios are described by.)
+    summary = page.locator(".lp-na__error")
+    expect()(summary).to_be_visible()
+    assert page.evaluate("() => document.activeElement.id") == summary.get_attribute("id")
+    assert summary.get_by_role("link").count() == 2
+    for sid in skipped:
+        group = page.locator(f".lp-na__statement[data-statement='{sid}']")
+        message = group.locator(".lp-field-error")
+        text = group.locator("legend").inner_text().strip()
+        assert message.inner_text() == f"Answer \u201c{text}\u201d"
+        assert group.locator(f"input[aria-describedby='{message.get_attribute('id')}']").count() == 6  # five scale points and "don't know"
+    found = serious_violations(page, ".lp-na")
+    assert not found, "error summary:\n" + "\n".join(found)
+    summary.get_by_role("link").first.click()
     focused = active(page)
     assert focused["type"] == "radio" and focused["group"] == skipped[0], focused
-    expect()(page.locator(".lp-na__error")).to_be_visible()
     expect()(page.locator(".lp-na__results")).to_be_hidden()
     assert submits == []
 
+    # (Changed: answers ticked so far are autosaved and come back; nothing is submitted.)
+    expect()(page.locator(".lp-na__autosave")).to_contain_text("saved at", timeout=TIMEOUT)
     page.reload()
     page.locator(".lp-na").wait_for()
+    wait_for_block(page, "LpNeedsAssessment")
     expect()(page.locator(".lp-na__results")).to_be_hidden()
     expect()(page.locator(".lp-na__form")).to_be_visible()
-    assert page.locator(".lp-na input[type=radio]:checked").count() == 0
+    assert page.locator(".lp-na input[type=radio]:checked").count() == len(ids) - len(skipped)
     assert page.errors == []
 
 
@@ -300,8 +315,8 @@ def test_tutor_sees_cohort_report_and_learner_does_not(workbench_server, page):
     expect()(rows).to_have_count(len(titles), timeout=TIMEOUT)
     assert rows.locator("th").all_text_contents() == titles
     learners_line = cohort.locator(".lp-na__cohort-body > p").first.text_content()
-    match = re.match(r"(\d+) learners", learners_line)
-    assert match and int(match.group(1)) >= 1, learners_line
+    match = re.match(r"(?:(1) learner has|(\d+) learners have) submitted", learners_line)  # (changed: ngettext plurals)
+    assert match and int(match.group(1) or match.group(2)) >= 1, learners_line
     respondents = [int(text) for text in rows.locator("td:nth-of-type(1)").all_text_contents()]
     assert all(count >= 1 for count in respondents), respondents
     assert page.errors == []

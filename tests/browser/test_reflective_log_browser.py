@@ -72,6 +72,20 @@ def queue_row(page, learner):
     return page.locator(".lp-rl__queue-table tbody tr", has=page.locator("td", has_text=learner))
 
 
+def wait_until_unlocked(page, tries=50):
+    """Poll the tutor's queue handler (as the page would) until no waiting entry is locked."""
+    queue_url = page.locator("a[href*=portfolio_html]").first.get_attribute("href").split("?")[0].replace("portfolio_html", "queue")
+    for _ in range(tries):
+        unlocked = page.evaluate("""async (url) => {
+            const reply = await fetch(url + window.location.search, {method: 'POST', headers: {'Content-Type': 'application/json',
+                'X-CSRFToken': LpCommon.csrfToken()}, body: JSON.stringify({status: 'submitted', page: 1})});
+            return (await reply.json()).entries.every(entry => !entry.lock); }""", queue_url)
+        if unlocked:
+            return
+        page.wait_for_timeout(200)
+    raise AssertionError("the entry is still locked")
+
+
 def test_draft_submit_refer_resubmit_pass_with_two_browsers(workbench_server, browser_context, artifacts):
     learner = f"writer-{uuid.uuid4().hex[:8]}"
     ann = browser_context(learner)
@@ -96,8 +110,20 @@ def test_draft_submit_refer_resubmit_pass_with_two_browsers(workbench_server, br
     # Submitting too few words is refused: the message names the limit, the body is marked and focused.
     ann.locator("input[name=criteria][value='LPM1-3.1']").check()
     press_button(ann, "Submit for marking")
-    expect()(ann.locator(".lp-rl__error")).to_contain_text("write at least 150 words", timeout=TIMEOUT)
+    # (Changed: the GOV.UK error summary takes the focus; it links each problem, named in words, to its field.)
+    summary = ann.locator(".lp-rl__error")
+    expect()(summary).to_contain_text("There is a problem", timeout=TIMEOUT)
+    link = summary.get_by_role("link", name="Your reflection: 8 words; write at least 150 words")
+    expect()(link).to_have_count(1)
+    assert focused(ann)["id"] == summary.get_attribute("id")
+    body = ann.locator("textarea[name=body]")
+    assert body.get_attribute("aria-invalid") == "true"
+    message_id = body.get_attribute("aria-describedby").split()[0]
+    assert ann.locator(f"#{message_id}").inner_text() == "Your reflection: 8 words; write at least 150 words"
+    link.click()
     assert focused(ann)["id"].endswith("-f-body") and focused(ann)["invalid"] == "true"
+    axe_violations = serious_violations(ann, ".lp-rl")
+    assert not axe_violations, "error summary:\n" + "\n".join(axe_violations)
 
     ann.locator("textarea[name=body]").fill(BODY)
     expect()(ann.locator(".lp-rl__words")).to_contain_text(f"{count_words(BODY)} words")
@@ -112,7 +138,8 @@ def test_draft_submit_refer_resubmit_pass_with_two_browsers(workbench_server, br
     learner_violations = serious_violations(ann, ".lp-rl")
     assert not learner_violations, "learner side:\n" + "\n".join(learner_violations)
 
-    # The tutor finds the entry in the queue and opens it from the link; the lock is theirs.
+    # The tutor finds the entry in the queue and opens it from the link: reading it takes no lock; the
+    # entry's text comes first, then "Start marking" claims the lock and shows the form below the text.
     tess = browser_context("tutor")
     visit(tess, workbench_server)
     row = queue_row(tess, learner)
@@ -122,17 +149,48 @@ def test_draft_submit_refer_resubmit_pass_with_two_browsers(workbench_server, br
     expect()(tess.locator(".lp-rl__marking-heading")).to_have_text(
         f"Chairing the adult learning fair meeting by {learner}", timeout=TIMEOUT)
     assert "-entry-" in tess.url
-    expect()(tess.locator(".lp-rl__lock")).to_contain_text("You are marking this entry")
+    assert tess.locator(".lp-rl__lock").count() == 0 and tess.locator(".lp-rl__mark-form").count() == 0
+    press_button(tess, "Start marking")
+    expect()(tess.locator(".lp-rl__lock")).to_contain_text("You are marking this entry", timeout=TIMEOUT)
+    assert tess.evaluate("""() => { const body = document.querySelector('.lp-rl__marking-body .lp-rl__body');
+        const form = document.querySelector('.lp-rl__mark-form');
+        return !!(body.compareDocumentPosition(form) & Node.DOCUMENT_POSITION_FOLLOWING); }""")
 
     # A second tutor sees who holds the lock and gets no marking form.
     tom = browser_context("tutor2")
     tom.goto(tess.url.replace("student=tutor", "student=tutor2"))
     wait_for_block(tom, "LpReflectiveLog")
     expect()(tom.locator(".lp-rl__lock--other")).to_contain_text("tutor is marking this entry", timeout=TIMEOUT)
-    assert tom.locator(".lp-rl__mark-form").count() == 0
+    assert tom.locator(".lp-rl__mark-form").count() == 0 and tom.locator(".lp-rl__start-marking").count() == 0
+
+    # The first tutor closes the panel: the second can start marking at once, and leaving the page
+    # (a navigation) gives the lock back too.
+    press_button(tess, "Close")
+    expect()(tess.locator(".lp-rl__marking")).to_be_hidden()
+    tom.reload()
+    wait_for_block(tom, "LpReflectiveLog")
+    press_button(tom, "Start marking")
+    expect()(tom.locator(".lp-rl__lock")).to_contain_text("You are marking this entry", timeout=TIMEOUT)
+    tom.goto("about:blank")  # the page's pagehide sends the release as a beacon
+    wait_until_unlocked(tess)
+    row.locator("a").focus()
+    tess.keyboard.press("Enter")
+    expect()(tess.locator(".lp-rl__start-marking")).to_be_visible(timeout=TIMEOUT)
+    press_button(tess, "Start marking")
+    expect()(tess.locator(".lp-rl__lock")).to_contain_text("You are marking this entry", timeout=TIMEOUT)
 
     tutor_violations = serious_violations(tess, ".lp-rl")
     assert not tutor_violations, "tutor side:\n" + "\n".join(tutor_violations)
+
+    # Referring with nothing decided names every problem at once, in a summary linked to the fields.
+    press_button(tess, "Refer")
+    mark_summary = tess.locator(".lp-rl__mark-form .lp-error-summary")
+    expect()(mark_summary).to_contain_text("There is a problem", timeout=TIMEOUT)
+    assert mark_summary.get_by_role("link").all_inner_texts() == [
+        "Criteria: decide met or not yet met for: LPM1-3.1, LPM1-3.2",
+        "Overall feedback: tell the learner what to do before resubmitting"]
+    marking_violations = serious_violations(tess, ".lp-rl")
+    assert not marking_violations, "marking errors:\n" + "\n".join(marking_violations)
 
     # The catalogue's marking guidance sits beside each criterion the tutor marks.
     form = tess.locator(".lp-rl__mark-form")
@@ -175,6 +233,8 @@ def test_draft_submit_refer_resubmit_pass_with_two_browsers(workbench_server, br
     # The tutor passes version 2.
     tess.reload()  # the URL still names the entry (#...-entry-<id>): it opens straight away
     wait_for_block(tess, "LpReflectiveLog")
+    expect()(tess.locator(".lp-rl__start-marking")).to_be_visible(timeout=TIMEOUT)
+    press_button(tess, "Start marking")
     expect()(tess.locator(".lp-rl__mark-form")).to_be_visible(timeout=TIMEOUT)
     assert "Version 2" in tess.locator(".lp-rl__marking-body .lp-rl__version h5").first.inner_text()
     form = tess.locator(".lp-rl__mark-form")
@@ -220,6 +280,7 @@ def test_free_text_is_escaped_in_view_queue_export_and_csv(workbench_server, bro
     row = queue_row(tess, learner)
     expect()(row.locator("a")).to_have_text(EVIL_TITLE, timeout=TIMEOUT)
     row.locator("a").click()
+    tess.get_by_role("button", name="Start marking").click()
     form = tess.locator(".lp-rl__mark-form")
     expect()(form).to_be_visible(timeout=TIMEOUT)
     form.locator("fieldset[data-criterion='LPM1-3.3'] input[value=not_yet_met]").check()

@@ -138,7 +138,9 @@ NA_HANDLERS = {
                            {"name": "Northgate learning partnership"}, LEARNER_ROLES),
     "join_partnership": ({"code": hostile("ABCD2345", "abcd-2345")}, ("POST",), {"code": "ABCD2345"}, LEARNER_ROLES),
     "my_partnership": ({}, ("GET", "POST"), {}, LEARNER_ROLES),
-    "partnership_report": ({}, ("GET", "POST"), {}, LEARNER_ROLES),
+    "partnership_report": ({}, ("GET", "POST"), {}, LEARNER_ROLES),    "save_form_draft": ({"form": hostile("answers", "", "x" * 80, "../answers"), "values": json_values}, ("POST",),
+                        {"form": "answers", "values": {"note": "half typed"}}, LEARNER_ROLES),
+    "discard_form_draft": ({"form": hostile("answers", "", "x" * 80)}, ("POST",), {"form": "answers"}, LEARNER_ROLES),
 }
 
 
@@ -181,7 +183,9 @@ FX_HANDLERS = {
         "scenario_xml": xml_field(FX_XML_TEXT),
     }, ("POST",), {"display_name": "Chairing", "weight": 2.0}, TUTOR_ROLES),
     "validate_draft": ({"draft": json_values, "xml": xml_field(FX_XML_TEXT)}, ("POST",), {"xml": FX_XML_TEXT},
-                       TUTOR_ROLES),
+                       TUTOR_ROLES),    "save_form_draft": ({"form": hostile("plan", "", "x" * 80, "../plan"), "values": json_values}, ("POST",),
+                        {"form": "plan", "values": {"note": "half typed"}}, LEARNER_ROLES),
+    "discard_form_draft": ({"form": hostile("plan", "", "x" * 80)}, ("POST",), {"form": "plan"}, LEARNER_ROLES),
 }
 
 
@@ -253,6 +257,12 @@ RL_HANDLERS = {  # fields and the valid body take the seeded entry ids: (draft, 
                       lambda ids: {"display_name": "Log"}, TUTOR_ROLES),
     "validate_draft": (lambda ids: {"draft": json_values, "xml": xml_field(RL_XML)}, ("POST",),
                        lambda ids: {"xml": RL_XML}, TUTOR_ROLES),
+    "delete_draft": (lambda ids: {"entry_id": hostile(*ids)}, ("POST",), lambda ids: {"entry_id": ids[0]},
+                     LEARNER_ROLES),
+    "start_marking": (lambda ids: {"entry_id": hostile(*ids)}, ("POST",), lambda ids: {"entry_id": ids[2]},
+                      TUTOR_ROLES),
+    "programme_record": (lambda ids: {"learner": hostile("ann", "bob", "tutor", "", " ann")}, ("GET", "POST"),
+                         lambda ids: {"learner": "bob"}, TUTOR_ROLES),
 }
 
 
@@ -275,6 +285,7 @@ DOWNLOADS = [
     (NeedsAssessmentBlock, "cohort_report_csv", {}),
     (ReflectiveLogBlock, "portfolio_html", {"learner": texts}),
     (ReflectiveLogBlock, "entries_csv", {}),
+    (ReflectiveLogBlock, "programme_portfolio_html", {"learner": texts}),
 ]
 
 
@@ -291,7 +302,7 @@ def test_the_corpus_covers_every_json_handler_of_the_three_blocks():
     covered = {
         NeedsAssessmentBlock: set(NA_HANDLERS) | {"cohort_report_csv"},
         FacilitationExerciseBlock: set(FX_HANDLERS),
-        ReflectiveLogBlock: set(RL_HANDLERS) | {"portfolio_html", "entries_csv"},
+        ReflectiveLogBlock: set(RL_HANDLERS) | {"portfolio_html", "entries_csv", "programme_portfolio_html"},
     }
     for block_class, names in covered.items():
         handlers = {name for name in dir(block_class)

@@ -76,7 +76,7 @@ def test_play_to_an_ending_and_keep_the_plan_over_http(workbench_server):
     assert ending["missed"] == []
 
     rows = [{"what": "Agree which agenda items are confidential", "where": "Executive board", "whom": "Chair",
-             "when": "2026-09-30"}]
+             "when": "2099-09-30"}]
     status, saved = post(client, html, "save_action_plan", student, {"rows": rows, "reflection": "Listen first."})
     assert status == 200 and saved["complete"] is True
 

@@ -115,3 +115,10 @@ def test_tutor_reports_over_http_and_403_for_learners(workbench_server):
     assert headers["Content-Type"].startswith("text/csv")
     rows = list(csv.reader(io.StringIO(text)))
     assert learner in [row[0] for row in rows[1:]]
+
+
+def test_the_favicon_is_served_not_a_404(workbench_server):
+    import urllib.request  # pylint: disable=import-outside-toplevel
+    with urllib.request.urlopen(workbench_server + "/favicon.ico", timeout=10) as reply:
+        assert reply.status == 200 and reply.headers["Content-Type"] == "image/svg+xml"
+        assert reply.read().startswith(b"<svg")

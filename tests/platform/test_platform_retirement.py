@@ -9,8 +9,8 @@ from edx_django_utils.plugins import connect_plugin_receivers, plugin_signals
 from submissions.models import Submission
 
 from lp_xblocks.data.models import (
-    FacilitationAttempt, FacilitationChoice, NeedsAssessmentAttempt, ReflectiveAuditEvent, ReflectiveEntry,
-    ReflectiveEntryVersion, ReflectiveFeedback,
+    FacilitationActionPlan, FacilitationAttempt, FacilitationChoice, NeedsAssessmentAttempt, Partnership,
+    PartnershipRater, ReflectiveAuditEvent, ReflectiveEntry, ReflectiveEntryVersion, ReflectiveFeedback,
 )
 from tests.platform.conftest import ANSWERS, ENTRY, FACILITATION, NEEDS_ASSESSMENT, REFLECTIVE_LOG
 from tests.platform.harness import call
@@ -99,3 +99,30 @@ def test_retiring_a_tutor_replaces_their_name_as_marker_and_in_the_audit_trail(c
     assert len(markers) == 1 and markers.pop().startswith("retired-")
     assert ReflectiveEntry.objects.filter(status="passed").count() == 2
     assert ReflectiveEntryVersion.objects.filter(body=ENTRY["body"]).count() == 2  # learners' work untouched
+
+
+def test_retiring_erases_action_plans_satisfaction_comments_and_partnership_names(course):
+    """The tables added after retirement was first built (action plans, comments, partnerships) are covered."""
+    ann, bob, _tess = course.people
+    exercise = course.import_olx(FACILITATION)
+    plan = {"rows": [{"what": "Ring Northgate college", "where": "Phone", "whom": "Ann", "when": "ongoing"}],
+            "reflection": "Ann's private thoughts on the chair."}
+    assert call(course.lms_block(exercise, ann), "save_action_plan", plan)[0] == 200
+    survey = course.import_olx(NEEDS_ASSESSMENT.format(retake="true").replace('kind="partnership"', 'kind="satisfaction"'))
+    themes = course.lms_block(survey, ann).instrument["themes"]
+    status, body = call(course.lms_block(survey, ann), "submit",
+                        {"answers": ANSWERS, "comments": {themes[0]["id"]: "Ann found the tutor rude."}})
+    assert status == 200, body
+    health = course.import_olx(NEEDS_ASSESSMENT.format(retake="true"))
+    assert call(course.lms_block(health, ann), "create_partnership", {"name": "Northgate"})[0] == 200
+    anon = course.anonymous_id(ann)
+
+    course.signal.send(sender=None, user=ann)
+
+    everything = str([rows(model) for model in (FacilitationActionPlan, NeedsAssessmentAttempt, Partnership,
+                                                PartnershipRater)])
+    assert anon not in everything and "'ann'" not in everything
+    assert "Ann's private thoughts" not in everything and "Ring Northgate" not in everything
+    assert "tutor rude" not in everything
+    saved = FacilitationActionPlan.objects.get(block_key=str(exercise))
+    assert saved.student_id.startswith("retired-") and (saved.rows, saved.reflection) == ([], "")

@@ -293,10 +293,10 @@ def test_completion_when_the_plan_follows_the_ending(block):
     assert block.events.of("completion") == []
     status, body, _ = call_handler(block("oz"), "save_action_plan", {
         "rows": ROWS + [{"what": "Publicise good-practice exemplars", "where": "Executive board", "whom": "EFS",
-                         "when": "29/04/2008"}],
+                         "when": "29/04/2099"}],
         "reflection": "  Ask the quiet members first.  "})
     assert status == 200
-    assert body["action_plan"][1]["when"] == "2008-04-29"
+    assert body["action_plan"][1]["when"] == "2099-04-29"
     assert body["reflection"] == "Ask the quiet members first."
     assert body["plan_saved_at"] and body["complete"] is True
     assert block.events.of("completion") == [{"completion": 1.0}]
@@ -310,10 +310,10 @@ def test_completion_when_the_plan_follows_the_ending(block):
     ({"rows": []}, None, "rows", "at least 2"),
     ({"rows": ROWS}, None, "rows", "at least 2"),
     ({}, None, "rows", "'rows' must be a list"),
-    ({"rows": ROWS + [{**ROWS[0], "whom": " "}]}, 2, "whom", "Action 2: 'whom' is empty"),
-    ({"rows": ROWS + [{**ROWS[0], "when": "31/02/2026"}]}, 2, "when", "Action 2: 'when' must be a date"),
+    ({"rows": ROWS + [{**ROWS[0], "whom": " "}]}, 2, "whom", "Action 2: Whom is empty"),
+    ({"rows": ROWS + [{**ROWS[0], "when": "31/02/2026"}]}, 2, "when", "Action 2: When must be a date"),
     ({"rows": ROWS + [{**ROWS[0], "when": "next week"}]}, 2, "when", "not 'next week'"),
-    ({"rows": [{**ROWS[0], "what": ""}] + ROWS}, 1, "what", "Action 1: 'what' is empty"),
+    ({"rows": [{**ROWS[0], "what": ""}] + ROWS}, 1, "what", "Action 1: What is empty"),
     ({"rows": ROWS * 2, "reflection": 42}, None, "reflection", "must be text"),
 ])
 def test_bad_plans_are_400_naming_row_and_field_and_change_nothing(workbench_block, payload, row, field, message):

@@ -77,7 +77,7 @@ def unchanged(call):
 # ---------------------------------------------------------------------------------------- permissions
 
 LEARNER_HANDLERS = ["my_entries", "save_draft", "submit_entry"]
-TUTOR_HANDLERS = ["queue", "open_entry", "mark_entry", "release_lock"]
+TUTOR_HANDLERS = ["queue", "open_entry", "start_marking", "mark_entry", "release_lock"]
 
 
 @pytest.mark.parametrize("handler", LEARNER_HANDLERS + TUTOR_HANDLERS + ["portfolio", "studio_submit"])
@@ -125,6 +125,7 @@ def test_tutors_reach_every_tutor_handler(log):
     entry = submit(log)
     assert ok(call_handler(log("tutor"), "queue", {}))["counts"]["submitted"] == 1
     assert ok(call_handler(log("tutor"), "open_entry", {"entry_id": entry["entry_id"]}))["can_mark"] is True
+    assert ok(call_handler(log("tutor"), "start_marking", {"entry_id": entry["entry_id"]}))["holding"] is True
     assert ok(call_handler(log("tutor"), "release_lock", {"entry_id": entry["entry_id"]})) == {"released": True}
     assert ok(mark(log, entry))["entry"]["status"] == "passed"
     assert ok(call_handler(log("tutor"), "portfolio", {"learner": "ann"}))["learner"] == "ann"
@@ -168,7 +169,25 @@ def test_save_draft_creates_then_updates_a_private_working_copy(log):
 def test_bad_draft_fields_are_400_naming_the_field(log, data, field):
     status, body = unchanged(lambda: call_handler(log("ann"), "save_draft", data))
     assert status == 400
-    assert body["field"] == field and field in body["error"]
+    # The message names the field in words; the per-field list carries its id (changed: ids left the messages).
+    assert body["field"] == field and body["errors"][0]["field"] == field
+    assert body["errors"][0]["label"] in body["error"] and body["errors"][0]["message"] in body["error"]
+
+
+def test_every_problem_is_answered_at_once_with_fields_in_words(log):
+    status, body = unchanged(lambda: call_handler(log("ann"), "submit_entry", {"title": "", "body": "Too short"}))
+    assert status == 400 and body["field"] == "title"
+    assert [item["field"] for item in body["errors"]] == ["title", "activity_date", "entry_type", "criteria", "body"]
+    assert body["errors"][1]["label"] == "Date of the activity" and "activity_date" not in body["error"]
+    assert body["error"].startswith("Title: give the entry a title Date of the activity: give the date of the activity")
+
+
+def test_a_marking_gets_every_problem_at_once(log):
+    entry = submit(log)
+    status, body = unchanged(lambda: mark(log, entry, decision="refer", feedback="", criteria={"LPM1-2.1": MET}))
+    assert status == 400 and body["field"] == "criteria"
+    assert [(item["field"], item["label"]) for item in body["errors"]] == [("criteria", "Criteria"),
+                                                                          ("feedback", "Overall feedback")]
 
 
 def test_unknown_entry_ids_are_404_or_400(log):
@@ -324,9 +343,54 @@ def test_marking_a_stale_version_or_a_decided_entry_is_409(log):
 
 # ---------------------------------------------------------------------------------------- locks
 
+def start(log, entry, tutor="tutor"):
+    return call_handler(log(tutor), "start_marking", {"entry_id": entry["entry_id"]})
+
+
+def test_reading_an_entry_takes_no_lock(log):
+    entry = submit(log)
+    seen = ok(call_handler(log("tutor"), "open_entry", {"entry_id": entry["entry_id"]}))
+    assert seen["can_mark"] is True and seen["holding"] is False and seen["entry"]["lock"] is None
+    assert ReflectiveEntry.objects.get().lock_holder == ""
+    other = ok(call_handler(log("tutor2"), "open_entry", {"entry_id": entry["entry_id"]}))
+    assert other["can_mark"] is True and other["entry"]["lock"] is None
+    assert ok(start(log, entry, "tutor2"))["holding"] is True
+
+
+def test_a_second_tutor_can_mark_right_after_the_first_closes(log):
+    entry = submit(log)
+    assert ok(start(log, entry))["holding"] is True
+    status, body = unchanged(lambda: start(log, entry, "tutor2"))
+    assert status == 409 and "tutor is marking this entry" in body["error"]
+    ok(call_handler(log("tutor"), "release_lock", {"entry_id": entry["entry_id"]}))  # "Close" (or leaving the page)
+    assert ok(start(log, entry, "tutor2"))["holding"] is True
+    assert ok(mark(log, entry, tutor="tutor2"))["entry"]["status"] == "passed"
+
+
+def test_feedback_only_marking_releases_the_lock(log):
+    entry = submit(log)
+    ok(start(log, entry))
+    saved = ok(call_handler(log("tutor"), "mark_entry", {"entry_id": entry["entry_id"], "version": 1, "criteria": {},
+                                                         "feedback": "A first look.", "decision": None}))
+    assert saved["entry"]["lock"] is None and saved["holding"] is False and saved["can_mark"] is True
+    assert ok(start(log, entry, "tutor2"))["holding"] is True
+
+
+def test_start_marking_refuses_own_and_undecidable_entries(log):
+    own = submit(log, "tutor", title="My own chairing")
+    status, body = unchanged(lambda: start(log, own))
+    assert status == 403 and "your own entry" in body["error"]
+    entry = submit(log)
+    ok(mark(log, entry))
+    status, body = unchanged(lambda: start(log, entry))
+    assert status == 409 and "not waiting" in body["error"]
+    status, body = unchanged(lambda: call_handler(log("tutor"), "start_marking", {"entry_id": "nope"}))
+    assert status == 404
+
+
 def test_lock_keeps_a_second_tutor_out_until_released(log):
     entry = submit(log)
-    assert ok(call_handler(log("tutor"), "open_entry", {"entry_id": entry["entry_id"]}))["can_mark"] is True
+    assert ok(start(log, entry))["can_mark"] is True
     seen = ok(call_handler(log("tutor2"), "open_entry", {"entry_id": entry["entry_id"]}))
     assert seen["can_mark"] is False and seen["entry"]["lock"]["holder"] == "tutor"
     assert ok(call_handler(log("tutor2"), "queue", {}))["entries"][0]["lock"]["holder"] == "tutor"
@@ -342,7 +406,7 @@ def test_lock_keeps_a_second_tutor_out_until_released(log):
 
 def test_lock_expires_after_thirty_minutes(log, monkeypatch):
     entry = submit(log)
-    ok(call_handler(log("tutor"), "open_entry", {"entry_id": entry["entry_id"]}))
+    ok(start(log, entry))
     real_now = block_module._now()  # pylint: disable=protected-access
     monkeypatch.setattr(block_module, "_now", lambda: real_now + timedelta(minutes=29))
     assert ok(call_handler(log("tutor2"), "open_entry", {"entry_id": entry["entry_id"]}))["can_mark"] is False

@@ -1,4 +1,6 @@
 """The action plan: rows of what / where / whom / when, checked and tidied (pure)."""
+from datetime import date
+
 import pytest
 
 from lp_xblocks.facilitation import action_plan as plans
@@ -35,14 +37,14 @@ def test_a_good_plan_is_tidied():
     ([ROW] * 31, 1, None, "rows", "at most 30 actions"),
     ("all of them", 1, None, "rows", "'rows' must be a list"),
     ([ROW, "text"], 1, 2, "rows", "Action 2 must be an object"),
-    ([ROW, row(what="  ")], 1, 2, "what", "Action 2: 'what' is empty"),
-    ([row(where="")], 1, 1, "where", "Action 1: 'where' is empty"),
-    ([ROW, ROW, {"what": "x", "where": "y", "when": "ongoing"}], 1, 3, "whom", "Action 3: 'whom' is empty"),
-    ([row(when="soon")], 1, 1, "when", "Action 1: 'when' must be a date (YYYY-MM-DD or DD/MM/YYYY) or 'ongoing', not 'soon'"),
+    ([ROW, row(what="  ")], 1, 2, "what", "Action 2: What is empty"),
+    ([row(where="")], 1, 1, "where", "Action 1: Where is empty"),
+    ([ROW, ROW, {"what": "x", "where": "y", "when": "ongoing"}], 1, 3, "whom", "Action 3: Whom is empty"),
+    ([row(when="soon")], 1, 1, "when", "Action 1: When must be a date (YYYY-MM-DD or DD/MM/YYYY) or 'ongoing', not 'soon'"),
     ([row(when="2023-02-30")], 1, 1, "when", "not '2023-02-30'"),
-    ([row(whom=7)], 1, 1, "whom", "Action 1: 'whom' must be text"),
+    ([row(whom=7)], 1, 1, "whom", "Action 1: Whom must be text"),
     ([row(owner="me")], 1, 1, "owner", "Action 1: 'owner' is not a column of the plan"),
-    ([row(what="x" * 501)], 1, 1, "what", "Action 1: 'what' is longer than 500 characters"),
+    ([row(what="x" * 501)], 1, 1, "what", "Action 1: What is longer than 500 characters"),
 ])
 def test_errors_name_the_row_and_field(rows, min_rows, row_number, field, message):
     with pytest.raises(plans.PlanError) as caught:
@@ -57,6 +59,25 @@ def test_reflection_errors(reflection, message):
         plans.clean([ROW], reflection, 1)
     assert (caught.value.row, caught.value.field) == (None, "reflection")
     assert message in str(caught.value)
+
+
+def test_every_problem_is_named_at_once():
+    with pytest.raises(plans.PlanErrors) as caught:
+        plans.clean([row(what=""), row(where="", when="soon")], ["x"], 1)
+    assert [(p.row, p.field) for p in caught.value.problems] == [(1, "what"), (2, "where"), (2, "when"), (None, "reflection")]
+    assert (caught.value.row, caught.value.field) == (1, "what")
+    assert caught.value.details(lambda text: text)[1] == {"row": 2, "field": "where", "message": "Action 2: Where is empty"}
+
+
+def test_a_when_in_the_past_is_refused_given_today():
+    today = date(2026, 11, 26)
+    with pytest.raises(plans.PlanErrors) as caught:
+        plans.clean([row(when="25/11/2026")], "", 1, today)
+    assert str(caught.value) == ("Action 1: When is 2026-11-25, which has passed; give a date from today on, "
+                                 "or 'ongoing'")
+    assert plans.clean([row(when="26/11/2026"), row(when="ongoing")], "", 1, today).rows[0]["when"] == "2026-11-26"
+    assert plans.when_in_past("2026-11-25", today) and not plans.when_in_past("ongoing", today)
+    assert not plans.when_in_past("2000-01-01", None)
 
 
 def test_min_rows_zero_allows_an_empty_plan():

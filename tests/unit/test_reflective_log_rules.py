@@ -157,19 +157,22 @@ def test_clean_entry_keeps_base_fields_not_sent():
 
 
 @pytest.mark.parametrize("data, field, message", [
-    ({"titel": "typo"}, "titel", "unknown field 'titel'"),
-    ({"title": 5}, "title", "title: must be text"),
-    ({"title": "x" * 201}, "title", "title: at most 200 characters"),
-    ({"activity_date": "25/11/2026"}, "activity_date", "activity_date: '25/11/2026' is not a date (YYYY-MM-DD)"),
-    ({"activity_date": "2026-02-30"}, "activity_date", "activity_date: '2026-02-30' is not a date (YYYY-MM-DD)"),
-    ({"activity_date": 20261101}, "activity_date", "activity_date: '20261101' is not a date (YYYY-MM-DD)"),
+    ({"titel": "typo"}, "titel", "titel: this form has no such field"),
+    ({"title": 5}, "title", "Title: must be text"),
+    ({"title": "x" * 201}, "title", "Title: at most 200 characters; this one has 201"),
+    ({"activity_date": "25/11/2026"}, "activity_date",
+     "Date of the activity: '25/11/2026' is not a date; give it as year-month-day, for example 2026-03-12"),
+    ({"activity_date": "2026-02-30"}, "activity_date",
+     "Date of the activity: '2026-02-30' is not a date; give it as year-month-day, for example 2026-03-12"),
+    ({"activity_date": 20261101}, "activity_date",
+     "Date of the activity: '20261101' is not a date; give it as year-month-day, for example 2026-03-12"),
     ({"activity_date": "2026-11-26"}, "activity_date",
-     "activity_date: 2026-11-26 is in the future; give the date the activity took place"),
-    ({"entry_type": "holiday"}, "entry_type", "entry_type: 'holiday' is not one of: workplace, mentor"),
-    ({"body": ["text"]}, "body", "body: must be text"),
-    ({"body": "x" * 30_001}, "body", "body: at most 30000 characters"),
-    ({"criteria": "LPM1-2.1"}, "criteria", "criteria: must be a list of criterion ids"),
-    ({"criteria": ["LPM1-2.1", "LPM9-9.9"]}, "criteria", "criteria: unknown criterion ids: LPM9-9.9"),
+     "Date of the activity: 2026-11-26 is in the future; give the date the activity took place"),
+    ({"entry_type": "holiday"}, "entry_type", "Type of activity: choose one of: Workplace activity, Mentor session"),
+    ({"body": ["text"]}, "body", "Your reflection: must be text"),
+    ({"body": "x" * 30_001}, "body", "Your reflection: at most 30000 characters; shorten it"),
+    ({"criteria": "LPM1-2.1"}, "criteria", "Criteria: must be a list of criterion ids"),
+    ({"criteria": ["LPM1-2.1", "LPM9-9.9"]}, "criteria", "Criteria: this log has no criteria LPM9-9.9"),
 ])
 def test_clean_entry_refuses_bad_fields_naming_them(data, field, message):
     with pytest.raises(rules.EntryError) as error:
@@ -197,15 +200,29 @@ def test_submitting_needs_every_field(missing, field):
     assert error.value.field == field
 
 
+def test_every_problem_of_a_submission_is_named_at_once_in_words():
+    with pytest.raises(rules.EntryErrors) as error:
+        rules.check_submittable(CONFIG, {**COMPLETE, "title": "", "activity_date": "", "criteria": []})
+    assert [problem.field for problem in error.value.problems] == ["title", "activity_date", "criteria"]
+    assert str(error.value) == ("Title: give the entry a title Date of the activity: give the date of the activity "
+                                "Criteria: choose at least one criterion this entry evidences")
+    assert error.value.details(lambda text: text)[1] == {
+        "field": "activity_date", "label": "Date of the activity", "message": "give the date of the activity"}
+    with pytest.raises(rules.EntryErrors) as error:
+        rules.clean_entry(CONFIG, {"title": 5, "activity_date": "2999-01-01", "entry_type": "holiday"}, TODAY)
+    assert [problem.field for problem in error.value.problems] == ["title", "activity_date", "entry_type"]
+    assert "activity_date" not in str(error.value) and "entry_type" not in str(error.value)
+
+
 def test_word_limits_are_named_when_submitting():
     assert rules.check_submittable(CONFIG, {**COMPLETE, "body": "one two three four five"}) == 5
     assert rules.check_submittable(CONFIG, {**COMPLETE, "body": " ".join(["w"] * 12)}) == 12
     with pytest.raises(rules.EntryError) as short:
         rules.check_submittable(CONFIG, {**COMPLETE, "body": "one two three four"})
-    assert (short.value.field, str(short.value)) == ("body", "body: 4 words; write at least 5 words")
+    assert (short.value.field, str(short.value)) == ("body", "Your reflection: 4 words; write at least 5 words")
     with pytest.raises(rules.EntryError) as long:
         rules.check_submittable(CONFIG, {**COMPLETE, "body": " ".join(["w"] * 13)})
-    assert str(long.value) == "body: 13 words; the limit is 12 words"
+    assert str(long.value) == "Your reflection: 13 words; the limit is 12 words"
 
 
 # ------------------------------------------------------------------------------------ state machine
@@ -272,29 +289,29 @@ def test_feedback_without_a_decision():
 
 
 @pytest.mark.parametrize("data, field, message", [
-    ({"criteria": [], "decision": None}, "criteria", "criteria: must be an object of criterion id to decision and comment"),
+    ({"criteria": [], "decision": None}, "criteria", "must be an object of criterion id to decision and comment"),
     ({"criteria": {"LPM1-2.3": {"decision": "met"}}, "decision": None}, "criteria",
-     "criteria: not claimed by this version: LPM1-2.3"),
+     "not claimed by this version: LPM1-2.3"),
     ({"criteria": {"LPM1-2.1": "met"}, "decision": None}, "criteria",
-     "criteria: 'LPM1-2.1' must be an object with decision and comment"),
+     "'LPM1-2.1' must be an object with decision and comment"),
     ({"criteria": {"LPM1-2.1": {"decision": "yes"}}, "decision": None}, "criteria",
-     "criteria: 'LPM1-2.1' decision must be 'met' or 'not_yet_met'"),
-    ({"criteria": {"LPM1-2.1": {"comment": 3}}, "decision": None}, "criteria", "criteria: 'LPM1-2.1' comment must be text"),
+     "'LPM1-2.1' decision must be 'met' or 'not_yet_met'"),
+    ({"criteria": {"LPM1-2.1": {"comment": 3}}, "decision": None}, "criteria", "'LPM1-2.1' comment must be text"),
     ({"criteria": {"LPM1-2.1": {"comment": "x" * 5001}}, "decision": None}, "criteria",
-     "criteria: 'LPM1-2.1' comment is longer than 5000 characters"),
-    ({"feedback": 7, "decision": None}, "feedback", "feedback: must be text"),
-    ({"feedback": "x" * 10_001, "decision": None}, "feedback", "feedback: at most 10000 characters"),
-    ({"feedback": "ok", "decision": "merit"}, "decision", "decision: must be 'pass', 'refer' or null (feedback only)"),
-    ({"decision": None}, "feedback", "feedback: there is nothing to save; add feedback or a comment"),
+     "'LPM1-2.1' comment is longer than 5000 characters"),
+    ({"feedback": 7, "decision": None}, "feedback", "must be text"),
+    ({"feedback": "x" * 10_001, "decision": None}, "feedback", "at most 10000 characters"),
+    ({"feedback": "ok", "decision": "merit"}, "decision", "must be 'pass', 'refer' or null (feedback only)"),
+    ({"decision": None}, "feedback", "there is nothing to save; add feedback or a comment"),
     ({"criteria": {"LPM1-2.1": {"decision": "met"}}, "decision": "pass"}, "criteria",
-     "criteria: decide met or not yet met for: LPM1-2.2"),
+     "decide met or not yet met for: LPM1-2.2"),
     ({"criteria": {"LPM1-2.1": {"decision": "met"}, "LPM1-2.2": {"decision": "not_yet_met"}}, "decision": "pass"},
-     "decision", "decision: a pass needs every claimed criterion met; not yet met: LPM1-2.2"),
+     "decision", "a pass needs every claimed criterion met; not yet met: LPM1-2.2"),
     ({"criteria": {"LPM1-2.1": {"decision": "met"}, "LPM1-2.2": {"decision": "met"}}, "feedback": "x",
       "decision": "refer"}, "decision",
-     "decision: every claimed criterion is met, so the decision is a pass, not a referral"),
+     "every claimed criterion is met, so the decision is a pass, not a referral"),
     ({"criteria": {"LPM1-2.1": {"decision": "met"}, "LPM1-2.2": {"decision": "not_yet_met"}}, "decision": "refer"},
-     "feedback", "feedback: tell the learner what to do before resubmitting"),
+     "feedback", "tell the learner what to do before resubmitting"),
 ])
 def test_bad_marking_is_refused_naming_the_field(data, field, message):
     with pytest.raises(rules.EntryError) as error:
@@ -365,5 +382,14 @@ def test_an_entry_must_fit_one_submission_record():
     with pytest.raises(rules.EntryError) as error:
         rules.check_submittable(config, {**COMPLETE, "body": welsh})
     assert error.value.field == "body"
-    assert str(error.value) == "body: the entry needs 109 KB to store and the limit is 98 KB; shorten it"
+    assert str(error.value) == "Your reflection: the entry needs 109 KB to store and the limit is 98 KB; shorten it"
     assert rules.check_submittable(config, {**COMPLETE, "body": " ".join(["partner"] * 3000)}) == 3000
+
+
+def test_every_problem_of_a_marking_is_named_at_once():
+    with pytest.raises(rules.EntryErrors) as error:
+        rules.clean_marking(["LPM1-2.1", "LPM1-2.2"], {"criteria": {"LPM1-2.1": {"decision": "met"}}, "decision": "refer"})
+    assert [(p.field, str(p)) for p in error.value.problems] == [
+        ("criteria", "decide met or not yet met for: LPM1-2.2"), ("feedback", "tell the learner what to do before resubmitting")]
+    assert str(error.value) == ("Criteria: decide met or not yet met for: LPM1-2.2 "
+                                "Overall feedback: tell the learner what to do before resubmitting")

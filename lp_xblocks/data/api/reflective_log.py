@@ -385,6 +385,15 @@ def submit_new_entry(*, block_key, course_key, student_id, username, draft, word
         return submit_entry(entry, draft, word_count, now, username, item)
 
 
+def delete_draft(entry):
+    """
+    Delete a learner's never-submitted draft (its rows go with it). False when the entry is no longer a
+    draft (submitted meanwhile): submitted work is never deleted.
+    """
+    deleted, _ = ReflectiveEntry.objects.filter(pk=entry.pk, status=rules.DRAFT, version=0).delete()
+    return bool(deleted)
+
+
 def _lock_free_or_mine(tutor, now):
     return Q(lock_holder="") | Q(lock_holder=tutor) | Q(lock_expires_at__isnull=True) | Q(lock_expires_at__lte=now)
 
@@ -436,12 +445,12 @@ def mark_entry(entry, *, version, tutor, marking, now, config, log_key=None, sco
     decision = marking["decision"]
     new_status = rules.next_status(rules.SUBMITTED, decision or "feedback")
     changes = {"status": new_status, "updated_at": now}
+    # Marking ends the tutor's hold on the entry (feedback only too): the next tutor can start at once.
+    changes.update(lock_holder="", lock_expires_at=None)
     if decision:
-        changes.update(marker=tutor, decided_at=now, lock_holder="", lock_expires_at=None)
+        changes.update(marker=tutor, decided_at=now)
         if decision == rules.REFER:
             changes["referrals"] = F("referrals") + 1
-    else:
-        changes.update(lock_holder=tutor, lock_expires_at=rules.lock_expiry(now))
     with transaction.atomic():
         updated = (
             ReflectiveEntry.objects.filter(pk=entry.pk, status=rules.SUBMITTED, version=version)

@@ -3,8 +3,8 @@ Account retirement: erase a learner's personal data from the plugin tables, keep
 needs, anonymised.
 
 Erased: usernames (learner's and, where the retired user was a tutor, marker and lock holder names), the
-learner's free text (entry titles, bodies, drafts; the copies in edx-submissions) and tutors' comments on
-it. Kept, under a pseudonym: attempts and their scores, choices and endings, entries' dates, types,
+learner's free text (entry titles, bodies, drafts; the copies in edx-submissions; satisfaction comments; action
+plans and their reflections) and tutors' comments on it; a partnership's manager and raters are renamed too. Kept, under a pseudonym: attempts and their scores, choices and endings, entries' dates, types,
 claimed criteria, word counts, decisions per criterion, marking dates and the audit trail. The pseudonym
 is one-way (a keyed hash of the old id), the same for every row of one learner, so an auditor still sees
 which records belong together without learning whose they were.
@@ -18,8 +18,8 @@ from django.db.models import Q
 from submissions.models import Submission
 
 from ..models import (
-    FacilitationAttempt, FacilitationChoice, NeedsAssessmentAttempt, ReflectiveAuditEvent, ReflectiveEntry,
-    ReflectiveEntryVersion, ReflectiveFeedback,
+    FacilitationActionPlan, FacilitationAttempt, FacilitationChoice, NeedsAssessmentAttempt, Partnership,
+    PartnershipRater, ReflectiveAuditEvent, ReflectiveEntry, ReflectiveEntryVersion, ReflectiveFeedback,
 )
 
 PSEUDONYM_PREFIX = "retired-"
@@ -80,7 +80,13 @@ def retire_learner(*, student_ids, usernames):
             "facilitation_attempts": FacilitationAttempt.objects.filter(student_id__in=student_ids).count(),
             "reflective_entries": ReflectiveEntry.objects.filter(student_id__in=student_ids).count(),
         }
-        _rename_students(NeedsAssessmentAttempt, student_ids, username="")
+        # Satisfaction comments are the learner's free text; action plans too (the plan's existence and date stay).
+        _rename_students(NeedsAssessmentAttempt, student_ids, username="", comments={})
+        _rename_students(FacilitationActionPlan, student_ids, username="", rows=[], reflection="")
+        _rename_students(PartnershipRater, student_ids, username="")
+        for student_id in student_ids:
+            Partnership.objects.filter(manager_student_id=student_id).update(
+                manager_student_id=pseudonym(student_id), manager_username="")
         _rename_students(FacilitationAttempt, student_ids, username="")
         _rename_students(FacilitationChoice, student_ids)
         _retire_reflective_entries(student_ids)

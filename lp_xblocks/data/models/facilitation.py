@@ -58,3 +58,27 @@ class FacilitationChoice(models.Model):
 
     def __str__(self):
         return f"{self.student_id} took {self.scene_id}[{self.choice_index}] in attempt {self.attempt}"
+
+
+class FacilitationActionPlan(models.Model):
+    """A learner's saved action plan for one exercise (its latest version), for the whole-programme portfolio."""
+
+    block_key = models.CharField(max_length=255, help_text="Usage key of the block.")
+    course_key = models.CharField(max_length=255, blank=True, default="", help_text="Course of the block.")
+    student_id = models.CharField(max_length=255, help_text="Anonymous student id (the runtime's user id in the workbench).")
+    username = models.CharField(max_length=150, blank=True, default="", help_text="Username when the runtime gives one.")
+    rows = models.JSONField(default=list, help_text="Actions: what, where, whom, when.")
+    reflection = models.TextField(blank=True, default="")
+    saved_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["block_key", "student_id"], name="lp_fx_plan_unique"),
+        ]
+        indexes = [
+            models.Index(fields=["course_key", "student_id"], name="lp_fx_plan_learner_idx"),
+            models.Index(fields=["course_key", "username"], name="lp_fx_plan_username_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.student_id}'s action plan in {self.block_key}"

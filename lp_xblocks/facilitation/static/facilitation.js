@@ -17,6 +17,7 @@ function LpFacilitationExercise(runtime, element, args) {
   var reflection = root.querySelector("#" + P + "-reflection");
   var state = LpCommon.pageData(root, P);
   var pending = null;  // the reply to a choice, shown as feedback until the learner continues
+  var autosaver = null;  // the action plan's autosave (LpCommon.autosave), set up at the end
 
   var fmt = LpCommon.fmt, el = LpCommon.el, announce = LpCommon.announcer(status);
 
@@ -205,7 +206,7 @@ function LpFacilitationExercise(runtime, element, args) {
   function planRow(values, number) {
     var row = el("tr", {"class": "lp-fx__plan-row"});
     FIELDS.forEach(function (field) {
-      var cell = el("td");
+      var cell = el("td", {"data-label": S[field]});
       var attrs = {
         type: "text", "class": "lp-fx__cell lp-fx__cell--" + field, name: field,
         id: P + "-plan-" + number + "-" + field,
@@ -229,6 +230,7 @@ function LpFacilitationExercise(runtime, element, args) {
         root.querySelector(".lp-fx__add-row");
       focusTarget.focus();
       announce(fmt(S.rowRemoved, {count: rows.length}));
+      autosaver.changed();
     });
     removeCell.appendChild(remove);
     row.appendChild(removeCell);
@@ -248,38 +250,24 @@ function LpFacilitationExercise(runtime, element, args) {
     });
   }
 
-  function clearPlanError() {
-    planError.hidden = true;
-    planError.textContent = "";
-    root.querySelectorAll(".lp-fx__plan [aria-invalid]").forEach(function (node) {
-      node.removeAttribute("aria-invalid");
-      var described = (node.getAttribute("aria-describedby") || "").split(" ").filter(function (id) {
-        return id && id !== planError.id;
-      });
-      if (described.length) { node.setAttribute("aria-describedby", described.join(" ")); }
-      else { node.removeAttribute("aria-describedby"); }
-    });
-  }
+  function clearPlanError() { LpCommon.clearErrors(planError, planForm); }
 
+  /* Every problem of the plan at once: a summary linked to the cells at fault, each cell's own message. */
   function showPlanError(data) {
-    planError.textContent = data.error || "";
-    planError.hidden = false;
-    announce(planError.textContent);
-    var target = null;
-    if (data.row && FIELDS.indexOf(data.field) >= 0) {
-      target = root.querySelector("#" + P + "-plan-" + data.row + "-" + data.field);
-    } else if (data.field === "reflection") {
-      target = reflection;
-    }
-    if (target) {
-      target.setAttribute("aria-invalid", "true");
-      // The message joins the field's description, so it is read out with the field.
-      var described = target.getAttribute("aria-describedby");
-      target.setAttribute("aria-describedby", (described ? described + " " : "") + planError.id);
-      target.focus();
-    } else {
-      root.querySelector(".lp-fx__add-row").focus();
-    }
+    var problems = (data.errors && data.errors.length) ? data.errors :
+      [{row: data.row, field: data.field, message: data.error || ""}];
+    LpCommon.showErrors(planError, planForm, S.problemTitle, problems.map(function (problem) {
+      var target = null;
+      if (problem.row && FIELDS.indexOf(problem.field) >= 0) {
+        target = root.querySelector("#" + P + "-plan-" + problem.row + "-" + problem.field);
+      } else if (problem.field === "reflection") {
+        target = reflection;
+      } else {
+        target = root.querySelector(".lp-fx__add-row");
+      }
+      return {label: "", message: problem.message, fields: [target]};
+    }));
+    announce(data.error || "");
   }
 
   root.querySelector(".lp-fx__add-row").addEventListener("click", function () {
@@ -288,6 +276,7 @@ function LpFacilitationExercise(runtime, element, args) {
     renderPlan(rows);
     planRows.querySelector("#" + P + "-plan-" + rows.length + "-what").focus();
     announce(fmt(S.rowAdded, {row: rows.length}));
+    autosaver.changed();
   });
 
   planForm.addEventListener("submit", function (event) {
@@ -297,19 +286,23 @@ function LpFacilitationExercise(runtime, element, args) {
     var save = planForm.querySelector(".lp-fx__save-plan");
     save.disabled = true;
     save.textContent = S.planSaving;
+    autosaver.hold();
     post("save_action_plan", {rows: collectRows(), reflection: reflection.value}).then(function (reply) {
       save.disabled = false;
       save.textContent = S.savePlan;
-      if (!reply.ok) { showPlanError(reply.data); return; }
+      if (document.activeElement === document.body) { save.focus(); }
+      if (!reply.ok) { showPlanError(reply.data); autosaver.changed(); return; }
       state.action_plan = reply.data.action_plan;
       state.reflection = reply.data.reflection;
       renderPlan(state.action_plan);
       reflection.value = state.reflection;
+      autosaver.markSaved(null);
       planSaved.textContent = S.planSaved;
       announce(S.planSaved);
     }).catch(function () {
       save.disabled = false;
       save.textContent = S.savePlan;
+      autosaver.changed();
       announce(S.network);
     });
   });
@@ -341,13 +334,16 @@ function LpFacilitationExercise(runtime, element, args) {
         target.textContent = "";
         if (!reply.ok) { target.appendChild(el("p", {}, reply.data.error)); return; }
         var report = reply.data;
-        target.appendChild(el("p", {}, fmt(S.reportLearners, report.learners)));
+        var counts = report.learners;
+        target.appendChild(el("p", {"class": "lp-fx__report-learners"}, [
+          LpCommon.plural(S.reportStarted, counts.started), LpCommon.plural(S.reportFinished, counts.finished),
+          LpCommon.plural(S.reportPassed, counts.passed)].join(", ")));
         report.scenes.forEach(function (scene) {
-          target.appendChild(reportTable(scene.title, [S.reportChoice, S.reportPoints, S.reportTakenBy, S.reportTimes],
-            scene.choices.map(function (c) { return [c.text, c.points, c.learners, c.times]; })));
+          target.appendChild(LpCommon.scrollRegion(reportTable(scene.title, [S.reportChoice, S.reportPoints, S.reportTakenBy, S.reportTimes],
+            scene.choices.map(function (c) { return [c.text, c.points, c.learners, c.times]; }))));
         });
-        target.appendChild(reportTable(S.reportEndings, [S.reportEnding, S.reportTakenBy, S.reportAttempts],
-          report.endings.map(function (e) { return [e.title, e.learners, e.attempts]; })));
+        target.appendChild(LpCommon.scrollRegion(reportTable(S.reportEndings, [S.reportEnding, S.reportTakenBy, S.reportAttempts],
+          report.endings.map(function (e) { return [e.title, e.learners, e.attempts]; }))));
       }).catch(function () { target.textContent = S.reportFailed; });
     });
   }
@@ -359,5 +355,22 @@ function LpFacilitationExercise(runtime, element, args) {
   while (initialRows.length < Math.max(1, args.minRows)) { initialRows.push({}); }
   renderPlan(initialRows);
   reflection.value = state.reflection || "";
+  // The plan is autosaved as a draft while it is being written, and put back when the learner returns.
+  autosaver = LpCommon.autosave({
+    runtime: runtime, element: element, form: planForm, key: "plan", strings: S.autosave,
+    status: root.querySelector("#" + P + "-plan-autosave"),
+    collect: function () { return {rows: JSON.stringify(collectRows()), reflection: reflection.value}; },
+    restore: function (values) {
+      var rows = [];
+      try { rows = JSON.parse(values.rows || "[]"); } catch (ignore) { rows = []; }
+      renderPlan(Array.isArray(rows) && rows.length ? rows : initialRows);
+      reflection.value = values.reflection || "";
+    }
+  });
+  var savedPlan = JSON.stringify({rows: JSON.stringify(collectRows()), reflection: reflection.value});
+  if (state.plan_draft && (!state.plan_saved_at || state.plan_draft.saved_at > state.plan_saved_at) &&
+      JSON.stringify({rows: state.plan_draft.values.rows, reflection: state.plan_draft.values.reflection}) !== savedPlan) {
+    autosaver.restore(state.plan_draft);
+  }
   return {};
 }

@@ -39,14 +39,15 @@ function LpNeedsAssessment(runtime, element, init) {
     return fragment;
   }
 
+  /* A bar per theme, drawn at the width it is shown (one unit is one CSS pixel), so its text is 14 px on
+   * any screen; each theme's name sits on its own line(s) above its bar, wrapped, never clipped. */
   function chart(themes) {
-    var rowHeight = 28, labelWidth = 220, barWidth = 300, width = labelWidth + barWidth + 60;
-    var height = themes.length * rowHeight + 10;
+    var width = Math.max(240, Math.min(640, Math.floor(resultsBody.clientWidth || root.clientWidth || 580)));
+    var fontSize = 14, lineHeight = 18, barHeight = 16, valueRoom = 44, charsPerLine = Math.floor((width - 4) / 8);
     var svg = document.createElementNS(SVG, "svg");
     var titleId = args.prefix + "-chart-title", descId = args.prefix + "-chart-desc";
     svg.setAttribute("class", "lp-na__chart");
     svg.setAttribute("role", "img");
-    svg.setAttribute("viewBox", "0 0 " + width + " " + height);
     svg.setAttribute("aria-labelledby", titleId + " " + descId);
     var title = document.createElementNS(SVG, "title");
     title.setAttribute("id", titleId);
@@ -56,25 +57,45 @@ function LpNeedsAssessment(runtime, element, init) {
     desc.textContent = fmt(S.chartDesc, {max: args.max});
     svg.appendChild(title);
     svg.appendChild(desc);
-    themes.forEach(function (theme, index) {
-      var y = 5 + index * rowHeight;
+    function lines(text) {
+      var result = [], line = "";
+      String(text).split(/\s+/).forEach(function (word) {
+        while (word.length > charsPerLine) { if (line) { result.push(line); line = ""; } result.push(word.slice(0, charsPerLine)); word = word.slice(charsPerLine); }
+        if (!word) { return; }
+        if (line && (line + " " + word).length > charsPerLine) { result.push(line); line = word; } else { line = line ? line + " " + word : word; }
+      });
+      if (line) { result.push(line); }
+      return result;
+    }
+    var y = 4, barSpace = width - valueRoom;
+    themes.forEach(function (theme) {
       var label = document.createElementNS(SVG, "text");
-      label.setAttribute("x", labelWidth - 8);
-      label.setAttribute("y", y + 17);
-      label.setAttribute("text-anchor", "end");
-      label.textContent = theme.title;
+      label.setAttribute("font-size", fontSize);
+      lines(theme.title).forEach(function (text, index) {
+        var span = document.createElementNS(SVG, "tspan");
+        span.setAttribute("x", 0);
+        span.setAttribute("y", y + lineHeight * (index + 1) - 4);
+        span.textContent = text;
+        label.appendChild(span);
+      });
+      y += lineHeight * label.childNodes.length + 2;
       var bar = document.createElementNS(SVG, "rect");
-      bar.setAttribute("x", labelWidth);
-      bar.setAttribute("y", y + 4);
-      bar.setAttribute("height", rowHeight - 10);
-      bar.setAttribute("width", Math.max(1, barWidth * theme.score / args.max));
+      bar.setAttribute("x", 0);
+      bar.setAttribute("y", y);
+      bar.setAttribute("height", barHeight);
+      bar.setAttribute("width", Math.max(1, barSpace * theme.score / args.max));
       bar.setAttribute("class", "lp-na__bar");
       var value = document.createElementNS(SVG, "text");
-      value.setAttribute("x", labelWidth + barWidth * theme.score / args.max + 6);
-      value.setAttribute("y", y + 17);
+      value.setAttribute("font-size", fontSize);
+      value.setAttribute("x", barSpace * theme.score / args.max + 6);
+      value.setAttribute("y", y + barHeight - 3);
       value.textContent = theme.score;
       [label, bar, value].forEach(function (node) { svg.appendChild(node); });
+      y += barHeight + 12;
     });
+    svg.setAttribute("viewBox", "0 0 " + width + " " + y);
+    svg.setAttribute("width", width);
+    svg.setAttribute("height", y);
     return svg;
   }
 
@@ -136,7 +157,7 @@ function LpNeedsAssessment(runtime, element, init) {
         if (showChange) { row.appendChild(el("td", {}, formatChange(theme.change_since_first))); }
         body.appendChild(row);
       });
-      resultsBody.appendChild(table);
+      resultsBody.appendChild(LpCommon.scrollRegion(table));
       resultsBody.appendChild(chart(result.themes));
 
       resultsBody.appendChild(el("h4", {}, S.recommendations));
@@ -158,7 +179,7 @@ function LpNeedsAssessment(runtime, element, init) {
       var history = el("ul", {"class": "lp-na__history"});
       result.history.forEach(function (entry) {
         history.appendChild(el("li", {}, fmt(S.attemptLine, {
-          attempt: entry.attempt, date: String(entry.submitted_at).slice(0, 10),
+          attempt: entry.attempt, date: LpCommon.dateTime(entry.submitted_at),
           overall: entry.overall === null || entry.overall === undefined ? "-" : entry.overall
         })));
       });
@@ -199,29 +220,43 @@ function LpNeedsAssessment(runtime, element, init) {
     return {answers: answers, unanswered: unanswered, placements: placements, comments: comments};
   }
 
-  /* A group the learner must still answer: outlined, and its radios invalid and pointing at the message. */
+  /* A group answered since the error summary was shown: no longer outlined, its own message gone. */
   function markInvalid(group, invalid) {
     group.classList.toggle("lp-na__statement--missing", invalid);
+    if (invalid) { return; }
+    var message = group.querySelector(".lp-field-error");
     group.querySelectorAll("input[type=radio]").forEach(function (radio) {
-      if (invalid) {
-        radio.setAttribute("aria-invalid", "true");
-        radio.setAttribute("aria-describedby", errorBox.id);
-      } else {
-        radio.removeAttribute("aria-invalid");
-        radio.removeAttribute("aria-describedby");
+      radio.removeAttribute("aria-invalid");
+      if (message) {
+        var rest = (radio.getAttribute("aria-describedby") || "").split(" ").filter(function (id) { return id && id !== message.id; });
+        if (rest.length) { radio.setAttribute("aria-describedby", rest.join(" ")); } else { radio.removeAttribute("aria-describedby"); }
       }
     });
+    if (message) { message.parentNode.removeChild(message); }
   }
 
+  /* Every statement still to answer at once: a summary (GOV.UK pattern) naming each statement in words and
+   * linking to its first option, and a message in each statement's group. */
   function showError(message, groups) {
-    errorBox.textContent = message;
-    errorBox.hidden = false;
+    groups = groups || [];
+    LpCommon.showErrors(errorBox, form, message, groups.map(function (group) {
+      var legend = group.querySelector("legend");
+      return {label: "", message: fmt(S.answerThis, {statement: legend ? legend.textContent.trim() : group.getAttribute("data-statement")}),
+              fields: Array.prototype.slice.call(group.querySelectorAll("input[type=radio]")),
+              before: group.querySelector(".lp-na__options")};
+    }));
+    groups.forEach(function (group) { markInvalid(group, true); });
     announce(message);
-    (groups || []).forEach(function (group) { markInvalid(group, true); });
-    if (groups && groups.length) {
-      var firstRadio = groups[0].querySelector("input[type=radio]");
-      if (firstRadio) { firstRadio.focus(); }
-    }
+  }
+
+  // Answers are autosaved as they are ticked (signed-in learners) and put back when the learner returns.
+  var autosaver = null;
+  if (form && args.signedIn) {
+    autosaver = LpCommon.autosave({
+      runtime: runtime, element: element, form: form, key: "answers", strings: S.autosave,
+      status: root.querySelector("#" + args.prefix + "-autosave")
+    });
+    if (args.draft) { autosaver.restore(args.draft); }
   }
 
   if (form) {
@@ -233,23 +268,26 @@ function LpNeedsAssessment(runtime, element, init) {
       event.preventDefault();
       var collected = collectAnswers();
       if (collected.unanswered.length) {
-        showError(fmt(S.missing, {count: collected.unanswered.length}), collected.unanswered);
+        showError(LpCommon.plural(S.missing, collected.unanswered.length), collected.unanswered);
         return;
       }
-      errorBox.hidden = true;
+      LpCommon.clearErrors(errorBox, form);
       var button = form.querySelector("button[type=submit]");
       button.disabled = true;
       button.textContent = S.submitting;
+      if (autosaver) { autosaver.hold(); }
       post("submit", {answers: collected.answers, placements: collected.placements, comments: collected.comments}).then(function (reply) {
         button.disabled = false;
         button.textContent = S.submit;
         if (!reply.ok) {
+          if (autosaver) { autosaver.changed(); }
           var groups = (reply.data.missing || []).concat(reply.data.invalid || []).map(function (id) {
             return form.querySelector('[data-statement="' + CSS.escape(id) + '"]');
           }).filter(Boolean);
           showError(fmt(S.failed, {error: reply.data.error || reply.status}), groups);
           return;
         }
+        if (autosaver) { autosaver.markSaved(null); }
         form.hidden = true;
         renderResults(reply.data);
         announce(reply.data.kind === "satisfaction" ? S.thanks : fmt(S.submitted, {score: reply.data.overall, max: args.max}));
@@ -270,7 +308,7 @@ function LpNeedsAssessment(runtime, element, init) {
       post("cohort_report", {}).then(function (reply) {
         target.textContent = "";
         if (!reply.ok) { target.appendChild(el("p", {}, reply.data.error)); return; }
-        target.appendChild(el("p", {}, fmt(S.cohortLearners, {count: reply.data.learners})));
+        target.appendChild(el("p", {}, LpCommon.plural(S.cohortLearners, reply.data.learners)));
         var table = el("table", {"class": "lp-na__table"});
         table.appendChild(el("caption", {}, S.cohortHeading));
         var bandLabels = [];
@@ -292,7 +330,7 @@ function LpNeedsAssessment(runtime, element, init) {
           row.appendChild(el("td", {}, theme.suppressed ? "-" : theme.dont_know));
           body.appendChild(row);
         });
-        target.appendChild(table);
+        target.appendChild(LpCommon.scrollRegion(table));
       }).catch(function () {
         target.textContent = S.cohortFailed;
       });

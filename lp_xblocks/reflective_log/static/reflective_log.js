@@ -13,9 +13,7 @@ function LpReflectiveLog(runtime, element, init) {
 
   function byId(suffix) { return root.querySelector("#" + CSS.escape(P + suffix)); }
   function post(handler, body) { return LpCommon.post(runtime, element, handler, body); }
-  function day(iso) { return iso ? String(iso).slice(0, 10) : ""; }
-  function moment(iso) { return iso ? String(iso).slice(0, 16).replace("T", " ") : ""; }
-  function time(iso) { return iso ? String(iso).slice(11, 16) : ""; }
+  var moment = LpCommon.dateTime;
   function withQuery(url, name, value) {
     return url + (url.indexOf("?") >= 0 ? "&" : "?") + encodeURIComponent(name) + "=" + encodeURIComponent(value);
   }
@@ -57,7 +55,7 @@ function LpReflectiveLog(runtime, element, init) {
     var box = el("article", {"class": "lp-rl__version"});
     box.appendChild(el("h" + level, {}, fmt(S.versionHeading, {number: version.number, date: moment(version.submitted_at)})));
     box.appendChild(el("p", {"class": "lp-rl__meta"}, version.title + " \u2014 " +
-      fmt(S.activity, {date: version.activity_date, type: typeLabel(version.entry_type)})));
+      fmt(S.activity, {date: LpCommon.date(version.activity_date), type: typeLabel(version.entry_type)})));
     var body = el("div", {"class": "lp-rl__body"});
     body.appendChild(paragraphs(version.body));
     box.appendChild(body);
@@ -154,6 +152,12 @@ function LpReflectiveLog(runtime, element, init) {
         view.addEventListener("click", function () { showDetail(entry.entry_id); });
         cell.appendChild(view);
       }
+      if (entry.status === "draft" && !entry.versions.length) {
+        var remove = el("button", {type: "button", "class": "lp-rl__button lp-rl__button--small lp-rl__button--secondary lp-rl__delete",
+          "aria-label": fmt(S.deleteLabel, {title: title})}, S["delete"]);
+        remove.addEventListener("click", function () { deleteDraft(entry, title); });
+        cell.appendChild(remove);
+      }
       if (entry.editable) {
         var action = entryActionLabel(entry);
         var edit = el("button", {type: "button", "class": "lp-rl__button lp-rl__button--small",
@@ -164,7 +168,7 @@ function LpReflectiveLog(runtime, element, init) {
       row.appendChild(cell);
       body.appendChild(row);
     });
-    target.appendChild(table);
+    target.appendChild(LpCommon.scrollRegion(table, S.myEntries));
   }
 
   function findEntry(id) {
@@ -175,6 +179,18 @@ function LpReflectiveLog(runtime, element, init) {
   function putEntry(entry) {
     var existing = findEntry(entry.entry_id);
     if (existing) { state.entries[state.entries.indexOf(existing)] = entry; } else { state.entries.push(entry); }
+  }
+
+  function deleteDraft(entry, title) {
+    if (!window.confirm(fmt(S.deleteConfirm, {title: title}))) { return; }
+    post("delete_draft", {entry_id: entry.entry_id}).then(function (reply) {
+      if (!reply.ok) { announce(fmt(S.failed, {error: reply.data.error || reply.status})); return; }
+      state.entries = state.entries.filter(function (item) { return item.entry_id !== entry.entry_id; });
+      if (state.editing === entry.entry_id) { closeForm(); }
+      renderEntries();
+      byId("-new").focus();
+      announce(S.deleted);
+    }).catch(function () { announce(S.network); });
   }
 
   function showDetail(id) {
@@ -201,34 +217,30 @@ function LpReflectiveLog(runtime, element, init) {
 
   function updateWords() {
     var f = fields();
-    byId("-f-words").textContent = fmt(S.words, {count: countWords(f.body.value), min: args.minWords, max: args.maxWords});
+    byId("-f-words").textContent = LpCommon.plural(S.words, countWords(f.body.value), {min: args.minWords, max: args.maxWords});
   }
 
-  function clearErrors() {
-    var box = byId("-error");
-    box.hidden = true;
-    box.textContent = "";
-    form.querySelectorAll("[aria-invalid]").forEach(function (node) {
-      node.removeAttribute("aria-invalid");
-      var described = (node.getAttribute("aria-describedby") || "").split(" ").filter(function (id) { return id && id !== P + "-error"; });
-      if (described.length) { node.setAttribute("aria-describedby", described.join(" ")); } else { node.removeAttribute("aria-describedby"); }
-    });
-  }
+  function clearErrors() { LpCommon.clearErrors(byId("-error"), form); }
 
-  function showFormError(message, field) {
-    var box = byId("-error");
-    box.textContent = message;
-    box.hidden = false;
-    announce(message);
+  /* Where each field's problem is shown: the inputs it marks, and the node its message goes before. */
+  function fieldNodes(field) {
     var f = fields();
-    var targets = field === "criteria" ? Array.prototype.slice.call(f.criteria) : (f[field] ? [f[field]] : []);
-    targets.forEach(function (node) {
-      node.setAttribute("aria-invalid", "true");
-      var described = (node.getAttribute("aria-describedby") || "").split(" ").filter(Boolean);
-      if (described.indexOf(P + "-error") < 0) { described.unshift(P + "-error"); }
-      node.setAttribute("aria-describedby", described.join(" "));
-    });
-    if (targets.length) { targets[0].focus(); }
+    if (field === "criteria") {
+      var boxes = Array.prototype.slice.call(f.criteria);
+      return {fields: boxes, before: boxes.length ? boxes[0].parentNode : null};
+    }
+    return f[field] ? {fields: [f[field]], before: f[field]} : {fields: []};
+  }
+
+  /* Every problem of the reply at once, with a summary linked to the fields (GOV.UK pattern). */
+  function showFormError(data) {
+    var problems = (data.errors && data.errors.length) ? data.errors :
+      [{field: data.field || null, label: "", message: data.error || String(data.status || "")}];
+    LpCommon.showErrors(byId("-error"), form, S.problemTitle, problems.map(function (problem) {
+      var nodes = problem.field ? fieldNodes(problem.field) : {fields: []};
+      return {label: problem.label, message: problem.message, fields: nodes.fields, before: nodes.before};
+    }));
+    announce(S.problemTitle);
   }
 
   function openForm(id) {
@@ -248,7 +260,14 @@ function LpReflectiveLog(runtime, element, init) {
     clearErrors();
     updateWords();
     form.hidden = false;
+    autosaver.markSaved(entry && entry.draft ? entry.updated_at : null);
     f.title.focus();
+  }
+
+  function closeForm() {
+    form.hidden = true;
+    state.editing = null;
+    autosaver.markSaved(null);
   }
 
   function collect() {
@@ -264,42 +283,68 @@ function LpReflectiveLog(runtime, element, init) {
   function send(handler, doneMessage) {
     clearErrors();
     var buttons = form.querySelectorAll("button");
-    buttons.forEach(function (button) { button.disabled = true; });
-    return post(handler, collect()).then(function (reply) {
+    var pressed = document.activeElement;
+    function enable() {
       buttons.forEach(function (button) { button.disabled = false; });
+      // Disabling the pressed button dropped focus to the page: give it back.
+      if (pressed && form.contains(pressed) && (document.activeElement === document.body || !document.activeElement)) { pressed.focus(); }
+    }
+    buttons.forEach(function (button) { button.disabled = true; });
+    // Any autosave still on its way lands first (it may create the entry this request then names).
+    return autosaver.flush().then(function () { return post(handler, collect()); }).then(function (reply) {
+      enable();
       if (!reply.ok) {
-        showFormError(fmt(S.failed, {error: reply.data.error || reply.status}), reply.data.field);
+        showFormError(reply.data);
         return null;
       }
       putEntry(reply.data.entry);
       state.editing = reply.data.entry.entry_id;
+      autosaver.markSaved(reply.data.entry.updated_at);
       if (reply.data.coverage) { state.coverage = reply.data.coverage; state.score = reply.data.score; }
       renderEntries();
       renderCoverage();
       announce(doneMessage);
       return reply.data.entry;
     }).catch(function () {
-      buttons.forEach(function (button) { button.disabled = false; });
-      showFormError(S.network, null);
+      enable();
+      showFormError({error: S.network});
       return null;
     });
   }
+
+  /* Autosave: the entry is saved as a draft as the learner types (created on the first change). */
+  var autosaver = form ? LpCommon.autosave({
+    runtime: runtime, element: element, form: form, key: "entry", status: byId("-autosave"), strings: S.autosave,
+    collect: function () { var values = collect(); delete values.entry_id; return values; },
+    save: function (values) {
+      if (state.editing) { values.entry_id = state.editing; }
+      return post("save_draft", values).then(function (reply) {
+        if (!reply.ok) { return {ok: false, error: reply.data.error || String(reply.status)}; }
+        putEntry(reply.data.entry);
+        state.editing = reply.data.entry.entry_id;
+        renderEntries();
+        return {ok: true, savedAt: reply.data.entry.updated_at};
+      });
+    }
+  }) : null;
 
   if (form) {
     byId("-f-body").addEventListener("input", updateWords);
     byId("-new").addEventListener("click", function () { openForm(null); });
     byId("-save").addEventListener("click", function () { send("save_draft", S.saved); });
     byId("-cancel").addEventListener("click", function () {
-      form.hidden = true;
-      state.editing = null;
-      byId("-new").focus();
+      // What was typed is saved (as a draft) before the form closes; only if that fails is the learner asked.
+      autosaver.flush().then(function (saved) {
+        if (!saved && !window.confirm(S.closeUnsaved)) { return; }
+        closeForm();
+        byId("-new").focus();
+      });
     });
     form.addEventListener("submit", function (event) {
       event.preventDefault();
       send("submit_entry", S.submitted).then(function (entry) {
         if (!entry) { return; }
-        form.hidden = true;
-        state.editing = null;
+        closeForm();
         showDetail(entry.entry_id);
       });
     });
@@ -312,7 +357,7 @@ function LpReflectiveLog(runtime, element, init) {
   if (!args.isTutor) { return {}; }
 
   var queue = {status: "submitted", page: 1, pages: 0, counts: {}};
-  var marking = {entryId: null, entry: null};
+  var marking = {entryId: null, entry: null, holding: false};
   var ENTRY_HASH = "#" + P + "-entry-";
 
   function loadQueue(status, page) {
@@ -366,7 +411,7 @@ function LpReflectiveLog(runtime, element, init) {
         row.appendChild(el("td", {}, entry.lock ? entry.lock.holder : ""));
         body.appendChild(row);
       });
-      target.appendChild(table);
+      target.appendChild(LpCommon.scrollRegion(table));
     }
     byId("-page").textContent = fmt(S.page, {page: data.page, pages: pages});
     byId("-prev").disabled = data.page <= 1;
@@ -385,30 +430,67 @@ function LpReflectiveLog(runtime, element, init) {
     });
   }
 
+  /* The lock is the tutor's only while they mark: given back on Close, after marking and when the page goes. */
+  function releaseHeld(useBeacon) {
+    if (!marking.holding || !marking.entryId) { return; }
+    var body = {entry_id: marking.entryId};
+    marking.holding = false;
+    if (useBeacon) {
+      // A keepalive request outlives the page, like navigator.sendBeacon, and (unlike a beacon) carries
+      // the CSRF header the LMS and the workbench ask of a POST.
+      LpCommon.post(runtime, element, "release_lock", body, {keepalive: true}).catch(function () { return null; });
+    } else {
+      post("release_lock", body).then(function () { loadQueue(queue.status, queue.page); });
+    }
+  }
+  window.addEventListener("pagehide", function () { releaseHeld(true); });
+
   function renderMarking(data) {
     var entry = data.entry;
     marking.entry = entry;
+    marking.holding = !!data.holding;
     byId("-marking-heading").textContent = fmt(S.markingHeading, {title: entry.title, learner: entry.learner});
     var body = byId("-marking-body");
     body.textContent = "";
     body.appendChild(el("p", {"class": "lp-rl__meta"}, statusLabel(entry.status)));
-    if (entry.lock) {
-      var mine = data.can_mark;
-      body.appendChild(el("p", {"class": "lp-rl__lock" + (mine ? "" : " lp-rl__lock--other")},
-        fmt(mine ? S.lockMine : S.lockOther, {holder: entry.lock.holder, time: time(entry.lock.expires_at)})));
+    if (entry.lock && !data.holding) {
+      body.appendChild(el("p", {"class": "lp-rl__lock lp-rl__lock--other"},
+        fmt(S.lockOther, {holder: entry.lock.holder, time: LpCommon.time(entry.lock.expires_at)})));
     } else if (entry.status !== "submitted") {
       body.appendChild(el("p", {"class": "lp-rl__note"}, S.notWaiting));
     }
+    // The work first (newest version on top), then the marking form below it.
     var latest = entry.versions[entry.versions.length - 1];
     marking.guidance = data.guidance || {};
-    if (data.can_mark && latest) { body.appendChild(markingForm(entry, latest)); }
     entry.versions.slice().reverse().forEach(function (version) { body.appendChild(versionBlock(version, 5)); });
+    if (data.can_mark && latest) {
+      if (data.holding) {
+        body.appendChild(el("p", {"class": "lp-rl__lock"}, fmt(S.lockMine, {time: LpCommon.time(entry.lock.expires_at)})));
+        body.appendChild(markingForm(entry, latest));
+      } else {
+        var start = el("button", {type: "button", "class": "lp-rl__button lp-rl__start-marking"}, S.startMarking);
+        start.addEventListener("click", function () {
+          start.disabled = true;
+          post("start_marking", {entry_id: entry.entry_id}).then(function (reply) {
+            start.disabled = false;
+            if (!reply.ok) { announce(reply.data.error || String(reply.status)); openEntry(entry.entry_id); return; }
+            renderMarking(reply.data);
+            announce(fmt(S.lockMine, {time: LpCommon.time(reply.data.entry.lock.expires_at)}));
+            var first = byId("-marking-body").querySelector(".lp-rl__mark-form input, .lp-rl__mark-form textarea");
+            if (first) { first.focus(); }
+            loadQueue(queue.status, queue.page);
+          }).catch(function () { start.disabled = false; announce(S.network); });
+        });
+        body.appendChild(start);
+      }
+    }
     if (entry.audit) {
       body.appendChild(el("h5", {}, S.audit));
       body.appendChild(auditList(entry.audit));
     }
-    var close = el("button", {type: "button", "class": "lp-rl__button lp-rl__button--secondary"}, S.close);
+    var close = el("button", {type: "button", "class": "lp-rl__button lp-rl__button--secondary lp-rl__close-marking"}, S.close);
     close.addEventListener("click", function () {
+      releaseHeld(false);
       byId("-marking").hidden = true;
       marking.entryId = null;
       if (window.location.hash.indexOf(ENTRY_HASH) === 0) { history.replaceState(null, "", window.location.pathname + window.location.search); }
@@ -419,7 +501,7 @@ function LpReflectiveLog(runtime, element, init) {
 
   function markingForm(entry, version) {
     var formNode = el("form", {"class": "lp-rl__mark-form", novalidate: true, "aria-label": fmt(S.markingHeading, {title: entry.title, learner: entry.learner})});
-    var error = el("p", {"class": "lp-rl__error", id: P + "-mark-error", hidden: true});
+    var error = el("div", {"class": "lp-rl__error lp-error-summary", id: P + "-mark-error", role: "alert", hidden: true});
     formNode.appendChild(error);
     version.criteria.forEach(function (id, index) {
       var base = P + "-mark-" + index;
@@ -480,8 +562,7 @@ function LpReflectiveLog(runtime, element, init) {
 
   function mark(formNode, version, decision) {
     var error = formNode.querySelector(".lp-rl__error");
-    error.hidden = true;
-    formNode.querySelectorAll("[aria-invalid]").forEach(function (node) { node.removeAttribute("aria-invalid"); });
+    LpCommon.clearErrors(error, formNode);
     var marks = {};
     formNode.querySelectorAll(".lp-rl__mark").forEach(function (set) {
       var chosen = set.querySelector("input[type=radio]:checked");
@@ -497,22 +578,25 @@ function LpReflectiveLog(runtime, element, init) {
     post("mark_entry", body).then(function (reply) {
       formNode.querySelectorAll("button").forEach(function (button) { button.disabled = false; });
       if (!reply.ok) {
-        error.textContent = reply.data.error || String(reply.status);
-        error.hidden = false;
-        announce(error.textContent);
-        var focus = null;
-        if (reply.data.field === "criteria") {
-          formNode.querySelectorAll(".lp-rl__mark").forEach(function (set) {
-            if (!set.querySelector("input:checked")) {
-              set.querySelectorAll("input[type=radio]").forEach(function (radio) { radio.setAttribute("aria-invalid", "true"); });
-              focus = focus || set.querySelector("input[type=radio]");
-            }
-          });
-        } else if (reply.data.field === "feedback") {
-          focus = formNode.querySelector("#" + CSS.escape(P + "-mark-feedback"));
-          focus.setAttribute("aria-invalid", "true");
-        }
-        (focus || formNode.querySelector("button[data-decision='" + (decision || "") + "']")).focus();
+        // Every problem at once in a summary linked to the criteria or the feedback at fault.
+        var problems = (reply.data.errors && reply.data.errors.length) ? reply.data.errors :
+          [{field: reply.data.field, label: "", message: reply.data.error || String(reply.status)}];
+        LpCommon.showErrors(error, formNode, S.problemTitle, problems.map(function (problem) {
+          var fieldsAt = [];
+          if (problem.field === "criteria") {
+            formNode.querySelectorAll(".lp-rl__mark").forEach(function (set) {
+              if (!set.querySelector("input:checked")) {
+                fieldsAt = fieldsAt.concat(Array.prototype.slice.call(set.querySelectorAll("input[type=radio]")));
+              }
+            });
+          } else if (problem.field === "feedback") {
+            fieldsAt = [formNode.querySelector("#" + CSS.escape(P + "-mark-feedback"))];
+          } else {
+            fieldsAt = [formNode.querySelector("button[data-decision='" + (decision || "") + "']")];
+          }
+          return {label: problem.label, message: problem.message, fields: fieldsAt};
+        }));
+        announce(reply.data.error || "");
         return;
       }
       renderMarking(reply.data);
@@ -544,9 +628,14 @@ function LpReflectiveLog(runtime, element, init) {
       if (!reply.ok) { body.appendChild(el("p", {"class": "lp-rl__error"}, reply.data.error)); return; }
       byId("-portfolio-heading").textContent = fmt(S.portfolioHeading, {learner: reply.data.learner});
       body.appendChild(el("p", {}, fmt(S.coverageSummary, {met: reply.data.score.points, total: reply.data.score.possible})));
-      body.appendChild(coverageTable(reply.data.coverage, null));
+      body.appendChild(LpCommon.scrollRegion(coverageTable(reply.data.coverage, null), S.criterion));
       body.appendChild(el("a", {"class": "lp-rl__link", href: withQuery(args.portfolioUrl, "learner", reply.data.learner)},
         fmt(S.downloadPortfolio, {learner: reply.data.learner})));
+      body.appendChild(el("a", {"class": "lp-rl__link", href: withQuery(args.programmeUrl, "learner", reply.data.learner)},
+        fmt(S.downloadProgramme, {learner: reply.data.learner})));
+      var programme = el("section", {"class": "lp-rl__programme", "aria-label": fmt(S.programmeHeading, {learner: reply.data.learner})});
+      body.appendChild(programme);
+      loadProgramme(programme, reply.data.learner);
       reply.data.entries.forEach(function (entry) {
         var article = el("section", {"class": "lp-rl__portfolio-entry"});
         article.appendChild(el("h5", {}, entry.title + " \u2014 " + statusLabel(entry.status)));
@@ -556,6 +645,58 @@ function LpReflectiveLog(runtime, element, init) {
       byId("-portfolio-heading").focus();
     });
   });
+
+  /* The tutors' learner view: all of a learner's work in the course, every block. */
+  function loadProgramme(target, learner) {
+    post("programme_record", {learner: learner}).then(function (reply) {
+      if (!reply.ok) { target.appendChild(el("p", {"class": "lp-rl__error"}, reply.data.error)); return; }
+      var data = reply.data;
+      target.appendChild(el("h5", {}, fmt(S.programmeHeading, {learner: data.learner})));
+      function part(title, items, render) {
+        target.appendChild(el("h6", {}, title));
+        if (!items.length) { target.appendChild(el("p", {"class": "lp-rl__note"}, S.programmeNone)); return; }
+        var list = el("ul", {"class": "lp-rl__programme-list"});
+        items.forEach(function (item) {
+          var li = el("li");
+          li.appendChild(el("span", {"class": "lp-rl__meta"}, fmt(S.programmeBlock, {block: item.block_key})));
+          render(item, li);
+          list.appendChild(li);
+        });
+        target.appendChild(list);
+      }
+      part(S.programmeLogs, data.logs, function (log, li) {
+        var inner = el("ul");
+        log.entries.forEach(function (entry) {
+          inner.appendChild(el("li", {}, fmt(S.programmeEntry, {title: entry.title, status: statusLabel(entry.status), version: entry.version})));
+        });
+        li.appendChild(inner);
+      });
+      part(S.programmeExercises, data.exercises, function (exercise, li) {
+        var inner = el("ul");
+        exercise.attempts.forEach(function (attempt) {
+          var result = attempt.ending_id ? fmt(S.programmeScore, {points: attempt.points, max: attempt.max_points,
+            result: attempt.passed ? S.programmePassed : S.programmeNotYet}) : S.programmeInProgress;
+          inner.appendChild(el("li", {}, fmt(S.programmeAttempt, {attempt: attempt.attempt, result: result})));
+        });
+        li.appendChild(inner);
+        if (exercise.plan) {
+          li.appendChild(el("p", {}, fmt(S.programmePlan, {date: moment(exercise.plan.saved_at)})));
+          var plan = el("ul");
+          exercise.plan.rows.forEach(function (row) { plan.appendChild(el("li", {}, fmt(S.programmePlanRow, row))); });
+          li.appendChild(plan);
+          if (exercise.plan.reflection) { li.appendChild(paragraphs(exercise.plan.reflection)); }
+        }
+      });
+      part(S.programmeAssessments, data.assessments, function (assessment, li) {
+        var inner = el("ul");
+        assessment.attempts.forEach(function (attempt) {
+          inner.appendChild(el("li", {}, fmt(S.programmeAnswered, {attempt: attempt.attempt, date: moment(attempt.submitted_at),
+            overall: attempt.overall})));
+        });
+        li.appendChild(inner);
+      });
+    }).catch(function () { target.appendChild(el("p", {"class": "lp-rl__error"}, S.network)); });
+  }
 
   function openFromHash() {
     var hash = window.location.hash;

@@ -1,0 +1,76 @@
+"""
+One learner's work across a whole course, for the tutors' learner view and the whole-programme portfolio:
+every reflective log (entries with versions, feedback and audit trail), every facilitation exercise (attempts
+and the saved action plan) and every needs assessment (attempts with their theme scores, first to latest).
+A fixed number of indexed queries whatever the learner has done.
+"""
+from ..models import (
+    FacilitationActionPlan, FacilitationAttempt, NeedsAssessmentAttempt, ReflectiveAuditEvent, ReflectiveEntry,
+    ReflectiveEntryVersion, ReflectiveFeedback,
+)
+from . import reflective_log
+
+
+def _iso(moment):
+    return moment.isoformat() if moment else None
+
+
+def _who(queryset, student_id, username):
+    return queryset.filter(student_id=student_id) if student_id is not None else queryset.filter(username=username)
+
+
+def save_action_plan(*, block_key, course_key, student_id, username, rows, reflection, saved_at):
+    """Keep the learner's latest saved action plan of an exercise (one row per learner and block)."""
+    FacilitationActionPlan.objects.update_or_create(
+        block_key=block_key, student_id=student_id,
+        defaults={"course_key": course_key, "username": username, "rows": rows, "reflection": reflection,
+                  "saved_at": saved_at},
+    )
+
+
+def course_record(course_key, *, student_id=None, username=None, now=None):
+    """
+    ``{"logs": [{block_key, entries}], "exercises": [{block_key, attempts, plan}], "assessments":
+    [{block_key, attempts}]}`` for one learner (by student id, or by username for staff), blocks in the
+    order the learner first used them. Logs hold only entries submitted at least once (drafts are private).
+    """
+    entries = _who(ReflectiveEntry.objects.filter(course_key=course_key), student_id, username)
+    entries = list(entries.exclude(status=reflective_log.rules.ARCHIVED).filter(version__gt=0).order_by("created_at", "id"))
+    ids = [entry.pk for entry in entries]
+    versions, feedback, audit = {}, {}, {}
+    if ids:
+        for row in ReflectiveEntryVersion.objects.filter(entry_id__in=ids):
+            versions.setdefault(row.entry_id, []).append(row)
+        for row in ReflectiveFeedback.objects.filter(entry_id__in=ids):
+            feedback.setdefault(row.entry_id, []).append(row)
+        for row in ReflectiveAuditEvent.objects.filter(entry_id__in=ids):
+            audit.setdefault(row.entry_id, []).append(row)
+    logs = {}
+    for entry in entries:
+        logs.setdefault(entry.block_key, []).append(reflective_log.entry_dict(
+            entry, versions.get(entry.pk, ()), feedback.get(entry.pk, ()), audit.get(entry.pk, []), now=now))
+
+    exercises = {}
+    attempts = _who(FacilitationAttempt.objects.filter(course_key=course_key), student_id, username)
+    for row in attempts.order_by("started_at", "id"):
+        exercises.setdefault(row.block_key, {"attempts": [], "plan": None})["attempts"].append({
+            "attempt": row.attempt, "started_at": _iso(row.started_at), "completed_at": _iso(row.completed_at),
+            "ending_id": row.ending_id, "points": row.points, "max_points": row.max_points, "passed": row.passed,
+        })
+    plans = _who(FacilitationActionPlan.objects.filter(course_key=course_key), student_id, username)
+    for row in plans.order_by("saved_at", "id"):
+        exercises.setdefault(row.block_key, {"attempts": [], "plan": None})["plan"] = {
+            "rows": row.rows, "reflection": row.reflection, "saved_at": _iso(row.saved_at)}
+
+    assessments = {}
+    answered = _who(NeedsAssessmentAttempt.objects.filter(course_key=course_key), student_id, username)
+    for row in answered.order_by("submitted_at", "id"):
+        assessments.setdefault(row.block_key, []).append({
+            "attempt": row.attempt, "submitted_at": _iso(row.submitted_at), "overall": row.overall, "stage": row.stage,
+            "scores": row.scores, "first_scores": row.first_scores,
+        })
+    return {
+        "logs": [{"block_key": key, "entries": value} for key, value in logs.items()],
+        "exercises": [{"block_key": key, **value} for key, value in exercises.items()],
+        "assessments": [{"block_key": key, "attempts": value} for key, value in assessments.items()],
+    }
