@@ -226,7 +226,8 @@ def test_mi_report_judged_progress_from_the_database(database, tmp_path):
                                            "Passed first time", "Resubmissions decided", "Passed after referral")] \
         == ["6", "F/000/0002", "1", "0", "1", "1"]
     units = {row["Unit"]: row for row in rows(out / "judged-units.csv")}
-    assert units["A/000/0001 Tools of the trade for learning partnership managers"]["Participants with at least one met"] == "2"
+    lpm1 = units["A/000/0001 Tools of the trade for learning partnership managers"]
+    assert lpm1["Participants with at least one met"] == "2"
     decided = {row["Reflective log"]: row for row in rows(out / "judged-first-submission.csv")}
     # 3 first submissions decided (ann, bob pass; cat refer): 2 passed = 66.7%; 1 resubmission, passed.
     assert [decided["All reflective logs"][key] for key in (
