@@ -62,7 +62,7 @@ def command(common_options, register_options):
     @click.option("--course", "course_path", type=click.Path(file_okay=False, exists=True, path_type=Path),
                   help="The course OLX folder with the needs-assessment instruments [default: the course this package ships].")
     @click.option("--cohort", help="Only the participants whose register row has this value in the cohort column.")
-    @click.option("--cohort-column", default="cohort", show_default=True, help="The register column that names the cohort.")
+    @click.option("--cohort-column", default="cohort", show_default=True, help="The register column that names the cohort (and the participant groups of judged progress).")
     @click.option("--from", "start", type=click.DateTime(["%Y-%m-%d"]), help="First day of the period (YYYY-MM-DD).")
     @click.option("--to", "end", type=click.DateTime(["%Y-%m-%d"]), help="Last day of the period (YYYY-MM-DD).")
     @click.option("--min-group", type=click.IntRange(1, 1000), default=5, show_default=True,
@@ -104,7 +104,8 @@ def command(common_options, register_options):
                 source=source.description), err=True)
         sections = build_sections(catalogue, register, rows, records, assessments, instruments, ledger_claims(ledger_path),
                                   scope, source.description, modules=load_modules(course_path),
-                                  decisions=list(source.decisions()) if hasattr(source, "decisions") else [])
+                                  decisions=list(source.decisions()) if hasattr(source, "decisions") else [],
+                                  group_column=_column(cohort_column))
         generated = dt.datetime.now(timezone).date()
         html_text = render_report(sections, scope, source.description, generated)
         ensure_folder(folder)

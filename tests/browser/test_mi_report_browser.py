@@ -20,7 +20,9 @@ TITLES = ["Participant registration", "Needs assessment results", "Participant s
           "Evaluation of progress made by participants", "Accreditation outcomes by participant",
           # issue 15: two sections after the tender's five
           "Partnerships, \"don't know\" answers and comments", "Participant profile and equality monitoring",
-          "Completion and retention per module", "Tutor turnaround"]
+          "Completion and retention per module", "Tutor turnaround",
+          # issue 15: progress beyond self-rating
+          "Progress judged by tutors and exercises"]
 
 
 @pytest.fixture(scope="module")

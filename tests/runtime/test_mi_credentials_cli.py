@@ -192,3 +192,55 @@ def test_bad_input_is_a_message_not_a_traceback(tmp_path):
     assert "not an RSA or Ed25519 private key in PEM" in output
     assert "must be an http(s) URL" in run("keys", "generate", "--out", tmp_path / "k", "--jwks-url", "jwks.json",
                                            code=2)
+
+
+def test_mi_report_judged_progress_from_the_database(database, tmp_path):
+    """Progress beyond self-rating, end to end: tutors' decisions read from the workbench database."""
+    # cat: an LPM2 entry referred on 2026-12-01 (one criterion marked met), passed on resubmission on 2026-12-05.
+    criteria = list(fx.CATALOGUE.unit_by_id["LPM2"].criterion_ids)
+    first, second = dt.datetime(2026, 12, 1, 15, tzinfo=UTC), dt.datetime(2026, 12, 5, 15, tzinfo=UTC)
+    entry = ReflectiveEntry.objects.create(block_key="course-chairing-practice.lp_reflective_log.d0.u0",
+                                           student_id="cat", username="cat", status="passed", title="cat LPM2",
+                                           version=2, decided_at=second, created_at=first, updated_at=second)
+    for number, when in ((1, first - dt.timedelta(days=3)), (2, second - dt.timedelta(days=1))):
+        ReflectiveEntryVersion.objects.create(entry=entry, number=number, title="t", activity_date=when.date(),
+                                              entry_type="workplace", body="b", criteria=criteria, word_count=1,
+                                              submitted_at=when)
+    ReflectiveFeedback.objects.create(entry=entry, version=1, marker="tutor", marked_at=first, decision="refer",
+                                      criteria={ident: {"decision": "met" if ident == criteria[0] else "not_yet_met",
+                                                        "comment": ""} for ident in criteria})
+    ReflectiveFeedback.objects.create(entry=entry, version=2, marker="tutor", marked_at=second, decision="pass",
+                                      criteria={ident: {"decision": "met", "comment": ""} for ident in criteria})
+    register = tmp_path / "register.csv"
+    register.write_text(fx.register_csv(), encoding="utf-8")
+    out = tmp_path / "mi"
+    run("mi-report", "--db", database, "--register", register, "--out", out, "--ledger", tmp_path / "none",
+        "--min-group", "1")
+    people = {row["Username"]: row for row in rows(out / "judged-participants.csv")}
+    # ann and bob: every LPM1 criterion (12) passed first time; cat: every LPM2 criterion (6) after a referral.
+    assert [people["ann"][key] for key in ("Criteria met", "Units with a criterion met", "First submissions decided",
+                                           "Passed first time", "Resubmissions decided", "Passed after referral")] \
+        == ["12", "A/000/0001", "1", "1", "0", "0"]
+    assert people["bob"]["Criteria met"] == "12"
+    assert [people["cat"][key] for key in ("Criteria met", "Units with a criterion met", "First submissions decided",
+                                           "Passed first time", "Resubmissions decided", "Passed after referral")] \
+        == ["6", "F/000/0002", "1", "0", "1", "1"]
+    units = {row["Unit"]: row for row in rows(out / "judged-units.csv")}
+    lpm1 = units["A/000/0001 Tools of the trade for learning partnership managers"]
+    assert lpm1["Participants with at least one met"] == "2"
+    decided = {row["Reflective log"]: row for row in rows(out / "judged-first-submission.csv")}
+    # 3 first submissions decided (ann, bob pass; cat refer): 2 passed = 66.7%; 1 resubmission, passed.
+    assert [decided["All reflective logs"][key] for key in (
+        "Participants", "First submissions decided", "Passed first time", "Percent passed first time",
+        "Resubmissions decided", "Passed after referral")] == ["3", "3", "2", "66.7", "1", "1"]
+    in_december = tmp_path / "december"
+    run("mi-report", "--db", database, "--register", register, "--out", in_december, "--ledger", tmp_path / "none",
+        "--min-group", "1", "--from", "2026-12-01", "--to", "2026-12-31")
+    decided = {row["Reflective log"]: row for row in rows(in_december / "judged-first-submission.csv")}
+    assert decided["All reflective logs"]["Participants"] == "1"
+    funder = tmp_path / "funder"
+    run("mi-report", "--db", database, "--register", register, "--out", funder, "--ledger", tmp_path / "none",
+        "--audience", "funder")
+    assert (funder / "judged-units.csv").is_file() and not (funder / "judged-participants.csv").exists()
+    assert all(row["Participants with at least one met"].startswith("suppressed")
+               for row in rows(funder / "judged-units.csv"))
