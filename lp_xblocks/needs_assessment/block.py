@@ -103,7 +103,7 @@ class NeedsAssessmentBlock(FormDraftsMixin, CompletableXBlockMixin, XBlock):
     )
     # The instructor dashboard's "reset learner attempts" writes attempts = 0 into the learner's state:
     # this counter is what it resets (a questionnaire answered once may then be answered again); the
-    # history stays. See docs/decisions/0004-attempts-the-platform-can-reset.md.
+    # history stays. See docs/decisions/0002-attempts-the-platform-can-reset.md.
     attempts = AttemptCount(
         display_name="Attempts counted",
         help="Submissions since the last reset by staff (a questionnaire without retakes allows one).",

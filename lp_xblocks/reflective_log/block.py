@@ -142,7 +142,7 @@ class ReflectiveLogBlock(CompletableXBlockMixin, XBlock):
     def _scope(self):
         """
         Which exercise justifications this log lists besides its own entries: those of its course whose
-        criteria belong to the units of its criteria (docs/decisions/0007-exercise-justifications-in-the-log-queue.md).
+        criteria belong to the units of its criteria (docs/decisions/0003-exercise-justifications-in-the-log-queue.md).
         """
         return {"course_key": permissions.course_key(self), "units": rules.units_of(self.criteria)}
 

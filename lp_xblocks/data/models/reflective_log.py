@@ -16,7 +16,7 @@ class ReflectiveEntry(models.Model):
 
     An entry of kind ``exercise_justification`` is a facilitation exercise's written justification of a
     key decision: its ``block_key`` is the exercise's, and the reflective logs of the same course whose
-    criteria belong to its ``unit`` list it in their marking queue (docs/decisions/0007-...).
+    criteria belong to its ``unit`` list it in their marking queue (docs/decisions/0003-...).
     """
 
     STATUS_CHOICES = [(s, s) for s in ("draft", "submitted", "passed", "referred", "archived")]
