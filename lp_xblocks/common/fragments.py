@@ -20,8 +20,12 @@ def add_common_javascript(fragment):
 
 
 def block_fragment(html, css, javascript, init_name, init_args):
-    """A block view's fragment: its HTML and CSS, the shared script, its own script and its initialiser."""
+    """
+    A block view's fragment: its HTML, the shared CSS (``static/lp_common.css``) and its own, the shared script,
+    its own script and its initialiser.
+    """
     fragment = Fragment(html)
+    fragment.add_css(_loader.load_unicode("static/lp_common.css"))
     fragment.add_css(css)
     add_common_javascript(fragment)
     fragment.add_javascript(javascript)

@@ -37,6 +37,21 @@ def json_response(data, status=200, **headers):
     return response
 
 
+def html_download(html, kind, learner):
+    """
+    A printable HTML document as a download named ``<kind>-<learner>.html`` (the name reduced to safe
+    characters) that runs nothing and loads nothing, even if opened from the site.
+    """
+    safe_name = "".join(ch if ch.isalnum() or ch in "-_." else "_" for ch in learner)[:60] or "learner"
+    response = Response(
+        body=html.encode("utf-8"), content_type="text/html", charset="utf-8",
+        content_disposition=f'attachment; filename="{kind}-{safe_name}.html"',
+    )
+    response.headers["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
 def error_response(status, message, **extra):
     """``{"error": message, ...}`` with the status."""
     return json_response({"error": message, **extra}, status=status)

@@ -18,7 +18,7 @@ from .. import compat
 from ..common import permissions, records
 from ..common.csv_safe import csv_text, safe_cell
 from ..common.fragments import block_fragment, dom_id, studio_fragment
-from ..common.http import HandlerError, guarded_handler, json_handler, parsed_field
+from ..common.http import HandlerError, guarded_handler, html_download, json_handler, parsed_field
 from ..common.i18n import gettext_for, i18n_service, plural_forms
 from ..common.olx import packaged_scenarios, read_settings, write_settings
 from ..common.studio import draft_reply, render_editor
@@ -656,15 +656,7 @@ class ReflectiveLogBlock(CompletableXBlockMixin, XBlock):
             "score": score,
             "labels": self._labels(),
         }, i18n_service=i18n_service(self))
-        safe_name = "".join(ch if ch.isalnum() or ch in "-_." else "_" for ch in learner)[:60] or "learner"
-        response = Response(
-            body=html.encode("utf-8"), content_type="text/html", charset="utf-8",
-            content_disposition=f'attachment; filename="portfolio-{safe_name}.html"',
-        )
-        # A downloaded document that runs nothing and loads nothing, even if opened from the site.
-        response.headers["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'"
-        response.headers["X-Content-Type-Options"] = "nosniff"
-        return response
+        return html_download(html, "portfolio", learner)
 
     # ------------------------------------------------------------------ the whole programme
 
@@ -714,14 +706,7 @@ class ReflectiveLogBlock(CompletableXBlockMixin, XBlock):
             "generated": _now().strftime("%Y-%m-%d %H:%M UTC"),
             "record": self._programme_record(lookup),
         }, i18n_service=i18n_service(self))
-        safe_name = "".join(ch if ch.isalnum() or ch in "-_." else "_" for ch in learner)[:60] or "learner"
-        response = Response(
-            body=html.encode("utf-8"), content_type="text/html", charset="utf-8",
-            content_disposition=f'attachment; filename="programme-portfolio-{safe_name}.html"',
-        )
-        response.headers["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'"
-        response.headers["X-Content-Type-Options"] = "nosniff"
-        return response
+        return html_download(html, "programme-portfolio", learner)
 
     def _export_entry(self, entry, types):
         """An entry with labels resolved and paragraphs split, for the export template."""

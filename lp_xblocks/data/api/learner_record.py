@@ -4,10 +4,7 @@ every reflective log (entries with versions, feedback and audit trail), every fa
 and the saved action plan) and every needs assessment (attempts with their theme scores, first to latest).
 A fixed number of indexed queries whatever the learner has done.
 """
-from ..models import (
-    FacilitationActionPlan, FacilitationAttempt, NeedsAssessmentAttempt, ReflectiveAuditEvent, ReflectiveEntry,
-    ReflectiveEntryVersion, ReflectiveFeedback,
-)
+from ..models import FacilitationActionPlan, FacilitationAttempt, NeedsAssessmentAttempt, ReflectiveEntry
 from . import reflective_log
 
 
@@ -36,19 +33,9 @@ def course_record(course_key, *, student_id=None, username=None, now=None):
     """
     entries = _who(ReflectiveEntry.objects.filter(course_key=course_key), student_id, username)
     entries = list(entries.exclude(status=reflective_log.rules.ARCHIVED).filter(version__gt=0).order_by("created_at", "id"))
-    ids = [entry.pk for entry in entries]
-    versions, feedback, audit = {}, {}, {}
-    if ids:
-        for row in ReflectiveEntryVersion.objects.filter(entry_id__in=ids):
-            versions.setdefault(row.entry_id, []).append(row)
-        for row in ReflectiveFeedback.objects.filter(entry_id__in=ids):
-            feedback.setdefault(row.entry_id, []).append(row)
-        for row in ReflectiveAuditEvent.objects.filter(entry_id__in=ids):
-            audit.setdefault(row.entry_id, []).append(row)
     logs = {}
-    for entry in entries:
-        logs.setdefault(entry.block_key, []).append(reflective_log.entry_dict(
-            entry, versions.get(entry.pk, ()), feedback.get(entry.pk, ()), audit.get(entry.pk, []), now=now))
+    for entry, data in zip(entries, reflective_log.entry_dicts(entries, with_audit=True, now=now)):
+        logs.setdefault(entry.block_key, []).append(data)
 
     exercises = {}
     attempts = _who(FacilitationAttempt.objects.filter(course_key=course_key), student_id, username)
