@@ -237,7 +237,6 @@ def make_handler(state: State, token: str, control: bool):
 
         def _hostile(self, centre, raw, mode):
             """Answer outside the contract; the storing modes record the claim first, as a real server might."""
-            key = (self.headers.get("Idempotency-Key") or "").strip()
             if mode == "html":
                 self._bytes(200, "text/html; charset=utf-8", b"<!doctype html><title>Down for maintenance</title>"
                             b"<h1>We'll be back soon</h1>")
