@@ -24,6 +24,7 @@ run: migrate
 	$(BIN)/django-admin runserver $(HOST):$(PORT) --settings=$(SETTINGS)
 
 test: $(BIN)/.installed
+	bash tools/system-deps.sh
 	$(BIN)/tox
 
 validate: $(BIN)/.installed
