@@ -86,14 +86,16 @@ def request_data(request):
     return json_input.parse_body(request.body)
 
 
-def json_handler(methods=("POST",), tutors_only=False, authors_only=False, signed_in=False):
+def json_handler(methods=("POST",), tutors_only=False, authors_only=False, signed_in=False, writes=False):
     """
     Decorate an XBlock method ``(self, data, suffix)`` as a handler that speaks JSON.
 
     Refuses other methods with 405, callers without the right with 403 (``signed_in``: anyone but an
-    anonymous visitor), a body that is not a JSON object or breaks a bound of :mod:`.json_input` (nesting,
-    numbers, lone surrogates) with 400 naming the field (``field``, ``path``), a body over the size limit
-    with 413; a GET handler receives the query string as ``data``.
+    anonymous visitor; ``writes``: the handler saves learner work, which staff viewing the course as a
+    learner and a block in a content library may not, see :func:`.records.check_may_record`), a body that
+    is not a JSON object or breaks a bound of :mod:`.json_input` (nesting, numbers, lone surrogates) with 400
+    naming the field (``field``, ``path``), a body over the size limit with 413; a GET handler receives the
+    query string as ``data``.
     """
     def decorate(func):
         @XBlock.handler
@@ -113,6 +115,10 @@ def json_handler(methods=("POST",), tutors_only=False, authors_only=False, signe
                 status = 413 if error.template == json_input.TOO_LARGE else 400
                 return error_response(status, error.translated(_), field=error.field, path=error.path)
             try:
+                if writes:
+                    # records imports this module: imported here, once a handler runs.
+                    from .records import check_may_record  # pylint: disable=import-outside-toplevel
+                    check_may_record(self)
                 result = func(self, data, suffix)
             except HandlerError as error:
                 return error_response(error.status, error.message, **error.extra)

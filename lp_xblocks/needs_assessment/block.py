@@ -447,7 +447,7 @@ class NeedsAssessmentBlock(FormDraftsMixin, CompletableXBlockMixin, XBlock):
                                field="comments", unknown=unknown, too_long=too_long)
         return {key: comments[key].strip() for key in theme_ids if (comments.get(key) or "").strip()}
 
-    @json_handler(methods=("POST",), signed_in=True)
+    @json_handler(methods=("POST",), signed_in=True, writes=True)
     def submit(self, data, suffix=""):  # pylint: disable=unused-argument
         """
         Score a complete set of answers (scale values or "don't know"), with optional placements and comments
@@ -455,7 +455,6 @@ class NeedsAssessmentBlock(FormDraftsMixin, CompletableXBlockMixin, XBlock):
         """
         _ = self._
         self._migrate_state()
-        records.check_may_record(self)
         answers = data.get("answers")
         if not isinstance(answers, dict):
             raise HandlerError(400, _("'answers' must be an object of statement id to scale value."),

@@ -443,8 +443,10 @@ class ReflectiveLogBlock(CompletableXBlockMixin, XBlock):
         return entry, self._draft_from(data, _api().working_copy(entry))
 
     def _check_may_write(self):
-        """Entries live only in the cross-learner tables: refused under masquerade, in a library and in preview."""
-        records.check_may_record(self)
+        """
+        Entries live only in the cross-learner tables: refused in Studio preview (the handlers that call this
+        are ``writes=True``, so masquerade and libraries are refused before).
+        """
         if not records.shared_records_allowed(self):
             raise HandlerError(403, self._(
                 "Studio preview does not save reflective entries (every author previews as the same learner). "
@@ -469,13 +471,13 @@ class ReflectiveLogBlock(CompletableXBlockMixin, XBlock):
         self.last_activity = now.isoformat()
         return entry
 
-    @json_handler(methods=("POST",), signed_in=True)
+    @json_handler(methods=("POST",), signed_in=True, writes=True)
     def save_draft(self, data, suffix=""):  # pylint: disable=unused-argument
         """Save a new or existing entry as a draft (incomplete is fine; what is there must be valid)."""
         entry = self._save(data)
         return {"entry": _api().owner_view(entry, _now())}
 
-    @json_handler(methods=("POST",), signed_in=True)
+    @json_handler(methods=("POST",), signed_in=True, writes=True)
     def delete_draft(self, data, suffix=""):  # pylint: disable=unused-argument
         """Delete the learner's own never-submitted draft (409 once it was submitted)."""
         self._check_may_write()
@@ -484,7 +486,7 @@ class ReflectiveLogBlock(CompletableXBlockMixin, XBlock):
             raise HandlerError(409, self._("Only a draft that was never submitted can be deleted."))
         return {"deleted": str(entry.entry_id)}
 
-    @json_handler(methods=("POST",), signed_in=True)
+    @json_handler(methods=("POST",), signed_in=True, writes=True)
     def submit_entry(self, data, suffix=""):  # pylint: disable=unused-argument
         """Save the fields sent (if any) and submit the entry for marking as a new version."""
         api = _api()
@@ -555,11 +557,10 @@ class ReflectiveLogBlock(CompletableXBlockMixin, XBlock):
         """An entry with every version, its feedback and audit trail. Reading takes no lock."""
         return self._marking_view(self._submitted_entry(data), _now())
 
-    @json_handler(methods=("POST",), tutors_only=True)
+    @json_handler(methods=("POST",), tutors_only=True, writes=True)
     def start_marking(self, data, suffix=""):  # pylint: disable=unused-argument
         """Claim (or renew) the marking lock: 409 naming the holder while another tutor marks the entry."""
         _ = self._
-        records.check_may_record(self)  # never a lock claimed in another member of staff's name (masquerade)
         api = _api()
         entry = self._submitted_entry(data)
         if self._is_own(entry):
@@ -571,12 +572,11 @@ class ReflectiveLogBlock(CompletableXBlockMixin, XBlock):
             raise self._error(api.lock_refusal(entry))
         return self._marking_view(entry, now)
 
-    @json_handler(methods=("POST",), tutors_only=True)
+    @json_handler(methods=("POST",), tutors_only=True, writes=True)
     def mark_entry(self, data, suffix=""):  # pylint: disable=unused-argument
         """Feedback per criterion and overall on one version, with a pass, a referral or no decision."""
         api = _api()
         _ = self._
-        records.check_may_record(self)
         entry = self._submitted_entry(data)
         if self._is_own(entry):
             raise HandlerError(403, _("You cannot mark your own entry; another tutor must mark it."))
@@ -612,10 +612,9 @@ class ReflectiveLogBlock(CompletableXBlockMixin, XBlock):
             result["score"] = {"points": score[0], "possible": score[1]}
         return result
 
-    @json_handler(methods=("POST",), tutors_only=True)
+    @json_handler(methods=("POST",), tutors_only=True, writes=True)
     def release_lock(self, data, suffix=""):  # pylint: disable=unused-argument
         """Give up the marking lock so another tutor can mark (409 if someone else holds it)."""
-        records.check_may_record(self)
         entry = self._submitted_entry(data)
         try:
             released = _api().release_lock(entry, permissions.username(self), _now())

@@ -4,7 +4,6 @@ Issue 12 (critical): a credential verifies only against the issuer's published k
 ``kid``, a malformed ``jwk``) gives that file its own failure while the rest of the batch is still verified.
 The signed payload is checked against the published OB 3.0 JSON schema (from ../shared/standards).
 """
-import datetime as dt
 import http.server
 import json
 import threading

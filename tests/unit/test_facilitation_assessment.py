@@ -2,7 +2,6 @@
 The facilitation exercise as an assessment (pure): shuffled choices, the pass rule, graded-attempt
 policies, the assessment warnings, and the shipped assessed exercises played by simulated learners.
 """
-import copy
 import importlib.resources
 import itertools
 
