@@ -19,7 +19,7 @@ import hashlib
 import json
 from dataclasses import dataclass, field
 
-from .catalogue import Catalogue, Qualification, Requirement, Unit
+from lp_programme.catalogue import Catalogue, Qualification, Requirement, Unit
 from .sources.base import Exercise, Learner, ReflectiveEntry
 
 PASSED = "passed"

@@ -24,7 +24,7 @@ import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from accreditation_export import catalogue as cat  # noqa: E402  pylint: disable=wrong-import-position
+from lp_programme import catalogue as cat  # noqa: E402  pylint: disable=wrong-import-position
 from accreditation_export.outputs import COLUMNS, Writer  # noqa: E402  pylint: disable=wrong-import-position
 from accreditation_export.pipeline import evaluate  # noqa: E402  pylint: disable=wrong-import-position
 from accreditation_export.register import read_register  # noqa: E402  pylint: disable=wrong-import-position

@@ -10,10 +10,10 @@ import argparse
 import sys
 from pathlib import Path
 
-from accreditation_export.catalogue import DEFAULT_CATALOGUE
+from lp_programme.catalogue import DEFAULT_CATALOGUE
 
 from . import SOURCE
-from .tree import OlxError
+from lp_programme.course_tree import OlxError
 
 
 def _print_counts(report, out) -> None:

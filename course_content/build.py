@@ -12,7 +12,7 @@ import tarfile
 from pathlib import Path
 
 from . import SOURCE
-from .tree import load_course, source_files
+from lp_programme.course_tree import load_course, source_files
 
 TOP = "course"
 _EPOCH = 946684800  # 2000-01-01T00:00:00Z: fixed member times

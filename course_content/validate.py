@@ -33,10 +33,10 @@ from pathlib import Path
 
 from lxml import etree
 
-from accreditation_export.catalogue import DEFAULT_CATALOGUE, CatalogueError, criteria, load_catalogue
+from lp_programme.catalogue import DEFAULT_CATALOGUE, CatalogueError, criteria, load_catalogue
 
 from . import BLOCK_TAGS, SOURCE
-from .tree import LINK_OUT, Component, Course, OlxError, children, describe, load_course, scan_tree
+from lp_programme.course_tree import LINK_OUT, Component, Course, OlxError, children, describe, load_course, scan_tree
 
 ERROR, WARNING = "ERROR", "WARNING"
 

@@ -31,7 +31,7 @@ bob every LPM1 criterion on 2026-11-25; cat has one entry submitted, not yet mar
 """
 import datetime as dt
 
-from accreditation_export import catalogue as cat
+from lp_programme import catalogue as cat
 from accreditation_export.register import uln_problem
 from accreditation_export.sources.base import Assessment, Exercise, Learner, ReflectiveEntry
 

@@ -12,6 +12,7 @@ import requests
 
 from ..files import OutputError, check_target, ensure_folder, loose_permissions, write_private, write_text
 from ..i18n import _, ngettext
+from ..options import common_options, register_for, register_options
 from ..pipeline import evaluate
 from ..submit import Deadline, DeadlineAdapter
 from ..workdir import in_workdir, shown
@@ -145,8 +146,8 @@ def _warn_if_readable(path: Path):
             path=path), err=True)
 
 
-def commands(common_options, register_options):
-    """The three commands, made with the exporter's shared options (``cli`` passes them: no import cycle)."""
+def commands():
+    """The three commands, made with the exporter's shared options (``options``, imported by ``cli`` too)."""
 
     @click.command("credentials")
     @register_options
@@ -164,8 +165,6 @@ def commands(common_options, register_options):
     def credentials(register_path, qualification, key_path, jwks_path, issuer_id, issuer_name, folder, catalogue,
                     timezone, source):
         """Sign an Open Badges 3.0 credential for each achieved unit and qualification of each candidate."""
-        from ..cli import _register  # pylint: disable=import-outside-toplevel
-
         if not re.match(r"^https?://\S+$", issuer_id):
             raise click.BadParameter(_("must be an http(s) URL"), param_hint="--issuer-id")
         _warn_if_readable(key_path)
@@ -177,7 +176,7 @@ def commands(common_options, register_options):
         if entry is None or not entry.get("kid"):
             raise click.ClickException(_("{jwks}: has no public key (with a kid) for the private key {key}").format(
                 jwks=jwks_path, key=key_path))
-        register = _register(register_path, catalogue, qualification)
+        register = register_for(register_path, catalogue, qualification)
         issuer = openbadges.issuer_profile(issuer_id, issuer_name or f"Centre {catalogue.centre_number}", catalogue)
         secret = signing.secret_of(key)
         ensure_folder(folder)

@@ -9,6 +9,7 @@ import click
 from ..csvfile import BrokenRow, reading_lines
 from ..files import ensure_folder, write_text
 from ..i18n import _, ngettext
+from ..options import common_options, fail, register_for, register_options
 from ..register import RegisterError, _column
 from ..submit import Ledger
 from ..workdir import in_workdir, shown
@@ -49,8 +50,8 @@ def _date(value):
     return value.date() if value is not None else None
 
 
-def command(common_options, register_options):
-    """The ``mi-report`` command, made with the exporter's shared options (``cli`` passes them: no import cycle)."""
+def command():
+    """The ``mi-report`` command, made with the exporter's shared options (``options``, imported by ``cli`` too)."""
 
     @click.command("mi-report")
     @register_options
@@ -73,13 +74,11 @@ def command(common_options, register_options):
     def mi_report(register_path, qualification, folder, ledger_path, course_path, cohort, cohort_column, start, end,
                   min_group, audience, catalogue, timezone, source):
         """The management-information report: registration, needs assessment, satisfaction, progress, outcomes."""
-        from ..cli import _fail, _register  # pylint: disable=import-outside-toplevel
-
         start, end = _date(start), _date(end)
         if start and end and start > end:
             raise click.BadParameter(_("--from {start} is after --to {end}").format(start=start, end=end),
                                      param_hint="--from")
-        register = _register(register_path, catalogue, qualification)
+        register = register_for(register_path, catalogue, qualification)
         header, rows = register_rows(register_path)
         members = None
         if cohort is not None:
@@ -93,7 +92,7 @@ def command(common_options, register_options):
         try:
             instruments = load_instruments(course_path)
         except InstrumentsError as error:
-            raise _fail(error) from None
+            raise fail(error) from None
         scope = figures.Scope(min_group, start, end, timezone, (cohort_column, cohort) if cohort else None, members, audience)
         records = list(source.records())
         if hasattr(source, "assessments"):

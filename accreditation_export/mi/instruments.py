@@ -1,5 +1,5 @@
 """
-The course's needs-assessment instruments, read from its OLX (``course_content.tree``): for each block its
+The course's needs-assessment instruments, read from its OLX (``lp_programme.course_tree``): for each block its
 kind (``individual``, ``partnership``, ``satisfaction``), themes with their titles and bands, and stages.
 
 The instrument is parsed by the block's own pure parser (:mod:`lp_xblocks.needs_assessment.olx`: lxml only,
@@ -67,7 +67,7 @@ class Instrument:
 
 
 def instruments_of(course) -> list[Instrument]:
-    """Every needs-assessment block of a course tree (``course_content.tree.Course``), in course order."""
+    """Every needs-assessment block of a course tree (``lp_programme.course_tree.Course``), in course order."""
     found = []
     for chapter in course.chapters:
         for sequential in chapter.sequentials:
@@ -97,7 +97,7 @@ def _instrument(component, module: str) -> Instrument:
 def load_instruments(olx_root: str | Path | None = None) -> list[Instrument]:
     """The instruments of the course at ``olx_root`` (default: the course this package ships)."""
     try:
-        from course_content import tree  # pylint: disable=import-outside-toplevel
+        from lp_programme import course_tree as tree  # pylint: disable=import-outside-toplevel
     except ImportError as error:
         raise InstrumentsError(_("the course content is not installed: {why}").format(why=error)) from error
     try:

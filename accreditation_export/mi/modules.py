@@ -41,7 +41,7 @@ def modules_of(course) -> list:
 def load_modules(olx_root: str | Path | None = None) -> list:
     """The modules of the course at ``olx_root`` (default: the course this package ships); [] if unreadable."""
     try:
-        from course_content import tree  # pylint: disable=import-outside-toplevel
+        from lp_programme import course_tree as tree  # pylint: disable=import-outside-toplevel
         course = tree.load_course(Path(olx_root)) if olx_root is not None else tree.load_course()
     except (ImportError, OSError, ValueError):
         return []

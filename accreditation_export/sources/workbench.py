@@ -108,7 +108,7 @@ _COURSE_USAGE = re.compile(r"^course-(?P<unit>[^.]+)\.(?P<type>[^.]+)\.d(?P<n>\d
 
 
 def course_block_names(course) -> dict:
-    """``{"course-<unit>.<type>.d<n>": url_name}`` for the blocks of a course tree (``course_content.tree``)."""
+    """``{"course-<unit>.<type>.d<n>": url_name}`` for the blocks of a course tree (``lp_programme.course_tree``)."""
     names = {}
     for _chapter, _sequential, unit in course.units():
         counts: dict[str, int] = {}
@@ -120,9 +120,9 @@ def course_block_names(course) -> dict:
 
 
 def _installed_course_names() -> dict:
-    """Block names of the course the package ships, when it ships one (``course_content.tree``)."""
+    """Block names of the course the package ships, when it ships one (``lp_programme.course_tree``)."""
     try:
-        from course_content import tree  # pylint: disable=import-outside-toplevel
+        from lp_programme import course_tree as tree  # pylint: disable=import-outside-toplevel
     except ImportError:
         return {}
     if not hasattr(tree, "load_course"):

@@ -8,29 +8,33 @@ theme first, lets the participant place the partnership and its activities on th
 working, and shows progress between attempts. A satisfaction survey ends with thanks and the learner's
 own ratings only; its cohort figures are aggregate-only. A partnership's manager can create a
 partnership that partners join with a code, and see all raters' views combined.
+
+The class keeps the fields, submission, the Studio editor and OLX; its pages are in :mod:`.views`, the cohort and
+LMS reports in :mod:`.reports` and the partnership handlers in :mod:`.partnerships`, each a mixin.
 """
 from datetime import datetime, timezone
 
-from webob import Response
 from xblock.completable import CompletableXBlockMixin
 from xblock.core import XBlock
 from xblock.fields import Boolean, Dict, Integer, List, Scope, String
 from xblock.utils.resources import ResourceLoader
 
 from ..common import permissions, records
-from ..common.csv_safe import csv_stream, safe_cell
 from ..common.drafts import FormDraftsMixin
 from ..common.fields import AttemptCount
-from ..common.fragments import block_fragment, dom_id, studio_fragment
-from ..common.http import HandlerError, json_handler, parsed_field, tutors_only_handler
-from ..common.i18n import gettext_for, i18n_service, plural_forms
+from ..common.fragments import dom_id, studio_fragment
+from ..common.http import HandlerError, json_handler, parsed_field
+from ..common.i18n import gettext_for
 from ..common.olx import packaged_scenarios, read_settings, write_settings
-from ..common.studio import draft_reply, render_editor
+from ..common.studio import render_editor
 from ..common.text import is_blank
 from . import editor
 from . import instrument as core
 from . import raters
 from .olx import instrument_to_string, parse_instrument, parse_instrument_string, write_instrument
+from .partnerships import PartnershipHandlers
+from .reports import NeedsAssessmentReports
+from .views import COMMENT_LIMIT, NeedsAssessmentViews
 
 loader = ResourceLoader(__name__)
 
@@ -61,8 +65,6 @@ DEFAULT_INSTRUMENT = {
 # The attributes the block reads and writes itself; every other settings field (the platform's
 # visible_to_staff_only, group_access, due ...) goes through read_settings / write_settings.
 OWN_ATTRIBUTES = ("display_name", "kind", "allow_retake", "minimum_group")
-COMMENT_LIMIT = 2000         # characters in one comment on a delivery element
-PARTNERSHIP_NAME_LIMIT = 200
 
 SCENARIO_FILES = ("partnership_health_check.xml", "learning_needs_analysis.xml", "satisfaction_survey.xml")
 
@@ -73,7 +75,8 @@ def _now():
 
 @XBlock.needs("i18n")
 @XBlock.wants("user", "studio_user_permissions")
-class NeedsAssessmentBlock(FormDraftsMixin, CompletableXBlockMixin, XBlock):
+class NeedsAssessmentBlock(NeedsAssessmentViews, NeedsAssessmentReports, PartnershipHandlers, FormDraftsMixin,
+                           CompletableXBlockMixin, XBlock):
     """A diagnostic questionnaire scored per theme, with recommendations and progress between attempts."""
 
     display_name = String(
@@ -220,148 +223,7 @@ class NeedsAssessmentBlock(FormDraftsMixin, CompletableXBlockMixin, XBlock):
         result["history"] = self._history()
         return result
 
-    def _strings(self):
-        _ = self._
-        return {
-            "autosave": {
-                "savedAt": _("Your answers so far were saved at {time}"), "saving": _("Saving your answers\u2026"),
-                "notSaved": _("Answers not saved yet: {error}"), "offline": _("the server could not be reached"),
-                "restored": _("Your answers so far (saved at {time}) are back; submit when you have answered every statement."),
-            },
-            "answerThis": _("Answer \u201c{statement}\u201d"),
-            "results": _("Your results"),
-            "overall": _("Overall score: {score} out of {max}"),
-            "stage": _("Stage of partnership working: {stage}"),
-            "theme": _("Theme"),
-            "score": _("Score"),
-            "band": _("Band"),
-            "change": _("Change since first attempt"),
-            "noChange": _("first attempt"),
-            "tableCaption": _("Scores by theme (out of {max})"),
-            "chartTitle": _("Bar chart of theme scores"),
-            "chartDesc": _("Each bar shows a theme's score out of {max}; the table above gives the same figures."),
-            "recommendations": _("Recommendations, weakest theme first"),
-            "history": _("Your attempts"),
-            "attemptLine": _("Attempt {attempt}, {date}: overall {overall}"),
-            "retake": _("Answer again"),
-            "submit": _("Submit"),
-            "submitting": _("Submitting..."),
-            "submitted": _("Submitted. Overall score {score} out of {max}."),
-            "missing": plural_forms(self, "Please answer every statement: {count} is still unanswered.",
-                                    "Please answer every statement: {count} are still unanswered."),
-            "failed": _("Your answers could not be submitted: {error}"),
-            "network": _("The server could not be reached. Your answers are still on the page; try again."),
-            "cohortHeading": _("Cohort report"),
-            "cohortLearners": plural_forms(self, "{count} learner has submitted (latest attempt of each).",
-                                           "{count} learners have submitted (latest attempt of each)."),
-            "cohortMean": _("Mean"),
-            "cohortRespondents": _("Respondents"),
-            "loading": _("Loading..."),
-            "cohortFailed": _("The cohort report could not be loaded; try again."),
-            "dontKnowCount": _("Statements answered \"Don't know / not applicable\": {count} (left out of the scores)."),
-            "notScored": _("not scored (all don't know)"),
-            "placementsHeading": _("Where you placed the partnership on the stages"),
-            "notPlaced": _("not placed"),
-            "thanks": _("Thank you for your feedback. It will help the programme team improve the programme."),
-            "yourRatings": _("Your ratings"),
-            "yourComment": _("Your comment: {comment}"),
-            "cohortDontKnow": _("Don't know"),
-            "cohortSuppressed": _("Fewer than {n} respondents: figures withheld."),
-            "partnershipCreated": _("Your partnership's code is {code}. Give it to your partners so they can join."),
-            "partnershipJoined": _("You have joined {name}."),
-            "partnershipFailed": _("That did not work: {error}"),
-            "combinedHeading": _("Your partnership's combined view ({raters} raters, {partners} partners)"),
-            "combinedSuppressed": _("Fewer than {n} partners have answered: their combined view is withheld."),
-            "you": _("You"),
-            "partnersMean": _("Partners (mean)"),
-            "allMean": _("All raters (mean)"),
-            "range": _("Range"),
-            "spread": _("Spread"),
-            "differMost": _("Statements where views differ most"),
-            "memberManager": _("You manage {name}. Partners join with the code {code}."),
-            "memberPartner": _("You rate {name} as a partner."),
-        }
-
     # ------------------------------------------------------------------ views
-
-    def student_view(self, context=None):  # pylint: disable=unused-argument
-        """
-        The questionnaire, the learner's results and, for tutors, the cohort report. An anonymous visitor
-        sees the statements and a sign-in message, no form and no stored answers (they cannot submit).
-        """
-        _ = self._
-        self._migrate_state()
-        prefix = self._dom_id()
-        anonymous = permissions.is_anonymous(self)
-        is_tutor = not anonymous and permissions.is_tutor(self)
-        retake_allowed = not anonymous and (self.allow_retake or not self.attempts)
-        themes = [
-            {
-                "id": theme["id"],
-                "title": theme["title"],
-                "statements": [
-                    {
-                        "id": statement["id"],
-                        "text": statement["text"],
-                        "options": [
-                            {"value": point["value"], "label": point["label"],
-                             "checked": not anonymous and self.answers.get(statement["id"]) == point["value"]}
-                            for point in self.instrument["scale"]
-                        ] + [{"value": core.DONT_KNOW, "label": _("Don't know / not applicable"),
-                              "checked": self.answers.get(statement["id"]) == core.DONT_KNOW, "dont_know": True}],
-                    }
-                    for statement in theme["statements"]
-                ],
-            }
-            for theme in self.instrument["themes"]
-        ]
-        intro = {
-            "partnership": _("Rate how far each statement is true of your partnership today."),
-            "individual": _("Rate your own confidence in each area; your results point to the course modules that will help most."),
-            "satisfaction": _("Rate each element of the programme you have taken part in. "
-                              "You may add a comment on each; your answers are reported only in summary."),
-        }.get(self.kind, "")
-        placement_targets = [
-            {"id": item["target"], "label": item["target_label"],
-             "options": [{"id": stage["id"], "label": stage["label"],
-                          "selected": self.placements.get(item["target"]) == stage["id"]}
-                         for stage in self.instrument.get("stages") or []]}
-            for item in self._placed(self.placements)
-        ]
-
-        html = loader.render_django_template("templates/student_view.html", {
-            "prefix": prefix,
-            "display_name": self.display_name,
-            "intro": intro,
-            "themes": themes,
-            "scale": self.instrument["scale"],
-            "stages": self.instrument.get("stages") or [],
-            "placement_targets": placement_targets,
-            "comments": self.kind == "satisfaction",
-            "comment_limit": COMMENT_LIMIT,
-            "partnership_panel": self.kind == "partnership",
-            "has_attempt": not anonymous and bool(self.attempt_history),
-            "retake_allowed": retake_allowed,
-            "anonymous": anonymous,
-            "is_tutor": is_tutor,
-            "csv_url": self.runtime.handler_url(self, "cohort_report_csv"),
-            # Author text reaches the script as JSON escaped by Django's json_script, never raw.
-            "data_id": prefix + "-data",
-            "data": {
-                "max": self.instrument["scale"][-1]["value"],
-                # True also when staff reset the attempts of a one-answer questionnaire ("Answer again").
-                "allowRetake": bool(retake_allowed),
-                "result": {"attempt": 0} if anonymous else self._latest_result(),
-                # Answers ticked but not yet submitted (autosaved), put back on the page by the script.
-                "draft": None if anonymous else (self.form_drafts or {}).get("answers"),
-                "signedIn": not anonymous,
-                "strings": self._strings(),
-            },
-        }, i18n_service=i18n_service(self))
-        return block_fragment(
-            html, loader.load_unicode("static/needs_assessment.css"), loader.load_unicode("static/needs_assessment.js"),
-            "LpNeedsAssessment", {"prefix": prefix},
-        )
 
     def studio_view(self, context=None):  # pylint: disable=unused-argument
         """The form editor (scale, themes, statements, bands, stages), the XML as an Advanced tab, a live preview."""
@@ -391,31 +253,7 @@ class NeedsAssessmentBlock(FormDraftsMixin, CompletableXBlockMixin, XBlock):
             preview_heading=_("Preview: the questionnaire as learners see it"))
         return studio_fragment(html, loader.load_unicode("static/needs_assessment.css"), prefix, _("Saved."))
 
-    def _editor_spec(self):
-        def extra(definition, valid):
-            return {"samples": editor.samples(definition) if valid else None}
-        return {"schema": editor.schema(self._), "validate": core.validate, "error": core.InstrumentError,
-                "parse_xml": parse_instrument_string, "to_xml": instrument_to_string, "extra": extra}
-
-    @json_handler(methods=("POST",), authors_only=True)
-    def validate_draft(self, data, suffix=""):  # pylint: disable=unused-argument
-        """Check the editor's draft instrument (or its XML) with the OLX path's validator; nothing is saved."""
-        return draft_reply(self, data, self._editor_spec())
-
-    def student_view_data(self, context=None):  # pylint: disable=unused-argument
-        """The instrument for the mobile apps; no learner's answers."""
-        return {
-            "display_name": self.display_name,
-            "kind": self.kind,
-            "allow_retake": self.allow_retake,
-            "instrument": self.instrument,
-        }
-
-    # ------------------------------------------------------------------ handlers
-
-    def _membership(self):
-        from ..data import api  # pylint: disable=import-outside-toplevel  # needs Django's app registry
-        return api.membership(permissions.course_key(self), permissions.student_id(self))
+    # ------------------------------------------------------------------ handlers (reports, partnerships: own modules)
 
     def _read_placements(self, data):
         _ = self._
@@ -525,160 +363,7 @@ class NeedsAssessmentBlock(FormDraftsMixin, CompletableXBlockMixin, XBlock):
         self._migrate_state()
         return self._latest_result()
 
-    def _suppressed(self, count):
-        """Satisfaction results are aggregate-only: a group smaller than the minimum shows no figures."""
-        return self.kind == "satisfaction" and 0 < count < self.minimum_group
-
-    def _cohort(self):
-        from ..data import api  # pylint: disable=import-outside-toplevel
-        summary = api.needs_assessment_cohort(permissions.block_key(self))
-        themes = []
-        for theme in self.instrument["themes"]:
-            found = summary["themes"].get(theme["id"], {"respondents": 0, "total": 0.0, "bands": {}, "dont_know": 0})
-            bands = {band["label"]: found["bands"].get(band["label"], 0) for band in theme["bands"]}
-            entry = {
-                "id": theme["id"],
-                "title": theme["title"],
-                "respondents": found["respondents"],
-                "mean": core.round2(found["total"] / found["respondents"]) if found["respondents"] else None,
-                "bands": bands,
-                "dont_know": found["dont_know"],
-                "suppressed": self._suppressed(found["respondents"]),
-            }
-            if entry["suppressed"]:
-                entry.update(mean=None, bands={label: None for label in bands}, dont_know=None)
-            themes.append(entry)
-        return {"learners": summary["learners"], "minimum": self.minimum_group if self.kind == "satisfaction" else None,
-                "themes": themes}
-
-    @json_handler(methods=("GET", "POST"), tutors_only=True)
-    def cohort_report(self, data, suffix=""):  # pylint: disable=unused-argument
-        """
-        Means, band counts and "don't know" counts per theme over each learner's latest attempt (tutors only),
-        read from the running summary: the same few rows whatever the cohort's size.
-        """
-        return self._cohort()
-
-    @tutors_only_handler
-    def cohort_report_csv(self, request, suffix=""):  # pylint: disable=unused-argument
-        """
-        Streamed, formula-safe CSV. Diagnostics: one row per learner (latest attempt, theme scores and change
-        since first). Satisfaction surveys: one row per delivery element, never a learner's name.
-        """
-        _ = self._
-        if self.kind == "satisfaction":
-            return self._csv_response(*self._satisfaction_table())
-        from ..data import api  # pylint: disable=import-outside-toplevel
-        theme_ids = [theme["id"] for theme in self.instrument["themes"]]
-        header = [_("Learner"), _("Attempts"), _("Latest submitted (UTC)"), _("Overall"), _("Stage")]
-        for theme in self.instrument["themes"]:
-            header += [theme["title"], _("{theme}: change since first").format(theme=theme["title"])]
-        header.append(_("Don't know answers"))
-
-        def rows():
-            for row in api.needs_assessment_latest(permissions.block_key(self)):
-                line = [row["username"] or row["student_id"], row["attempt"],
-                        row["submitted_at"].strftime("%Y-%m-%d %H:%M"), row["overall"], row["stage"]]
-                for theme_id in theme_ids:
-                    latest, first = row["scores"].get(theme_id), row["first_scores"].get(theme_id)
-                    change = (None if latest is None or first is None or row["attempt"] == 1
-                              else core.round2(latest - first))
-                    line += [latest, change]
-                line.append(row["dont_know"])
-                yield line
-        return self._csv_response(header, rows())
-
-    def _satisfaction_table(self):
-        _ = self._
-        cohort = self._cohort()
-        labels = [band["label"] for band in self.instrument["themes"][0]["bands"]]
-        header = [_("Delivery element"), _("Respondents"), _("Mean"), _("Don't know answers")] + labels
-        rows = []
-        for theme in cohort["themes"]:
-            if theme["suppressed"]:
-                withheld = _("withheld (fewer than {n})").format(n=self.minimum_group)
-                rows.append([theme["title"], withheld, withheld, withheld] + [withheld] * len(labels))
-            else:
-                rows.append([theme["title"], theme["respondents"], theme["mean"], theme["dont_know"]]
-                            + [theme["bands"].get(label, 0) for label in labels])
-        return header, rows
-
-    def _csv_response(self, header, rows):
-        response = Response(content_type="text/csv", charset="utf-8",
-                            content_disposition=f'attachment; filename="needs-assessment-{self._dom_id()}.csv"')
-        response.app_iter = csv_stream(header, rows)
-        return response
-
-    # ------------------------------------------------------------------ partnerships
-
-    def _partnership_handler_allowed(self):
-        _ = self._
-        if self.kind != "partnership":
-            raise HandlerError(404, _("Only a partnership health check has partnerships."))
-        if permissions.is_anonymous(self):
-            raise HandlerError(403, _("Sign in to use this."))
-
-    @json_handler(methods=("POST",))
-    def create_partnership(self, data, suffix=""):  # pylint: disable=unused-argument
-        """The manager creates their partnership (once; later calls return it) and gets the code partners join with."""
-        _ = self._
-        self._partnership_handler_allowed()
-        name = data.get("name")
-        if not isinstance(name, str) or not name.strip() or len(name.strip()) > PARTNERSHIP_NAME_LIMIT:
-            raise HandlerError(400, _("name: give the partnership a name of at most {limit} characters.").format(
-                limit=PARTNERSHIP_NAME_LIMIT), field="name")
-        from ..data import api  # pylint: disable=import-outside-toplevel
-        try:
-            return api.create_partnership(course_key=permissions.course_key(self),
-                                          student_id=permissions.student_id(self),
-                                          username=permissions.username(self), name=name.strip(), now=_now())
-        except api.PartnershipRefused as error:
-            if error.reason == "other":
-                raise HandlerError(409, _("You have joined another partnership as a partner, so you cannot create "
-                                          "one.")) from error
-            raise HandlerError(503, _("No partnership code could be issued; try again.")) from error
-
-    @json_handler(methods=("POST",))
-    def join_partnership(self, data, suffix=""):  # pylint: disable=unused-argument
-        """A partner joins a partnership with its code (joining again is harmless; another partnership is refused)."""
-        _ = self._
-        self._partnership_handler_allowed()
-        code = data.get("code")
-        if not isinstance(code, str) or not code.strip() or len(code) > 32:
-            raise HandlerError(400, _("code: type the code your partnership manager gave you."), field="code")
-        from ..data import api  # pylint: disable=import-outside-toplevel
-        try:
-            return api.join_partnership(course_key=permissions.course_key(self), student_id=permissions.student_id(self),
-                                        username=permissions.username(self), code=code, now=_now())
-        except api.PartnershipRefused as error:
-            if error.reason == "code":
-                raise HandlerError(404, _("No partnership in this course has that code."), field="code") from error
-            raise HandlerError(409, _("You already belong to another partnership in this course.")) from error
-
-    @json_handler(methods=("GET", "POST"))
-    def my_partnership(self, data, suffix=""):  # pylint: disable=unused-argument
-        """The learner's partnership in this course (name, code, role) or ``{"partnership": null}``."""
-        self._partnership_handler_allowed()
-        return {"partnership": self._membership()}
-
-    @json_handler(methods=("GET", "POST"))
-    def partnership_report(self, data, suffix=""):  # pylint: disable=unused-argument
-        """The manager's view of all raters combined (partners see only their own results)."""
-        _ = self._
-        self._partnership_handler_allowed()
-        member = self._membership()
-        if not member or member["role"] != raters.MANAGER:
-            raise HandlerError(403, _("Only the partnership's manager sees the combined view."))
-        from ..data import api  # pylint: disable=import-outside-toplevel
-        ratings = api.partnership_ratings(permissions.block_key(self), member["id"])
-        combined = raters.combine(self.instrument, ratings, self.minimum_group)
-        stage_labels = {stage["id"]: stage["label"] for stage in self.instrument.get("stages") or []}
-        targets = {item["target"]: item["target_label"] for item in self._placed({})}
-        for item in combined["placements"]:
-            item["target_label"] = targets.get(item["target"])
-            item["manager_label"] = stage_labels.get(item["manager"])
-            item["stage_labels"] = stage_labels
-        return {"partnership": {"name": member["name"], "code": member["code"]}, **combined}
+    # ------------------------------------------------------------------ Studio
 
     @json_handler(methods=("POST",), authors_only=True)
     def studio_submit(self, data, suffix=""):  # pylint: disable=unused-argument
@@ -736,48 +421,7 @@ class NeedsAssessmentBlock(FormDraftsMixin, CompletableXBlockMixin, XBlock):
             node.set("minimum_group", str(self.minimum_group))
         write_instrument(self.instrument, node)
 
-    # ------------------------------------------------------------------ reports
-
-    def generate_report_data(self, user_state_iterator, limit_responses=None):
-        """
-        One row per learner for the LMS problem-response report: attempts, latest and first scores.
-        Column labels are translated once per report; the stage (author text) is formula-safe. A satisfaction
-        survey gives no rows: its results are aggregate-only (see the cohort report).
-        """
-        if self.kind == "satisfaction":
-            return
-        _ = self._
-        attempts_label, submitted_label = _("Attempts"), _("Latest submitted")
-        overall_label, stage_label = _("Latest overall"), _("Latest stage")
-        theme_columns = [
-            (theme["id"], _("Latest: {theme}").format(theme=theme["title"]),
-             _("First: {theme}").format(theme=theme["title"]))
-            for theme in self.instrument["themes"]
-        ]
-        count = 0
-        for user_state in user_state_iterator:
-            state = user_state.state or {}
-            attempts = state.get("attempt_history")
-            if not attempts and isinstance(state.get("attempts"), list):
-                attempts = state["attempts"]  # saved before the history had its own field
-            attempts = [attempt for attempt in attempts or [] if isinstance(attempt, dict)]
-            if not attempts:
-                continue
-            if limit_responses is not None and count >= limit_responses:
-                return
-            first, latest = attempts[0], attempts[-1]
-            latest_scores, first_scores = latest["scores"], first["scores"]
-            row = {
-                attempts_label: len(attempts),
-                submitted_label: latest["submitted_at"],
-                overall_label: latest["overall"],
-                stage_label: safe_cell(latest.get("stage") or ""),
-            }
-            for theme_id, latest_label, first_label in theme_columns:
-                row[latest_label] = latest_scores.get(theme_id)
-                row[first_label] = first_scores.get(theme_id)
-            count += 1
-            yield user_state.username, row
+    # ------------------------------------------------------------------ learner state
 
     def clear_student_state(self, user_id, course_id, item_id, requesting_user_id):  # pylint: disable=unused-argument
         """

@@ -148,7 +148,7 @@ class ReflectiveLogBlock(CompletableXBlockMixin, XBlock):
 
     def _guidance(self):
         """The catalogue's marking guidance and evidence requirements for this log's criteria, by criterion id."""
-        from accreditation_export.catalogue import marking_guidance  # pylint: disable=import-outside-toplevel
+        from lp_programme.catalogue import marking_guidance  # pylint: disable=import-outside-toplevel
         return marking_guidance([criterion["id"] for criterion in self.criteria])
 
     def _criteria_with_evidence(self):

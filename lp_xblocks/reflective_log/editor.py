@@ -35,7 +35,7 @@ def schema(_):
 
 @functools.lru_cache(maxsize=1)
 def _units():
-    from accreditation_export import catalogue  # pylint: disable=import-outside-toplevel
+    from lp_programme import catalogue  # pylint: disable=import-outside-toplevel
     try:
         data = catalogue.load_catalogue()
         index = catalogue.criteria(data)

@@ -24,7 +24,7 @@ from workbench import views as sdk_views
 from workbench.runtime import WorkbenchRuntime
 from workbench.scenarios import get_scenarios
 
-from course_content.tree import load_course
+from lp_programme.course_tree import load_course
 
 SDK_HTML_TAG = "html_demo"
 _lock = threading.Lock()

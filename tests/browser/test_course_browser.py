@@ -8,7 +8,7 @@ import uuid
 
 import pytest
 
-from course_content.tree import load_course
+from lp_programme.course_tree import load_course
 
 pytestmark = [pytest.mark.browser]
 

@@ -8,7 +8,7 @@ import uuid
 
 import pytest
 
-from course_content.tree import load_course
+from lp_programme.course_tree import load_course
 from tests.browser.helpers import wait_for_block
 from tests.browser.test_mi_report_browser import report  # noqa: F401  pylint: disable=unused-import  # the fixture
 

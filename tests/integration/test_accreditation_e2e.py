@@ -19,9 +19,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from accreditation_export import catalogue as cat
+from lp_programme import catalogue as cat
 from accreditation_export.awarding_body_server import AwardingBodyServer
-from course_content.tree import load_course
+from lp_programme.course_tree import load_course
 from tests.integration.http_client import Client
 
 pytestmark = pytest.mark.integration

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import requests
 
-from accreditation_export import catalogue as cat
+from lp_programme import catalogue as cat
 from accreditation_export.awarding_body_server import AwardingBodyServer
 from accreditation_export.mapping import map_learner
 from accreditation_export.outputs import claims_of

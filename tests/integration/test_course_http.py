@@ -8,7 +8,7 @@ from importlib.metadata import entry_points
 import pytest
 from lxml import etree
 
-from course_content.tree import load_course
+from lp_programme.course_tree import load_course
 
 from .http_client import Client
 

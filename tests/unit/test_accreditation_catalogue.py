@@ -6,7 +6,7 @@ import pytest
 import yaml
 from lxml import etree
 
-from accreditation_export import catalogue as cat
+from lp_programme import catalogue as cat
 
 SHIPPED = yaml.safe_load(cat.DEFAULT_CATALOGUE.read_text(encoding="utf-8"))
 

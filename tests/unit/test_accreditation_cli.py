@@ -59,7 +59,7 @@ def test_export_writes_the_documented_files(tmp_path, register):
 
 
 def test_json_claims_are_the_bodies_submit_sends(tmp_path, register):
-    from accreditation_export import catalogue as cat  # pylint: disable=import-outside-toplevel
+    from lp_programme import catalogue as cat  # pylint: disable=import-outside-toplevel
     from accreditation_export.outputs import claims_of  # pylint: disable=import-outside-toplevel
     from accreditation_export.pipeline import evaluate  # pylint: disable=import-outside-toplevel
     from accreditation_export.register import read_register  # pylint: disable=import-outside-toplevel
@@ -108,7 +108,7 @@ def test_check_register_lists_rejections_and_fails(register):
 
 def test_check_catalogue_reports_every_problem(tmp_path):
     bad = tmp_path / "bad.yaml"
-    bad.write_text(Path(__import__("accreditation_export.catalogue", fromlist=["x"]).DEFAULT_CATALOGUE)
+    bad.write_text(Path(__import__("lp_programme.catalogue", fromlist=["x"]).DEFAULT_CATALOGUE)
                    .read_text(encoding="utf-8").replace('"A/000/0001"', '"A0001"').replace('level: "4"', 'level: "9"', 1),
                    encoding="utf-8")
     result = run("check-catalogue", "--catalogue", bad)

@@ -5,7 +5,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import yaml
 
-from accreditation_export import catalogue as cat
+from lp_programme import catalogue as cat
 from accreditation_export.explain import explain
 from accreditation_export.mapping import combine, idempotency_key, map_learner
 from accreditation_export.sources.base import Exercise, Learner, ReflectiveEntry

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from accreditation_export import catalogue as cat
+from lp_programme import catalogue as cat
 from accreditation_export.csvfile import BrokenRow, _one_line
 from accreditation_export.register import MAX_LINES_NAMED, RegisterError, read_register
 

@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from accreditation_export import catalogue as cat
+from lp_programme import catalogue as cat
 from accreditation_export.mapping import map_learner
 from accreditation_export.sources.base import Exercise, Learner, ReflectiveEntry, SourceError, block_name, by_learner
 from accreditation_export.sources.reports import ReportsSource, read_grade_report, read_problem_responses, unsafe

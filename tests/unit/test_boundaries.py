@@ -45,7 +45,7 @@ def test_only_compat_imports_edx_platform_code():
 
 
 EXPORTER_MODULES = [
-    "accreditation_export.cli", "accreditation_export.catalogue", "accreditation_export.register",
+    "accreditation_export.cli", "lp_programme.catalogue", "accreditation_export.register",
     "accreditation_export.mapping", "accreditation_export.explain", "accreditation_export.pipeline",
     "accreditation_export.outputs", "accreditation_export.submit", "accreditation_export.awarding_body_server",
     "accreditation_export.sources.workbench", "accreditation_export.sources.reports", "accreditation_export.sources.rest",

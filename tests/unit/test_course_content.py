@@ -12,10 +12,10 @@ import tarfile
 import pytest
 from lxml import etree
 
-from accreditation_export.catalogue import DEFAULT_CATALOGUE, criteria, load_catalogue
+from lp_programme.catalogue import DEFAULT_CATALOGUE, criteria, load_catalogue
 from course_content import BLOCK_TAGS, SOURCE
 from course_content.build import build, tarball_bytes
-from course_content.tree import OlxError, load_course, source_files
+from lp_programme.course_tree import OlxError, load_course, source_files
 from course_content.validate import (
     SHARED_SCENARIOS, Report, check_catalogue, check_grading, check_html, check_links, check_olxcleaner,
     check_shared, check_structure, validate,
@@ -402,7 +402,7 @@ def test_course_xml_names_the_advanced_modules(course):
 
 
 def test_course_content_never_imports_the_sdk():
-    code = ("import sys, course_content.__main__, course_content.tree, course_content.build, course_content.validate; "
+    code = ("import sys, course_content.__main__, lp_programme.course_tree, course_content.build, course_content.validate; "
             "light = sorted(m for m in sys.modules if m.split('.')[0] in ('xblock', 'django', 'workbench')); "
             "course_content.validate.validate(); "
             "print(','.join(light) + '|' + ','.join(sorted(m for m in sys.modules if m.split('.')[0] in "

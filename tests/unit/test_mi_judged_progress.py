@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from accreditation_export import catalogue as cat
+from lp_programme import catalogue as cat
 from accreditation_export.mi import figures
 from accreditation_export.mi.figures import Counts, Scope, Suppressed
 from accreditation_export.mi.judged import judged_progress, tutor_met

@@ -24,7 +24,7 @@ from typing import Iterator
 
 from lxml import etree
 
-from . import SOURCE
+from . import COURSE_OLX as SOURCE
 
 STRUCTURE = ("chapter", "sequential", "vertical")
 _POINTER_ATTRIBUTES = {"url_name"}
