@@ -1,17 +1,7 @@
 """
-The reflective log's rules (pure: no XBlock, no Django): what an entry must hold, the life of an entry,
-how a tutor's marking is checked and decided, which criteria a portfolio covers, and who holds a lock.
-
-Life of an entry::
-
-    (new) --save--> draft --submit--> submitted --pass--> passed
-                      ^                 |   ^  \\--feedback--> submitted (comment without a decision)
-                      |                 |   |
-                      +-- save --- referred <--refer--+
-                                    \\--submit--> submitted (a new version)
-
-A submitted or passed entry is read-only to the learner. A referred entry can be revised (saved) and
-resubmitted; every submission is a new, immutable version. An instructor's reset archives entries.
+The reflective log's rules (pure: no XBlock, no Django): what an entry must hold and how a tutor's marking
+is checked and decided. The life of an entry, coverage and locks are the shared marking state machine in
+:mod:`lp_xblocks.common.marking`, re-exported here so the block reads one ``rules`` module.
 
 Errors are :class:`EntryError` (bad input: HTTP 400, naming the field) and :class:`StateError` (the
 entry is not in a state that allows the action: HTTP 409).
@@ -20,26 +10,20 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import date, datetime, timedelta
+from datetime import date
 from typing import Any, Callable
 
 from ..common.errors import N_, LocalisedError
 from ..common.text import is_blank, visible_or_empty
+from ..common.marking import (  # noqa: F401  # pylint: disable=unused-import  # the block and its tests read them as rules.X
+    DRAFT, SUBMITTED, PASSED, REFERRED, ARCHIVED, STATUSES, QUEUE_STATUSES, PASS,
+    REFER, MET, NOT_YET_MET, LOCK_MINUTES, MAX_TITLE, PAGE_SIZE, TRANSITIONS, StateError, refusal,
+    next_status, is_editable, coverage, units_of, score, lock_state, lock_expiry, page_count,
+)
 
-DRAFT, SUBMITTED, PASSED, REFERRED, ARCHIVED = "draft", "submitted", "passed", "referred", "archived"
-STATUSES = (DRAFT, SUBMITTED, PASSED, REFERRED)
-# What tutors see in the marking queue: work that has been submitted at least once.
-QUEUE_STATUSES = (SUBMITTED, REFERRED, PASSED)
-
-PASS, REFER = "pass", "refer"
-MET, NOT_YET_MET = "met", "not_yet_met"
-
-LOCK_MINUTES = 30
-PAGE_SIZE = 25
 MAX_PAGE = 100_000  # 2.5 million entries in one queue status: far beyond any cohort
 _PAGE_NUMBER = re.compile(r"[0-9]{1,6}")
 
-MAX_TITLE = 200
 MAX_BODY_CHARS = 30_000
 # A submitted version is one edx-submissions record, at most 100 KiB of JSON (non-ASCII characters take six
 # bytes there); an entry must fit with room for the record's other keys.
@@ -48,30 +32,6 @@ MAX_COMMENT = 5_000
 MAX_FEEDBACK = 10_000
 
 ENTRY_FIELDS = ("title", "activity_date", "entry_type", "body", "criteria")
-
-# (status, action) -> new status. Anything not listed is refused with a StateError.
-TRANSITIONS = {
-    (None, "save"): DRAFT,
-    (DRAFT, "save"): DRAFT,
-    (REFERRED, "save"): REFERRED,
-    (DRAFT, "submit"): SUBMITTED,
-    (REFERRED, "submit"): SUBMITTED,
-    (SUBMITTED, "feedback"): SUBMITTED,
-    (SUBMITTED, PASS): PASSED,
-    (SUBMITTED, REFER): REFERRED,
-    (DRAFT, "reset"): ARCHIVED,
-    (SUBMITTED, "reset"): ARCHIVED,
-    (PASSED, "reset"): ARCHIVED,
-    (REFERRED, "reset"): ARCHIVED,
-}
-
-_REFUSALS = {
-    SUBMITTED: N_("This entry has been submitted and is waiting to be marked; it cannot be changed now."),
-    PASSED: N_("This entry has passed; it can no longer be changed."),
-    REFERRED: N_("This entry was referred: revise it and submit it again before it can be marked."),
-    DRAFT: N_("This entry is a draft that has not been submitted."),
-    ARCHIVED: N_("This entry was removed by a course reset."),
-}
 
 # A word: a number with separators ("30,000", "2.5"), or letters and digits joined by apostrophes or
 # hyphens ("don't", "co-operation"). The block's JavaScript counts the same way as the learner types.
@@ -143,30 +103,6 @@ class _Collector:
     def raise_any(self):
         if self.problems:
             raise EntryErrors(self.problems)
-
-
-class StateError(LocalisedError):
-    """The entry's state does not allow the action (HTTP 409)."""
-
-
-# --------------------------------------------------------------------------- state machine
-
-def refusal(status: str | None) -> StateError:
-    """Why an entry in ``status`` refuses a change."""
-    return StateError(_REFUSALS.get(status, N_("This action is not allowed now.")))
-
-
-def next_status(status: str | None, action: str) -> str:
-    """The status after ``action``, or :class:`StateError` when the action is not allowed now."""
-    try:
-        return TRANSITIONS[(status, action)]
-    except KeyError:
-        raise refusal(status) from None
-
-
-def is_editable(status: str) -> bool:
-    """Whether the learner may change the entry's working copy."""
-    return (status, "save") in TRANSITIONS
 
 
 # --------------------------------------------------------------------------- entries
@@ -387,52 +323,6 @@ def decide(claimed: list, marks: dict) -> str:
     return PASS if all((marks.get(ident) or {}).get("decision") == MET for ident in claimed) else REFER
 
 
-# --------------------------------------------------------------------------- coverage and score
-
-def coverage(config: dict, passed: list) -> list:
-    """
-    Which of the block's criteria passed entries evidence.
-
-    ``passed`` lists the passed entries as ``{"entry_id", "title", "version", "criteria", "passed_at"}``
-    (the criteria their passed version claimed). Returns, per criterion in block order,
-    ``{"id", "text", "met", "evidence": [{"entry_id", "title", "version", "passed_at"}]}`` with the
-    earliest pass first.
-    """
-    ordered = sorted(passed, key=lambda entry: (str(entry.get("passed_at") or ""), str(entry["entry_id"])))
-    result = []
-    for criterion in config["criteria"]:
-        evidence = [
-            {key: entry.get(key) for key in ("entry_id", "title", "version", "passed_at")}
-            for entry in ordered if criterion["id"] in entry["criteria"]
-        ]
-        result.append({"id": criterion["id"], "text": criterion["text"], "met": bool(evidence), "evidence": evidence})
-    return result
-
-
-def units_of(criteria: list) -> list:
-    """The units a log's criteria belong to: the part of each id before its first '-' (``LPM3-2.1`` -> ``LPM3``)."""
-    return sorted({str(criterion["id"]).split("-", 1)[0] for criterion in criteria if "-" in str(criterion["id"])})
-
-
-def score(covered: list) -> tuple[int, int]:
-    """(criteria met, criteria in the block): the learner's points and the points possible."""
-    return sum(1 for item in covered if item["met"]), len(covered)
-
-
-# --------------------------------------------------------------------------- locks
-
-def lock_state(holder: str, expires_at: datetime | None, tutor: str, now: datetime) -> str:
-    """``free`` (nobody, or expired), ``mine`` (held by ``tutor``) or ``other``."""
-    if not holder or expires_at is None or expires_at <= now:
-        return "free"
-    return "mine" if holder == tutor else "other"
-
-
-def lock_expiry(now: datetime) -> datetime:
-    """When a lock claimed now expires."""
-    return now + timedelta(minutes=LOCK_MINUTES)
-
-
 # --------------------------------------------------------------------------- queue
 
 def clean_queue_request(data: dict) -> tuple[str, int]:
@@ -451,8 +341,3 @@ def clean_queue_request(data: dict) -> tuple[str, int]:
     if not isinstance(page, int) or isinstance(page, bool) or not 1 <= page <= MAX_PAGE:
         raise EntryError("page", N_("'{value}' is not a page number (1 to {most})"), value=str(page)[:40], most=MAX_PAGE)
     return status, page
-
-
-def page_count(total: int, page_size: int = PAGE_SIZE) -> int:
-    """Pages needed for ``total`` rows (0 when there are none)."""
-    return (total + page_size - 1) // page_size

@@ -11,8 +11,9 @@ from django.db import transaction
 from django.db.models import Count, F, Q
 from submissions import api as submissions_api
 
-from ...reflective_log import rules
-from ...reflective_log.rules import N_, StateError
+from ...common import marking as rules
+from ...common.errors import N_
+from ...common.marking import StateError
 from ..models import ReflectiveAuditEvent, ReflectiveEntry, ReflectiveEntryVersion, ReflectiveFeedback
 
 ITEM_TYPE = "lp_reflective_log"
