@@ -7,7 +7,7 @@ PORT ?= 8000
 SETTINGS = lp_xblocks.workbench.settings
 BIN = $(VENV)/bin
 
-.PHONY: run test migrate benchmark wheel clean validate course extract_translations
+.PHONY: run test migrate benchmark wheel clean validate course extract_translations docs
 
 $(BIN)/.installed: setup.cfg pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -26,6 +26,10 @@ run: migrate
 test: $(BIN)/.installed
 	bash tools/system-deps.sh
 	$(BIN)/tox
+
+# The documentation (docs/, Sphinx + MyST) with warnings as errors, as `make test` builds it; HTML in .tox/docs/tmp/html.
+docs: $(BIN)/.installed
+	$(BIN)/tox -e docs
 
 validate: $(BIN)/.installed
 	$(BIN)/python -m course_content validate
