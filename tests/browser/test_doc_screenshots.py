@@ -7,7 +7,6 @@ each asserting what the picture shows before it is taken. They are written to ``
 docs/using-the-blocks.md and docs/participants-and-tutors.md); a picture a test did not check is never written.
 """
 import re
-import uuid
 from pathlib import Path
 
 import pytest
@@ -27,8 +26,9 @@ def expect():
     return pytest.importorskip("playwright.sync_api").expect
 
 
-def learner(prefix):
-    return f"{prefix}-{uuid.uuid4().hex[:8]}"
+def learner(block):
+    """The pictured participant: one name per block (the same shuffle and page every run), used by no other test."""
+    return f"sam-pictured-{block}"
 
 
 def picture(locator, name, until=None):
@@ -62,7 +62,7 @@ def open_block(page, base, scenario, student, root, init):
 
 
 def test_needs_assessment_learner_results_and_tutor_cohort_report(workbench_server, page):
-    student = learner("pictured")
+    student = learner("needs-assessment")
     block = open_block(page, workbench_server, "lp_needs_assessment.1", student, ".lp-na", "LpNeedsAssessment")
     groups = page.locator(".lp-na fieldset.lp-na__statement[data-statement]")
     themes = page.locator(".lp-na fieldset.lp-na__theme > legend").all_text_contents()
@@ -92,7 +92,7 @@ def test_needs_assessment_learner_results_and_tutor_cohort_report(workbench_serv
 
 
 def test_reflective_log_learner_entry_and_tutor_queue(workbench_server, page):
-    student = learner("pictured")
+    student = learner("reflective-log")
     open_block(page, workbench_server, "lp_reflective_log.0", student, ".lp-rl", "LpReflectiveLog")
     page.get_by_role("button", name="Write a new entry", exact=True).click()
     page.locator("input[name=title]").fill("Chairing the adult learning fair meeting")
@@ -116,7 +116,7 @@ def test_reflective_log_learner_entry_and_tutor_queue(workbench_server, page):
 
 
 def test_facilitation_learner_scene_and_tutor_choice_report(workbench_server, page):
-    student = learner("pictured")
+    student = learner("facilitation")
     page.goto(f"{workbench_server}/scenario/lp_facilitation_exercise.0/?student={student}")
     page.wait_for_function("() => document.querySelector('.lp-fx__stage h3') !== null")
     block = page.locator(".lp-fx").first
