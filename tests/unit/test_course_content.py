@@ -361,7 +361,7 @@ def _run(*args):
 
 def test_validate_command_prints_counts_and_fails_with_file_and_element(tree):
     done = _run("validate", "--source", tree)
-    for line in ("modules: 5", "units: 77", "blocks: ", "lp_needs_assessment 8", "participant-facing words: "):
+    for line in ("modules: 5", "units: 78", "blocks: ", "lp_needs_assessment 8", "participant-facing words: "):
         assert line in done.stdout, done.stdout
     edit(tree / "html" / "evaluating-partnership-text.html", "/jump_to_id/partnership-health-check",
          "/jump_to_id/health-chek")
