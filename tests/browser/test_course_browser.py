@@ -169,6 +169,9 @@ def _serious_violations(page):
 @pytest.mark.parametrize("path", [
     "/course/", "/course/programme-guide/", "/course/budget-monitoring/", "/course/chairing-action-record/",
     "/course/starting-point/", "/course/portfolio-completion/",
+    # Second edition: the glossary, a case study, Module 2's self-check and Module 3's practice exercise.
+    "/course/glossary/", "/course/case-tendring/", "/course/facilitation-self-check/",
+    "/course/progress-report-practice/",
 ])
 def test_course_pages_have_no_serious_accessibility_violations(workbench_server, page, path):
     pytest.importorskip("axe_playwright_python")

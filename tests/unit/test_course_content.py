@@ -85,7 +85,7 @@ def test_counts_meet_the_word_target(course):
     assert counts["modules"] == 5
     assert counts["units"] == len(list(course.units()))
     assert counts["blocks"]["lp_reflective_log"] == 4
-    assert counts["blocks"]["lp_facilitation_exercise"] == 3
+    assert counts["blocks"]["lp_facilitation_exercise"] == 4
     assert counts["words"]["html"] >= 8000
     assert counts["words"]["total"] == sum(v for k, v in counts["words"].items() if k != "total")
 
@@ -361,7 +361,7 @@ def _run(*args):
 
 def test_validate_command_prints_counts_and_fails_with_file_and_element(tree):
     done = _run("validate", "--source", tree)
-    for line in ("modules: 5", "units: 54", "blocks: ", "lp_needs_assessment 7", "participant-facing words: "):
+    for line in ("modules: 5", "units: 78", "blocks: ", "lp_needs_assessment 8", "participant-facing words: "):
         assert line in done.stdout, done.stdout
     edit(tree / "html" / "evaluating-partnership-text.html", "/jump_to_id/partnership-health-check",
          "/jump_to_id/health-chek")
