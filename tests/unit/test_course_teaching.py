@@ -10,8 +10,8 @@ from urllib.parse import urlparse
 import pytest
 from lxml import etree
 
-from accreditation_export.catalogue import criteria, load_catalogue
-from course_content.tree import load_course
+from lp_programme.catalogue import criteria, load_catalogue
+from lp_programme.course_tree import load_course
 from course_content.validate import count_words, html_fragment
 
 COURSE = load_course()
