@@ -364,7 +364,8 @@ def _run(*args):
 
 def test_validate_command_prints_counts_and_fails_with_file_and_element(tree):
     done = _run("validate", "--source", tree)
-    for line in ("modules: 5", "units: 54", "blocks: ", "lp_needs_assessment 7", "participant-facing words: "):
+    units = f"units: {len(list(load_course(tree).units()))}"  # new pages are added by several developers
+    for line in ("modules: 5", units, "blocks: ", "lp_needs_assessment 7", "participant-facing words: "):
         assert line in done.stdout, done.stdout
     edit(tree / "html" / "evaluating-partnership-text.html", "/jump_to_id/partnership-health-check",
          "/jump_to_id/health-chek")

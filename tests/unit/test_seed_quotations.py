@@ -18,7 +18,7 @@ SEEDS = Path(__file__).resolve().parents[2].parent / "shared" / "seeds"
 # Which seed a citation names: the first file whose name starts with the prefix.
 ATTRIBUTIONS = [
     (re.compile(r"DfES tender|tender specification", re.I), "000_"),
-    (re.compile(r"Centre for Excellence in Leadership|leadership college", re.I), "001_"),
+    (re.compile(r"Centre for Excellence in Leadership|leadership college|Beecham", re.I), "001_"),
     (re.compile(r"Tendring|working party", re.I), "002_"),
     (re.compile(r"2008 guidance|guidance on effective", re.I), "003_"),
     (re.compile(r"Dunford", re.I), "004_"),
