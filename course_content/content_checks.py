@@ -8,6 +8,8 @@ Checks of what the course's pages say against what the course and the catalogue 
   with its id, a qualification with its credits) says exactly what the catalogue says.
 - :func:`rule_problems`: text that restates a block's or the grading policy's configuration agrees with it (the
   rows an action plan needs, the pass mark, the logs' and exercises' weights, what a log's score counts).
+- :func:`turnaround_problems`: a marking turnaround a page promises (``data-turnaround-working-days``) is the
+  one the management information measures tutors against.
 """
 from __future__ import annotations
 
@@ -157,6 +159,40 @@ def rule_problems(text: str, *, min_rows: list[int], pass_mark: float | None,
         problems.append(f"says \"{match.group(0)}\", but a log's score is the share of its criteria met by passed "
                         "entries, not a number of entries")
     return problems
+
+
+def working_days(calendar_days: int) -> int:
+    """Working days in a span of calendar days (five in every seven)."""
+    return calendar_days * 5 // 7
+
+
+def turnaround_problems(fragment, target_calendar_days: int) -> list[tuple[int | None, str]]:
+    """A promised marking turnaround must be the target the MI report uses; marking promises must be marked up."""
+    want = working_days(target_calendar_days)
+    problems = []
+    for node in fragment.iter():
+        if not isinstance(node.tag, str) or node.get("data-turnaround-working-days") is None:
+            continue
+        raw = node.get("data-turnaround-working-days")
+        text = _fold(" ".join(node.itertext())).lower()
+        if not raw.isdigit() or int(raw) != want:
+            problems.append((node.sourceline, f"promises marking within {raw} working days, but tutors' turnaround is "
+                                              f"measured against {want} working days ({target_calendar_days} calendar "
+                                              "days, accreditation_export/mi/turnaround.py)"))
+        elif not re.search(rf"\b(?:{want}|{_WORDS[want] if want < len(_WORDS) else want})\b", text):
+            problems.append((node.sourceline, f"the text '{text}' does not show the {raw} working days it states"))
+    for node in fragment.iter():
+        if isinstance(node.tag, str) and node.tag in ("p", "li", "td"):
+            own = _fold(" ".join(node.itertext()))
+            inner = any(isinstance(child.tag, str) and child.get("data-turnaround-working-days") is not None
+                        for child in node.iter())
+            if re.search(r"\bmark\w*\b[^.]*\bworking days\b", own, re.IGNORECASE) and not inner:
+                problems.append((node.sourceline, "promises a marking turnaround that nothing checks: mark the figure "
+                                                  "up with data-turnaround-working-days"))
+    return problems
+
+
+_WORDS = "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen".split()
 
 
 def parse_fragment(html: str):

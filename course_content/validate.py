@@ -30,7 +30,7 @@ Checks, in order:
 - ``drift``: catalogue text restated on a page (criteria marked data-criterion, unit titles and credits,
   qualification credits) is the catalogue's.
 - ``rules``: text that restates a configuration agrees with it (action-plan rows, pass mark, grading weights,
-  what a log's score counts).
+  what a log's score counts, the tutors' marking turnaround).
 - ``html``: well-formed, headings in order from h2, tables with caption and header cells, meaningful link
   text, images with alt text; no placeholder text anywhere a participant looks.
 """
@@ -336,7 +336,12 @@ def check_external_text(course: Course, report: Report) -> None:
                 continue
             for attr in ("href", "src"):
                 link = node.get(attr)
-                if link and not link.startswith(("/jump_to_id/", "/static/")):
+                if link and link.startswith("/static/"):
+                    name = link[len("/static/"):].split("#")[0].split("?")[0]
+                    if name not in downloads.names() and not (course.root / "static" / name).is_file():
+                        report.add("link", path.relative_to(course.root).as_posix(),
+                                   f"link {link}: no such file under static/", node)
+                elif link and not link.startswith("/jump_to_id/"):
                     problem = content_checks.external_link_problem(link)
                     if problem:
                         report.add("external-link", path.relative_to(course.root).as_posix(),
@@ -383,7 +388,10 @@ def check_downloads(course: Course, report: Report) -> None:
             elif page_file not in linked.get(name, set()):
                 report.add("downloads", page_file, f"does not link the template /static/{name} (a template nobody "
                                                    "can find is not downloadable)")
-    used = set(linked) | {course.policy.get(f"course/{course.run}", {}).get("course_image", "")}
+    image = course.policy.get(f"course/{course.run}", {}).get("course_image", "")
+    if image and not (course.root / "static" / image).is_file():
+        report.add("link", f"policies/{course.run}/policy.json", f"course_image '{image}': no such file under static/")
+    used = set(linked) | {image}
     for path in sorted((course.root / "static").rglob("*")):
         name = path.relative_to(course.root / "static").as_posix()
         if path.is_file() and name not in used and not name.startswith("."):
@@ -420,6 +428,8 @@ def check_drift_and_rules(course: Course, catalogue_path: Path, report: Report) 
     cutoff = course.grading_policy.get("GRADE_CUTOFFS", {}).get("Pass")
     weights = {entry.get("type"): entry.get("weight") for entry in course.grading_policy.get("GRADER", [])
                if isinstance(entry, dict) and isinstance(entry.get("weight"), (int, float))}
+    from accreditation_export.mi.turnaround import TARGET_DAYS as target_days  # pylint: disable=import-outside-toplevel
+
     for file, unit, fragment in _html_pages(course):
         for line, message in content_checks.drift_problems(fragment, catalogue, known):
             report.problems.append(Problem(ERROR, "drift", file, message, line))
@@ -430,6 +440,8 @@ def check_drift_and_rules(course: Course, catalogue_path: Path, report: Report) 
                 rows = plan.get("min_rows", "1") if plan is not None else "1"
                 if rows.isdigit():
                     min_rows.append(int(rows))
+        for line, message in content_checks.turnaround_problems(fragment, target_days):
+            report.problems.append(Problem(ERROR, "rules", file, message, line))
         text = " ".join(fragment.itertext())
         for message in content_checks.rule_problems(text, min_rows=min_rows, pass_mark=cutoff, weights=weights):
             report.add("rules", file, message)

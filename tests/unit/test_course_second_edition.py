@@ -228,3 +228,25 @@ def test_text_restating_the_configuration_must_agree_with_it(tree):
     assert any("\"at least one entry in each log\"" in line for line in found)
     assert any("pass mark of 50%" in line and "60%" in line for line in found)
     assert any("weigh 70%" in line and "80%" in line for line in found)
+
+
+def test_the_tutors_page_promises_the_turnaround_the_mi_report_measures(tree):
+    from accreditation_export.mi.turnaround import TARGET_DAYS  # pylint: disable=import-outside-toplevel
+
+    assert TARGET_DAYS == 14  # ten working days
+    page = tree / "html" / "tutors-text.html"
+    edit(page, 'data-turnaround-working-days="10">within ten working days', 'data-turnaround-working-days="5">within '
+         "five working days")
+    found = errors(validate(tree), "rules")
+    assert len(found) == 1 and "within 5 working days" in found[0] and "10 working days" in found[0]
+    edit(page, 'data-turnaround-working-days="5">within five working days', "data-x=\"\">within five working days")
+    found = errors(validate(tree), "rules")
+    assert len(found) == 1 and "promises a marking turnaround that nothing checks" in found[0]
+
+
+def test_static_files_named_by_about_pages_and_the_policy_must_exist(tree):
+    edit(tree / "about" / "overview.html", "<p>", '<p><img src="/static/images/missing.png" alt="A partnership meeting"/>')
+    (tree / "static" / "images" / "course_image.png").unlink()
+    found = [str(p) for p in validate(tree).errors if p.check == "link"]
+    assert any("about/overview.html" in line and "/static/images/missing.png" in line for line in found)
+    assert any("policy.json" in line and "course_image 'images/course_image.png'" in line for line in found)
