@@ -71,10 +71,9 @@ def cmd_build(args) -> int:
 
 
 def cmd_hours(args) -> int:
-    from .validate import check_study_time, Report  # pylint: disable=import-outside-toplevel
     from . import study_time  # pylint: disable=import-outside-toplevel
     from .tree import load_course  # pylint: disable=import-outside-toplevel
-    from .validate import _html_pages  # pylint: disable=import-outside-toplevel
+    from .validate import Report, check_study_time, html_pages  # pylint: disable=import-outside-toplevel
 
     try:
         course = load_course(args.source)
@@ -83,9 +82,10 @@ def cmd_hours(args) -> int:
         return 1
     report = Report()
     found = check_study_time(course, args.catalogue, report)
-    marked = [s for file, _unit, fragment in _html_pages(course) for s in study_time.statements(fragment, file)]
-    effort = course.root / "about" / "effort.html"
-    for line in study_time.report_lines(found, marked, effort.read_text(encoding="utf-8") if effort.is_file() else None):
+    marked = [s for file, _unit, fragment in html_pages(course) for s in study_time.statements(fragment, file)]
+    effort_file = course.root / "about" / "effort.html"
+    effort = effort_file.read_text(encoding="utf-8") if effort_file.is_file() else None
+    for line in study_time.report_lines(found, marked, effort):
         print(line)
     for problem in report.warnings:
         print(problem)

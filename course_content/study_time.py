@@ -150,7 +150,8 @@ def _flag(text: str) -> list[str]:
 
 def shows(text: str, number: int) -> bool:
     folded = " ".join(text.lower().replace("-", " ").split())
-    return any(re.search(rf"(?<![\w]){re.escape(form.replace('-', ' '))}(?![\w])", folded) for form in words_for(number))
+    return any(re.search(rf"(?<![\w]){re.escape(form.replace('-', ' '))}(?![\w])", folded)
+               for form in words_for(number))
 
 
 def parse_effort(text: str) -> int | None:

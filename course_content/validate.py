@@ -348,7 +348,7 @@ def check_external_text(course: Course, report: Report) -> None:
                                    f"link {link}: {problem}", node)
 
 
-def _html_pages(course: Course):
+def html_pages(course: Course):
     """``(file, unit or None, fragment)`` for every html component and about page that parses."""
     for unit, component in course.components():
         if component.tag == "html":
@@ -368,7 +368,7 @@ def check_downloads(course: Course, report: Report) -> None:
     from .template_sources import TEMPLATES  # pylint: disable=import-outside-toplevel
 
     linked: dict[str, set] = {}
-    for file, _unit, fragment in _html_pages(course):
+    for file, _unit, fragment in html_pages(course):
         for node in fragment.iter():
             if isinstance(node.tag, str):
                 for attr in ("href", "src"):
@@ -401,7 +401,7 @@ def check_downloads(course: Course, report: Report) -> None:
 def check_study_time(course: Course, catalogue_path: Path, report: Report) -> study_time.Totals:
     found = study_time.totals(course)
     marked = []
-    for file, _unit, fragment in _html_pages(course):
+    for file, _unit, fragment in html_pages(course):
         marked += study_time.statements(fragment, file)
         for sentence in study_time.unmarked(fragment):
             report.add("study-time", file, f"states a study time that nothing checks: \"{sentence}\" (mark the figure "
@@ -430,7 +430,7 @@ def check_drift_and_rules(course: Course, catalogue_path: Path, report: Report) 
                if isinstance(entry, dict) and isinstance(entry.get("weight"), (int, float))}
     from accreditation_export.mi.turnaround import TARGET_DAYS as target_days  # pylint: disable=import-outside-toplevel
 
-    for file, unit, fragment in _html_pages(course):
+    for file, unit, fragment in html_pages(course):
         for line, message in content_checks.drift_problems(fragment, catalogue, known):
             report.problems.append(Problem(ERROR, "drift", file, message, line))
         min_rows = []

@@ -195,7 +195,8 @@ def test_a_built_template_left_in_the_tree_is_refused_by_the_build(tree, tmp_pat
 # --------------------------------------------------------------------------- catalogue drift and restated rules
 
 def test_catalogue_text_restated_on_a_page_must_not_drift(tree):
-    edit(tree / "html" / "accreditation-option-text.html", "LPM2 Understanding partnership", "LPM2 Understanding partnerships")
+    edit(tree / "html" / "accreditation-option-text.html", "LPM2 Understanding partnership",
+         "LPM2 Understanding partnerships")
     edit(tree / "html" / "accreditation-option-text.html", "<td>Module 2</td><td>4</td>", "<td>Module 2</td><td>5</td>")
     edit(tree / "html" / "accreditation-option-text.html", "(14 credits)", "(15 credits)")
     edit(tree / "html" / "welcome-text.html", "</ul>",
@@ -245,7 +246,8 @@ def test_the_tutors_page_promises_the_turnaround_the_mi_report_measures(tree):
 
 
 def test_static_files_named_by_about_pages_and_the_policy_must_exist(tree):
-    edit(tree / "about" / "overview.html", "<p>", '<p><img src="/static/images/missing.png" alt="A partnership meeting"/>')
+    edit(tree / "about" / "overview.html", "<p>",
+         '<p><img src="/static/images/missing.png" alt="A partnership meeting"/>')
     (tree / "static" / "images" / "course_image.png").unlink()
     found = [str(p) for p in validate(tree).errors if p.check == "link"]
     assert any("about/overview.html" in line and "/static/images/missing.png" in line for line in found)
