@@ -169,6 +169,8 @@ def _serious_violations(page):
 @pytest.mark.parametrize("path", [
     "/course/", "/course/programme-guide/", "/course/budget-monitoring/", "/course/chairing-action-record/",
     "/course/starting-point/", "/course/portfolio-completion/",
+    "/course/tutors/", "/course/partner-staff-route/", "/course/prior-learning/", "/course/accessibility-statement/",
+    "/course/equality-diversity/",
 ])
 def test_course_pages_have_no_serious_accessibility_violations(workbench_server, page, path):
     pytest.importorskip("axe_playwright_python")
