@@ -92,9 +92,9 @@ def drift_problems(fragment, catalogue: dict, known: dict) -> list[tuple[int | N
             elif text != _fold(entry["text"]):
                 problems.append((node.sourceline, f"criterion {ident} must read exactly as the catalogue: "
                                                   f"\"{entry['text']}\" (it reads \"{text}\")"))
-        if node.tag in ("th", "td", "li", "strong"):
+        if node.tag in ("th", "td"):  # a table cell that names a unit: "LPM2 Understanding partnership"
             text = _fold(" ".join(node.itertext()))
-            named = re.fullmatch(r"(LPM\d+)\s+(.+)", text)
+            named = re.fullmatch(r"(LPM\d+)\s+([^.,;:]+)", text)
             if named and named.group(1) in units:
                 title = _fold(units[named.group(1)].get("title", ""))
                 if named.group(2) != title:

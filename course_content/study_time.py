@@ -10,8 +10,10 @@ The rule (docs/course-second-edition.md):
 - A part's (chapter's) study time is the sum of its units' minutes, in whole hours (rounded half up); the
   course's is the sum of every unit's minutes.
 - A page states a study time only inside an element that says what it states:
-  ``<span data-study-part="CHAPTER url_name | course" data-study-hours="30">about thirty hours</span>``; the
-  figure must be the part's rounded hours and the element's text must show it (digits or words).
+  ``<span data-study-part="CHAPTER url_name | UNIT url_name | course" data-study-hours="30">about thirty
+  hours</span>``; the figure must be that part's (or unit's) rounded hours and the element's text must show it
+  (digits or words). A figure in hours that is not a study time (a partner's staff time, say) is marked
+  ``data-study-time="other"`` so that it is not taken for one.
 - ``<span data-study-weeks="48">`` states the weeks the total is spread over; ``about/effort.html`` is Open edX's
   "hours of effort per week" (``H:MM``) and must be the total divided by those weeks, rounded to whole hours.
 - Each module's hours should be its accreditation unit's credit value times ten (Ofqual's total qualification
@@ -126,7 +128,7 @@ def unmarked(fragment) -> list[str]:
     found = []
 
     def walk(node, marked):
-        marked = marked or node.get("data-study-hours") is not None
+        marked = marked or node.get("data-study-hours") is not None or node.get("data-study-time") == "other"
         for text in (node.text,):
             if text and not marked:
                 found.extend(_flag(text))
@@ -166,8 +168,11 @@ def check(found: Totals, marked: list[Statement], effort: str | None, credits: d
     (level "ERROR" or "WARNING").
     """
     problems = [("ERROR", file, None, message) for file, message in found.problems]
-    expected = {part: round_hours(minutes) for part, minutes in found.parts.items()}
+    expected = {unit: round_hours(minutes) for unit, minutes in found.units.items()}
+    expected |= {part: round_hours(minutes) for part, minutes in found.parts.items()}
     expected["course"] = round_hours(found.course)
+    names = dict(found.part_names)
+    names |= {unit.url_name: unit.display_name for units in found.part_units.values() for unit, _m in units}
     stated_parts: dict[str, int] = {}
     weeks = []
     for statement in marked:
@@ -186,7 +191,7 @@ def check(found: Totals, marked: list[Statement], effort: str | None, credits: d
         if statement.part not in expected:
             problems.append(("ERROR", statement.file, statement.line,
                              f"data-study-part '{statement.part}' names no part of the course: use a chapter's "
-                             "url_name (" + ", ".join(found.parts) + ") or 'course'"))
+                             "url_name (" + ", ".join(found.parts) + "), a unit's url_name or 'course'"))
             continue
         if not re.fullmatch(r"\d{1,4}", statement.hours):
             problems.append(("ERROR", statement.file, statement.line,
@@ -194,9 +199,10 @@ def check(found: Totals, marked: list[Statement], effort: str | None, credits: d
             continue
         hours, want = int(statement.hours), expected[statement.part]
         stated_parts[statement.part] = hours
-        label = "the course" if statement.part == "course" else f"'{found.part_names[statement.part]}'"
+        label = "the course" if statement.part == "course" else f"'{names[statement.part]}'"
         if hours != want:
-            minutes = found.course if statement.part == "course" else found.parts[statement.part]
+            minutes = (found.course if statement.part == "course" else
+                       found.parts.get(statement.part, found.units.get(statement.part)))
             problems.append(("ERROR", statement.file, statement.line,
                              f"states {hours} hours for {label}, but its units add up to {minutes} minutes, "
                              f"which is {want} hours (see python -m course_content hours)"))

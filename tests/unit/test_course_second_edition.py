@@ -252,3 +252,18 @@ def test_static_files_named_by_about_pages_and_the_policy_must_exist(tree):
     found = [str(p) for p in validate(tree).errors if p.check == "link"]
     assert any("about/overview.html" in line and "/static/images/missing.png" in line for line in found)
     assert any("policy.json" in line and "course_image 'images/course_image.png'" in line for line in found)
+
+
+def test_a_unit_may_state_its_own_time_and_other_hours_may_be_marked_as_not_study_time(tree):
+    edit(tree / "html" / "trust-text.html", "<p>",
+         '<p>Allow <span data-study-part="trust" data-study-hours="3">about three hours</span> for this unit. ', )
+    edit(tree / "html" / "openness-text.html", "<p>",
+         '<p>Allow <span data-study-part="openness" data-study-hours="2">about two hours</span> for this unit. ')
+    edit(tree / "html" / "conflict-text.html", "<p>", "<p>Partners often spend twelve hours a month on meetings. ")
+    edit(tree / "html" / "one-voice-text.html", "<p>",
+         '<p><span data-study-time="other">Members may spend twelve hours a month on meetings.</span> ')
+    found = errors(validate(tree), "study-time")
+    assert len(found) == 2
+    assert any("openness-text.html" in line and "states 2 hours for 'Openness" in line and "3 hours" in line
+               for line in found)
+    assert any("conflict-text.html" in line and "twelve hours a month" in line for line in found)
