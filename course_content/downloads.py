@@ -60,6 +60,8 @@ def _repack(data: bytes) -> bytes:
 def docx_bytes(template: dict) -> bytes:
     try:
         import docx  # pylint: disable=import-outside-toplevel
+        from docx.oxml import OxmlElement  # pylint: disable=import-outside-toplevel
+        from docx.oxml.ns import qn  # pylint: disable=import-outside-toplevel
         from docx.shared import Pt  # pylint: disable=import-outside-toplevel
     except ImportError as error:
         raise TemplatesUnavailable(
@@ -77,6 +79,7 @@ def docx_bytes(template: dict) -> bytes:
     props.comments = "Adapt this template to your partnership. Replace every prompt in square brackets."
     props.keywords = "learning partnership; template"
     props.category = "Template"
+    props.language = "en-GB"
     props.revision = 1
     moment = datetime.datetime(2026, 1, 1, tzinfo=datetime.timezone.utc)
     props.created = props.modified = moment
@@ -106,6 +109,10 @@ def docx_bytes(template: dict) -> bytes:
             for cell, heading in zip(table.rows[0].cells, columns):
                 cell.text = ""
                 cell.paragraphs[0].add_run(heading).bold = True
+            # The first row is the header row (repeated on each page, announced by screen readers).
+            header = OxmlElement("w:tblHeader")
+            header.set(qn("w:val"), "true")
+            table.rows[0]._tr.get_or_add_trPr().append(header)  # pylint: disable=protected-access
             for row in rows:
                 for cell, value in zip(table.add_row().cells, row):
                     cell.text = value

@@ -160,6 +160,10 @@ def test_every_template_is_built_deterministically_and_opens():
             document = docx.Document(io.BytesIO(data))
             assert document.core_properties.title and document.core_properties.author
             assert document.paragraphs[0].text == document.core_properties.title
+            assert document.core_properties.language == "en-GB"
+            for table in document.tables:
+                if table.rows[0].cells[0].paragraphs[0].runs and table.rows[0].cells[0].paragraphs[0].runs[0].bold:
+                    assert table.rows[0]._tr.xpath("./w:trPr/w:tblHeader")  # pylint: disable=protected-access
         else:
             rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
             assert rows[0] and all(cell and cell[0] not in "=+-@" for cell in rows[0])
