@@ -33,6 +33,10 @@ def _print_counts(report, out) -> None:
     print(f"participant-facing words: {words['total']} (html pages {words['html']}, blocks {words['blocks']}, "
           f"about pages {words['about']})", file=out)
     print(f"internal links checked: {numbers.get('links', 0)}", file=out)
+    if "study_minutes" in numbers:
+        minutes = numbers["study_minutes"]
+        print(f"study time: {minutes} minutes = {(minutes + 30) // 60} hours (python -m course_content hours)",
+              file=out)
 
 
 def cmd_validate(args) -> int:

@@ -102,6 +102,9 @@ def test_hours_command_prints_units_totals_and_fails_when_they_disagree(tree):
     assert run.returncode == 0, run.stderr
     assert "course: 8640 minutes = 144 hours" in run.stdout
     assert "  trust: 180 min" in run.stdout and "about/effort should be 3:00 (it is 3:00)" in run.stdout
+    checked = subprocess.run([sys.executable, "-m", "course_content", "validate"], capture_output=True, text=True,
+                             check=False)
+    assert "study time: 8640 minutes = 144 hours" in checked.stdout
     edit(tree / "vertical" / "trust.xml", ' study_minutes="180"', "")
     run = subprocess.run([sys.executable, "-m", "course_content", "hours", "--source", str(tree)],
                          capture_output=True, text=True, check=False)
