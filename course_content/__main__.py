@@ -1,6 +1,7 @@
 """
 ``python -m course_content validate`` checks the course and prints its counts;
-``python -m course_content build`` writes the Studio import tarball into ``dist/``.
+``python -m course_content build`` writes the Studio import tarball into ``dist/``;
+``python -m course_content hours`` prints every unit's study time and the totals each part must state.
 
 Exit status: 0 when valid (or built), 1 when there are errors, 2 for wrong arguments.
 """
@@ -32,6 +33,10 @@ def _print_counts(report, out) -> None:
     print(f"participant-facing words: {words['total']} (html pages {words['html']}, blocks {words['blocks']}, "
           f"about pages {words['about']})", file=out)
     print(f"internal links checked: {numbers.get('links', 0)}", file=out)
+    if "study_minutes" in numbers:
+        minutes = numbers["study_minutes"]
+        print(f"study time: {minutes} minutes = {(minutes + 30) // 60} hours (python -m course_content hours)",
+              file=out)
 
 
 def cmd_validate(args) -> int:
@@ -58,13 +63,39 @@ def cmd_validate(args) -> int:
 def cmd_build(args) -> int:
     from .build import build  # pylint: disable=import-outside-toplevel
 
+    from .downloads import TemplatesUnavailable  # pylint: disable=import-outside-toplevel
+
     try:
         target = build(args.output, args.source)
-    except OlxError as error:
+    except (OlxError, TemplatesUnavailable) as error:
         print(f"ERROR {error}", file=sys.stderr)
         return 1
     print(f"Built {target} ({target.stat().st_size} bytes): import it in Studio under Tools > Import")
     return 0
+
+
+def cmd_hours(args) -> int:
+    from . import study_time  # pylint: disable=import-outside-toplevel
+    from lp_programme.course_tree import load_course  # pylint: disable=import-outside-toplevel
+    from .validate import Report, check_study_time, html_pages  # pylint: disable=import-outside-toplevel
+
+    try:
+        course = load_course(args.source)
+    except OlxError as error:
+        print(f"ERROR {error}", file=sys.stderr)
+        return 1
+    report = Report()
+    found = check_study_time(course, args.catalogue, report)
+    marked = [s for file, _unit, fragment in html_pages(course) for s in study_time.statements(fragment, file)]
+    effort_file = course.root / "about" / "effort.html"
+    effort = effort_file.read_text(encoding="utf-8") if effort_file.is_file() else None
+    for line in study_time.report_lines(found, marked, effort):
+        print(line)
+    for problem in report.warnings:
+        print(problem)
+    for problem in report.errors:
+        print(problem, file=sys.stderr)
+    return 1 if report.errors else 0
 
 
 def main(argv=None) -> int:
@@ -78,6 +109,10 @@ def main(argv=None) -> int:
     make.add_argument("--source", type=Path, default=SOURCE, help="the OLX tree (default: the packaged course)")
     make.add_argument("--output", type=Path, default=Path("dist"), help="folder for the tarball (default: dist)")
     make.set_defaults(run=cmd_build)
+    hours = commands.add_parser("hours", help="print the units' study times and the totals the pages must state")
+    hours.add_argument("--source", type=Path, default=SOURCE, help="the OLX tree (default: the packaged course)")
+    hours.add_argument("--catalogue", type=Path, default=DEFAULT_CATALOGUE, help="the accreditation unit catalogue")
+    hours.set_defaults(run=cmd_hours)
     args = parser.parse_args(argv)
     return args.run(args)
 

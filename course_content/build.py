@@ -2,7 +2,8 @@
 Build the Studio import tarball: ``<org>-<course>-<run>.tar.gz`` with the tree under a top folder ``course/``.
 
 Deterministic: the same source gives the same bytes (sorted members, fixed times, owners and modes, USTAR
-headers, a gzip header without name or time).
+headers, a gzip header without name or time). The downloadable templates are built here from their sources
+(:mod:`course_content.downloads`) into ``static/downloads/``, deterministically too.
 """
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ import tarfile
 from pathlib import Path
 
 from . import SOURCE
-from lp_programme.course_tree import load_course, source_files
+from lp_programme.course_tree import OlxError, load_course, source_files
 
 TOP = "course"
 _EPOCH = 946684800  # 2000-01-01T00:00:00Z: fixed member times
@@ -34,8 +35,15 @@ def _info(name: str, size: int | None = None) -> tarfile.TarInfo:
 
 def tarball_bytes(root: str | Path = SOURCE) -> bytes:
     """The tarball of the tree at ``root`` as bytes."""
+    from . import downloads  # pylint: disable=import-outside-toplevel
+
     root = Path(root)
     files = source_files(root)
+    generated = {f"static/{name}": data for name, data in downloads.build_files().items()}
+    clash = sorted(set(files) & set(generated))
+    if clash:
+        raise OlxError(clash[0], "is built from course_content/template_sources.py: remove the copy from the tree")
+    files = sorted(files + list(generated))
     folders = sorted({str(Path(name).parent.as_posix()) for name in files} - {"."})
     # Every ancestor folder gets its own entry, before its files.
     for folder in list(folders):
@@ -53,7 +61,7 @@ def tarball_bytes(root: str | Path = SOURCE) -> bytes:
             if source is None:
                 tar.addfile(_info(member))
             else:
-                data = (root / source).read_bytes()
+                data = generated[source] if source in generated else (root / source).read_bytes()
                 tar.addfile(_info(member, len(data)), io.BytesIO(data))
     packed = io.BytesIO()
     with gzip.GzipFile(filename="", mode="wb", fileobj=packed, mtime=0, compresslevel=9) as zipped:

@@ -7,7 +7,8 @@ Checks, in order:
 - ``olxcleaner``: olxcleaner's full validation with ``allowed_xblocks`` = the three block tags; ERROR-level
   results fail. Two of its warnings are checked here instead and dropped when this module finds them sound:
   a policy setting that repeats the course XML (Studio exports both; the values must agree) and a
-  ``/jump_to_id/`` link to a custom block (olxcleaner does not index blocks it does not know).
+  ``/jump_to_id/`` link to a custom block (olxcleaner does not index blocks it does not know); and a
+  link to a downloadable template, which the build makes (``downloads`` below).
 - ``settings``: ``advanced_modules`` in the course XML and in policy.json list the three block tags.
 - ``block``: every custom block parses with the package's own XBlock class and passes its ``validate()``.
 - ``shared``: blocks that reuse a block's workbench scenario match that scenario file exactly.
@@ -20,6 +21,16 @@ Checks, in order:
   must be catalogue criteria of the module's unit, and an exercise a unit requires must count the first attempt.
 - ``grading``: graded sequentials use the grading policy's types, as many as each type's ``min_count``;
   every reflective log sits in a graded sequential; there is a ``Pass`` cutoff.
+- ``external-link``: every address outside the course (html links, addresses written in block text) is a
+  well-formed absolute https/http URL or mailto: address (see :mod:`course_content.content_checks`).
+- ``downloads``: every downloadable template the build makes (:mod:`course_content.downloads`) is linked from
+  its page; a link to /static/downloads/ names one of them; a file in static/ nothing uses is a WARNING.
+- ``study-time``: every unit states study_minutes; every stated study time, the guide's total and weeks, and
+  about/effort agree with the units' sums (:mod:`course_content.study_time`); hours against credits: WARNING.
+- ``drift``: catalogue text restated on a page (criteria marked data-criterion, unit titles and credits,
+  qualification credits) is the catalogue's.
+- ``rules``: text that restates a configuration agrees with it (action-plan rows, pass mark, grading weights,
+  what a log's score counts, the tutors' marking turnaround).
 - ``html``: well-formed, headings in order from h2, tables with caption and header cells, meaningful link
   text, images with alt text; no placeholder text anywhere a participant looks.
 """
@@ -35,7 +46,7 @@ from lxml import etree
 
 from lp_programme.catalogue import DEFAULT_CATALOGUE, CatalogueError, criteria, load_catalogue
 
-from . import BLOCK_TAGS, SOURCE
+from . import BLOCK_TAGS, SOURCE, content_checks, downloads, study_time
 from lp_programme.course_tree import LINK_OUT, Component, Course, OlxError, children, describe, load_course, scan_tree
 
 ERROR, WARNING = "ERROR", "WARNING"
@@ -184,6 +195,9 @@ def _explained(error, course: Course) -> bool:
         except (TypeError, ValueError):
             pass
         return in_xml == in_policy
+    if error.name == "MissingFile":  # a downloadable template: the build makes it (check_downloads checks it)
+        missing = re.search(r"missing static file: /static/(\S+)", error.description)
+        return bool(missing) and missing.group(1) in downloads.names()
     if error.name == "BadJumpToLink":
         target = error.description.rsplit("/jump_to_id/", 1)[-1].strip()
         found = course.url_names().get(target)
@@ -285,15 +299,152 @@ def check_links(course: Course, report: Report) -> int:
                     report.add("link", file, f"link {link} names '{target}', which is not in the course", node)
             elif link.startswith("/static/"):
                 checked += 1
-                if not (course.root / "static" / link[len("/static/"):]).is_file():
+                name = link[len("/static/"):].split("#")[0].split("?")[0]
+                if name.startswith(f"{downloads.FOLDER}/") and name not in downloads.names():
+                    report.add("downloads", file, f"link {link}: no downloadable template of that name is built "
+                                                  "(see course_content/template_sources.py)", node)
+                elif name not in downloads.names() and not (course.root / "static" / name).is_file():
                     report.add("link", file, f"link {link}: no such file under static/", node)
             elif link.startswith("/"):
                 report.add("link", file, f"link {link}: use /jump_to_id/<url_name> or /static/<file> inside "
                                          "the course", node)
-            elif not re.match(r"^(https?:|mailto:|#)", link):
-                report.add("link", file, f"link {link}: use an absolute http(s) address, /jump_to_id/ or "
-                                         "/static/", node)
+            else:
+                problem = content_checks.external_link_problem(link)
+                if problem:
+                    report.add("external-link", file, f"link {link}: {problem}", node)
     return checked
+
+
+def check_external_text(course: Course, report: Report) -> None:
+    """Addresses written out in block text and on the about pages."""
+    for _unit, component in course.components():
+        if component.tag == "html":
+            continue
+        text = " ".join([*component.element.itertext(), *(
+            value for node in component.element.iter() if isinstance(node.tag, str) for value in node.attrib.values())])
+        for link in content_checks.text_urls(text):
+            problem = content_checks.external_link_problem(link)
+            if problem:
+                report.add("external-link", component.file, f"address {link}: {problem}", component.element)
+    for path in sorted((course.root / "about").glob("*.html")):
+        try:
+            fragment = html_fragment(path.read_text(encoding="utf-8"))
+        except etree.XMLSyntaxError:
+            continue
+        for node in fragment.iter():
+            if not isinstance(node.tag, str):
+                continue
+            for attr in ("href", "src"):
+                link = node.get(attr)
+                if link and link.startswith("/static/"):
+                    name = link[len("/static/"):].split("#")[0].split("?")[0]
+                    if name not in downloads.names() and not (course.root / "static" / name).is_file():
+                        report.add("link", path.relative_to(course.root).as_posix(),
+                                   f"link {link}: no such file under static/", node)
+                elif link and not link.startswith("/jump_to_id/"):
+                    problem = content_checks.external_link_problem(link)
+                    if problem:
+                        report.add("external-link", path.relative_to(course.root).as_posix(),
+                                   f"link {link}: {problem}", node)
+
+
+def html_pages(course: Course):
+    """``(file, unit or None, fragment)`` for every html component and about page that parses."""
+    for unit, component in course.components():
+        if component.tag == "html":
+            try:
+                yield component.html_file or component.file, unit, html_fragment(component.html)
+            except etree.XMLSyntaxError:
+                continue
+    for path in sorted((course.root / "about").glob("*.html")):
+        try:
+            yield path.relative_to(course.root).as_posix(), None, html_fragment(path.read_text(encoding="utf-8"))
+        except etree.XMLSyntaxError:
+            continue
+
+
+def check_downloads(course: Course, report: Report) -> None:
+    """Every built template is linked from its page; every file in static/ is used."""
+    from .template_sources import TEMPLATES  # pylint: disable=import-outside-toplevel
+
+    linked: dict[str, set] = {}
+    for file, _unit, fragment in html_pages(course):
+        for node in fragment.iter():
+            if isinstance(node.tag, str):
+                for attr in ("href", "src"):
+                    link = node.get(attr) or ""
+                    if link.startswith("/static/"):
+                        linked.setdefault(link[len("/static/"):].split("#")[0].split("?")[0], set()).add(file)
+    names = course.url_names()
+    for template in TEMPLATES:
+        page = names.get(template["page"])
+        page_file = getattr(page, "html_file", None) or f"html/{template['page']}.html"
+        for name in downloads.names():
+            if not name.startswith(f"{downloads.FOLDER}/{template['name']}."):
+                continue
+            if page is None:
+                report.add("downloads", "course_content/template_sources.py",
+                           f"{name}: its page '{template['page']}' is not in the course")
+            elif page_file not in linked.get(name, set()):
+                report.add("downloads", page_file, f"does not link the template /static/{name} (a template nobody "
+                                                   "can find is not downloadable)")
+    image = course.policy.get(f"course/{course.run}", {}).get("course_image", "")
+    if image and not (course.root / "static" / image).is_file():
+        report.add("link", f"policies/{course.run}/policy.json", f"course_image '{image}': no such file under static/")
+    used = set(linked) | {image}
+    for path in sorted((course.root / "static").rglob("*")):
+        name = path.relative_to(course.root / "static").as_posix()
+        if path.is_file() and name not in used and not name.startswith("."):
+            report.add("downloads", f"static/{name}", "is not used by any page", level=WARNING)
+
+
+def check_study_time(course: Course, catalogue_path: Path, report: Report) -> study_time.Totals:
+    found = study_time.totals(course)
+    marked = []
+    for file, _unit, fragment in html_pages(course):
+        marked += study_time.statements(fragment, file)
+        for sentence in study_time.unmarked(fragment):
+            report.add("study-time", file, f"states a study time that nothing checks: \"{sentence}\" (mark the figure "
+                                           "up with data-study-part and data-study-hours, see "
+                                           "docs/course-second-edition.md)")
+    effort_path = course.root / "about" / "effort.html"
+    effort = effort_path.read_text(encoding="utf-8") if effort_path.is_file() else None
+    try:
+        credits = {unit.get("module"): int(unit.get("credit")) for unit in load_catalogue(catalogue_path)["units"]
+                   if unit.get("credit") is not None}
+    except (CatalogueError, TypeError, ValueError):
+        credits = {}
+    for level, file, line, message in study_time.check(found, marked, effort, credits):
+        report.problems.append(Problem(level, "study-time", file, message, line))
+    return found
+
+
+def check_drift_and_rules(course: Course, catalogue_path: Path, report: Report) -> None:
+    try:
+        catalogue = load_catalogue(catalogue_path)
+        known = criteria(catalogue)
+    except CatalogueError:
+        return  # check_catalogue reports it
+    cutoff = course.grading_policy.get("GRADE_CUTOFFS", {}).get("Pass")
+    weights = {entry.get("type"): entry.get("weight") for entry in course.grading_policy.get("GRADER", [])
+               if isinstance(entry, dict) and isinstance(entry.get("weight"), (int, float))}
+    from accreditation_export.mi.turnaround import TARGET_DAYS as target_days  # pylint: disable=import-outside-toplevel
+
+    for file, unit, fragment in html_pages(course):
+        for line, message in content_checks.drift_problems(fragment, catalogue, known):
+            report.problems.append(Problem(ERROR, "drift", file, message, line))
+        min_rows = []
+        for component in (unit.components if unit is not None else []):
+            if component.tag == "lp_facilitation_exercise":
+                plan = component.element.find("action_plan")
+                rows = plan.get("min_rows", "1") if plan is not None else "1"
+                if rows.isdigit():
+                    min_rows.append(int(rows))
+        for line, message in content_checks.turnaround_problems(fragment, target_days):
+            report.problems.append(Problem(ERROR, "rules", file, message, line))
+        text = " ".join(fragment.itertext())
+        for message in content_checks.rule_problems(text, min_rows=min_rows, pass_mark=cutoff, weights=weights):
+            report.add("rules", file, message)
 
 
 def check_catalogue(course: Course, catalogue_path: Path, report: Report) -> None:
@@ -537,5 +688,10 @@ def validate(root: str | Path = SOURCE, catalogue_path: str | Path = DEFAULT_CAT
     check_assessment(course, catalogue_path, report)
     check_grading(course, report)
     check_html(course, report)
+    check_external_text(course, report)
+    check_downloads(course, report)
+    found = check_study_time(course, catalogue_path, report)
+    check_drift_and_rules(course, catalogue_path, report)
     report.counts.update(counts(course))
+    report.counts["study_minutes"] = found.course
     return report

@@ -84,6 +84,7 @@ class Unit:
     display_name: str
     file: str
     components: list[Component] = field(default_factory=list)
+    attributes: dict = field(default_factory=dict)  # the vertical element's attributes (e.g. study_minutes)
 
 
 @dataclass
@@ -237,7 +238,8 @@ class _Reader:
 
     def unit(self, pointer, file):
         element, file, url_name = self.follow(pointer, file)
-        return Unit(url_name, element.get("display_name", ""), file, self.items(element, file, None, self.component))
+        return Unit(url_name, element.get("display_name", ""), file, self.items(element, file, None, self.component),
+                    attributes=dict(element.attrib))
 
     def component(self, pointer, file):
         if pointer.tag in STRUCTURE or pointer.tag == "course":

@@ -7,6 +7,7 @@ runtime once per process. Open edX's ``<html filename>`` pointer is resolved whi
 block (``html_demo``) takes its content inline. ``/jump_to_id/<url_name>`` opens the unit that holds
 ``url_name``, as the LMS does. Pages take the SDK's ``?student=`` convention, and links keep it.
 """
+import re
 import threading
 from dataclasses import dataclass
 from urllib.parse import parse_qs, urlencode, urlparse
@@ -42,8 +43,10 @@ def component_xml(component) -> str:
     """The XML the workbench parses for one component (html pointers resolved to inline content)."""
     if component.tag != "html":
         return etree.tostring(component.element, encoding="unicode")
-    # html_demo substitutes $names from the render context: a literal $ is written $$.
-    return f"<{SDK_HTML_TAG}>{component.html.replace('$', '$$')}</{SDK_HTML_TAG}>"
+    # html_demo substitutes $names from the render context: a literal $ is written $$. Links to the course's
+    # static files point at course_static, as the LMS rewrites /static/ to the course's asset URLs.
+    html = component.html.replace('$', '$$').replace('="/static/', '="/course/static/')
+    return f"<{SDK_HTML_TAG}>{html}</{SDK_HTML_TAG}>"
 
 
 def _parse(parser, component):
@@ -177,6 +180,40 @@ def handler(request, *args, **kwargs):
     """The SDK's handler view, once the course's usages exist in this process (after a restart too)."""
     load()
     return sdk_views.handler(request, *args, **kwargs)
+
+
+STATIC_NAME = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]*(?:/[A-Za-z0-9_][A-Za-z0-9_.-]*)*$")
+CONTENT_TYPES = {
+    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ".csv": "text/csv; charset=utf-8",
+    ".png": "image/png",
+}
+_built = {}
+
+
+def course_static(request, name):  # pylint: disable=unused-argument
+    """A file of the course's static/ folder, or a downloadable template the build makes (built once)."""
+    from course_content import downloads  # pylint: disable=import-outside-toplevel
+
+    if not STATIC_NAME.match(name) or ".." in name.split("/"):
+        raise Http404("no such file")
+    if name in downloads.names():
+        with _lock:
+            if not _built:
+                _built.update(downloads.build_files())
+        data = _built[name]
+    else:
+        root = (load().course.root / "static").resolve()
+        path = (root / name).resolve()
+        if root not in path.parents or not path.is_file():
+            raise Http404("no such file")
+        data = path.read_bytes()
+    suffix = "." + name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    response = HttpResponse(data, content_type=CONTENT_TYPES.get(suffix, "application/octet-stream"))
+    response["X-Content-Type-Options"] = "nosniff"
+    if name.startswith(f"{downloads.FOLDER}/"):
+        response["Content-Disposition"] = f'attachment; filename="{name.rsplit("/", 1)[-1]}"'
+    return response
 
 
 FAVICON = (

@@ -15,6 +15,7 @@ urlpatterns = [
     path("favicon.ico", course.favicon, name="lp_favicon"),
     path("course/", course.index, name="lp_course_index"),
     re_path(r"^course/(?P<unit_url_name>[a-z0-9-]+)/$", course.unit, name="lp_course_unit"),
+    re_path(r"^course/static/(?P<name>[^?#]+)$", course.course_static, name="lp_course_static"),
     re_path(r"^jump_to_id/(?P<url_name>[A-Za-z0-9_.-]+)/?$", course.jump_to_id, name="lp_jump_to_id"),
     re_path(
         r"^handler/(?P<usage_id>[^/]+)/(?P<handler_slug>[^/]*)(?:/(?P<suffix>.*))?$",

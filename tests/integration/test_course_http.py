@@ -145,3 +145,42 @@ def test_course_blocks_answer_their_handlers_per_student(workbench_server):
     # The answers are the student's own: another student sees a fresh questionnaire.
     assert client.request(f"/course/health-check/?student={student}")[2].count(" checked>") == len(ids)
     assert client.request(f"/course/health-check/?student={student}-other")[2].count(" checked>") == 0
+
+
+def test_every_static_link_in_the_course_downloads_from_the_workbench(workbench_server):
+    from course_content.downloads import build_files  # pylint: disable=import-outside-toplevel
+
+    client = Client(workbench_server)
+    built = build_files()
+    seen = set()
+    for unit in UNITS:
+        if not any(component.tag == "html" and "/static/" in component.html for component in unit.components):
+            continue
+        _status, _body, doc = page(client, f"/course/{unit.url_name}/?student=visitor")
+        for link in doc.xpath("//main//a/@href[starts-with(., '/course/static/')]"):
+            status, headers, body = fetch_bytes(workbench_server, link)
+            assert status == 200, link
+            name = link[len("/course/static/"):]
+            assert headers["x-content-type-options"] == "nosniff"
+            assert f'filename="{name.rsplit("/", 1)[-1]}"' in headers["content-disposition"]
+            assert headers["content-type"].startswith(
+                "text/csv" if name.endswith(".csv") else "application/vnd.openxmlformats")
+            assert body == built[name]
+            seen.add(name)
+    assert seen == set(built)
+    for wrong in ("/course/static/../course.xml", "/course/static/downloads/nothing.docx", "/course/static/%2e%2e/x"):
+        assert fetch_bytes(workbench_server, wrong)[0] == 404, wrong
+    status, headers, body = fetch_bytes(workbench_server, "/course/static/images/course_image.png")
+    assert status == 200 and headers["content-type"] == "image/png" and body[:4] == b"\x89PNG"
+
+
+def fetch_bytes(base, path):
+    """(status, lower-cased headers, body bytes): the JSON client decodes text, downloads are binary."""
+    import urllib.error  # pylint: disable=import-outside-toplevel
+    import urllib.request  # pylint: disable=import-outside-toplevel
+
+    try:
+        with urllib.request.urlopen(base + path, timeout=30) as reply:  # noqa: S310 - loopback test server
+            return reply.status, {k.lower(): v for k, v in reply.headers.items()}, reply.read()
+    except urllib.error.HTTPError as error:
+        return error.code, {k.lower(): v for k, v in error.headers.items()}, error.read()
