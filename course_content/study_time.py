@@ -11,9 +11,12 @@ The rule (docs/course-second-edition.md):
   course's is the sum of every unit's minutes.
 - A page states a study time only inside an element that says what it states:
   ``<span data-study-part="CHAPTER url_name | UNIT url_name | course" data-study-hours="30">about thirty
-  hours</span>``; the figure must be that part's (or unit's) rounded hours and the element's text must show it
-  (digits or words). A figure in hours that is not a study time (a partner's staff time, say) is marked
-  ``data-study-time="other"`` so that it is not taken for one.
+  hours</span>``; the figure must be that part's rounded hours and the element's text must show it
+  (digits or words). A unit's own statement ("Allow about forty-five minutes for this unit") names the unit and
+  gives its minutes, ``<span data-study-part="UNIT url_name" data-study-minutes="45">``, or its hours where they
+  are whole (``data-study-hours="1"`` for 60 minutes): either must equal the unit's study_minutes exactly, and the
+  text must show the same time ("about one hour and a quarter" for 75). A figure in hours that is not a study
+  time (a partner's staff time, say) is marked ``data-study-time="other"`` so that it is not taken for one.
 - ``<span data-study-weeks="48">`` states the weeks the total is spread over; ``about/effort.html`` is Open edX's
   "hours of effort per week" (``H:MM``) and must be the total divided by those weeks, rounded to whole hours.
 - Each module's hours should be its accreditation unit's credit value times ten (Ofqual's total qualification
@@ -54,6 +57,44 @@ def words_for(number: int) -> set[str]:
     elif hundreds == 0:
         forms |= {word, word.replace("-", " ")}
     return forms
+
+
+_TENS_BEFORE = "".join(rf"(?<!{tens} )" for tens in _TENS) + r"(?<!hundred )(?<!and )"
+_FRACTIONS = {15: "and a quarter", 30: "and a half", 45: "and three quarters"}
+_PART_OF_HOUR = {15: ("a quarter of an hour", "quarter of an hour"), 30: ("half an hour", "half hour"),
+                 45: ("three quarters of an hour",)}
+
+
+def minute_forms(minutes: int) -> set[str]:
+    """
+    The ways a page may write a duration of ``minutes`` (1-1440): "45 minutes", "forty-five minutes",
+    "half an hour", "one hour", "an hour and a quarter", "one hour and a quarter", "1 hour 15 minutes".
+    """
+    forms = set()
+    if minutes < 200:
+        forms |= {f"{word} minute" + ("" if minutes == 1 else "s") for word in words_for(minutes)}
+    forms |= set(_PART_OF_HOUR.get(minutes, ()))
+    hours, rest = divmod(minutes, 60)
+    if 0 < hours < 200:
+        unit = "hour" if hours == 1 else "hours"
+        spoken = words_for(hours) | ({"an", "a"} if hours == 1 else set())
+        for word in spoken:
+            if not rest:
+                forms.add(f"{word} {unit}")
+                continue
+            if rest in _FRACTIONS:
+                forms |= {f"{word} {unit} {_FRACTIONS[rest]}", f"{word} {_FRACTIONS[rest]} hours"}
+            forms |= {f"{word} {unit} {join}{rest_word} minutes" for rest_word in words_for(rest)
+                      for join in ("", "and ")}
+    return forms
+
+
+def shows_minutes(text: str, minutes: int) -> bool:
+    """Whether ``text`` states a duration of exactly ``minutes`` (not "one hour" inside "one hour and a quarter")."""
+    folded = " ".join(text.lower().replace("-", " ").split())
+    after = r"(?![\w])(?!\s+and\s+(?:a|three|\w+\s+minutes?)\b)(?!\s+\w+\s+minutes?\b)"
+    return any(re.search(rf"(?<![\w]){_TENS_BEFORE}{re.escape(form.replace('-', ' '))}{after}", folded)
+               for form in minute_forms(minutes))
 
 
 def round_hours(minutes: int) -> int:
@@ -110,16 +151,18 @@ class Statement:
     hours: str | None
     weeks: str | None
     text: str
+    minutes: str | None = None
 
 
 def statements(fragment, file: str) -> list[Statement]:
-    """Every element of an html fragment carrying data-study-hours or data-study-weeks."""
+    """Every element of an html fragment carrying data-study-hours, data-study-minutes or data-study-weeks."""
     found = []
     for node in fragment.iter():
-        if isinstance(node.tag, str) and (node.get("data-study-hours") is not None
-                                          or node.get("data-study-weeks") is not None):
+        if isinstance(node.tag, str) and any(node.get(f"data-study-{kind}") is not None
+                                             for kind in ("hours", "minutes", "weeks")):
             found.append(Statement(file, node.sourceline, node.get("data-study-part"), node.get("data-study-hours"),
-                                   node.get("data-study-weeks"), " ".join(node.itertext())))
+                                   node.get("data-study-weeks"), " ".join(node.itertext()),
+                                   node.get("data-study-minutes")))
     return found
 
 
@@ -128,7 +171,8 @@ def unmarked(fragment) -> list[str]:
     found = []
 
     def walk(node, marked):
-        marked = marked or node.get("data-study-hours") is not None or node.get("data-study-time") == "other"
+        marked = (marked or node.get("data-study-hours") is not None or node.get("data-study-minutes") is not None
+                  or node.get("data-study-time") == "other")
         for text in (node.text,):
             if text and not marked:
                 found.extend(_flag(text))
@@ -173,6 +217,7 @@ def check(found: Totals, marked: list[Statement], effort: str | None, credits: d
     expected["course"] = round_hours(found.course)
     names = dict(found.part_names)
     names |= {unit.url_name: unit.display_name for units in found.part_units.values() for unit, _m in units}
+    unit_files = {unit.url_name: unit.file for units in found.part_units.values() for unit, _m in units}
     stated_parts: dict[str, int] = {}
     weeks = []
     for statement in marked:
@@ -186,7 +231,17 @@ def check(found: Totals, marked: list[Statement], effort: str | None, credits: d
                     problems.append(("ERROR", statement.file, statement.line,
                                      f"the text '{statement.text.strip()}' does not show the {statement.weeks} weeks "
                                      "its data-study-weeks states"))
+        if statement.minutes is not None:
+            problems += _check_unit_minutes(statement, found, names, unit_files)
+            continue
         if statement.hours is None:
+            continue
+        if statement.part in unit_files and statement.part not in found.parts:
+            if statement.part in found.units and re.fullmatch(r"\d{1,4}", statement.hours):
+                problems += _check_unit_time(statement, int(statement.hours) * 60, "hours", found, names, unit_files)
+            elif statement.part in found.units:
+                problems.append(("ERROR", statement.file, statement.line,
+                                 f"data-study-hours '{statement.hours}' must be a whole number of hours"))
             continue
         if statement.part not in expected:
             problems.append(("ERROR", statement.file, statement.line,
@@ -239,6 +294,41 @@ def check(found: Totals, marked: list[Statement], effort: str | None, credits: d
     return problems
 
 
+def _check_unit_minutes(statement: Statement, found: Totals, names: dict, unit_files: dict) -> list[tuple]:
+    """A unit's own statement in minutes: names a unit, and equals its study_minutes exactly."""
+    if statement.hours is not None:
+        return [("ERROR", statement.file, statement.line, "give data-study-minutes or data-study-hours, not both")]
+    if statement.part not in unit_files:
+        return [("ERROR", statement.file, statement.line,
+                 f"data-study-part '{statement.part}' names no unit of the course: data-study-minutes states one "
+                 "unit's own time (use data-study-hours for a part or the course)")]
+    if not re.fullmatch(r"\d{1,4}", statement.minutes) or not 0 < int(statement.minutes) <= MAX_UNIT_MINUTES:
+        return [("ERROR", statement.file, statement.line,
+                 f"data-study-minutes '{statement.minutes}' must be a whole number of minutes from 1 to "
+                 f"{MAX_UNIT_MINUTES}")]
+    if statement.part not in found.units:
+        return []  # the unit states no valid study_minutes: reported once, on the unit
+    return _check_unit_time(statement, int(statement.minutes), "minutes", found, names, unit_files)
+
+
+def _check_unit_time(statement: Statement, minutes: int, kind: str, found: Totals, names: dict,
+                     unit_files: dict) -> list[tuple]:
+    problems = []
+    want = found.units[statement.part]
+    stated = (f"{statement.hours} hour" + ("" if minutes == 60 else "s")) if kind == "hours" else f"{minutes} minutes"
+    if minutes != want:
+        hint = (f", which is {want // 60} hours" if want % 60 == 0 else
+                f": state data-study-minutes=\"{want}\"" if kind == "hours" else "")
+        problems.append(("ERROR", statement.file, statement.line,
+                         f"states {stated} for '{names[statement.part]}', but the unit's study_minutes "
+                         f"({unit_files[statement.part]}) is {want} minutes{hint}"))
+    if not shows_minutes(statement.text, minutes):
+        problems.append(("ERROR", statement.file, statement.line,
+                         f"the text '{statement.text.strip()}' does not show the {stated} its "
+                         f"data-study-{kind} states"))
+    return problems
+
+
 def report_lines(found: Totals, marked: list[Statement], effort: str | None) -> list[str]:
     """What ``python -m course_content hours`` prints: every part with its units, the totals, the statements."""
     lines = []
@@ -255,5 +345,8 @@ def report_lines(found: Totals, marked: list[Statement], effort: str | None) -> 
                      f"{(effort or 'missing').strip()})")
     for statement in marked:
         if statement.hours is not None:
-            lines.append(f"{statement.file}:{statement.line}: {statement.part} stated as {statement.hours} hours")
+            lines.append(f"{statement.file}:{statement.line}: {statement.part} stated as {statement.hours} "
+                         + ("hour" if statement.hours == "1" else "hours"))
+        elif statement.minutes is not None:
+            lines.append(f"{statement.file}:{statement.line}: {statement.part} stated as {statement.minutes} minutes")
     return lines

@@ -405,8 +405,8 @@ def check_study_time(course: Course, catalogue_path: Path, report: Report) -> st
         marked += study_time.statements(fragment, file)
         for sentence in study_time.unmarked(fragment):
             report.add("study-time", file, f"states a study time that nothing checks: \"{sentence}\" (mark the figure "
-                                           "up with data-study-part and data-study-hours, see "
-                                           "docs/course-second-edition.md)")
+                                           "up with data-study-part and data-study-hours, or data-study-minutes for "
+                                           "a unit's own time, see docs/course-second-edition.md)")
     effort_path = course.root / "about" / "effort.html"
     effort = effort_path.read_text(encoding="utf-8") if effort_path.is_file() else None
     try:
