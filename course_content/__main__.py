@@ -63,7 +63,7 @@ def cmd_validate(args) -> int:
 def cmd_build(args) -> int:
     from .build import build  # pylint: disable=import-outside-toplevel
 
-    from .downloads import TemplatesUnavailable  # pylint: disable=import-outside-toplevel
+    from lp_programme.downloads import TemplatesUnavailable  # pylint: disable=import-outside-toplevel
 
     try:
         target = build(args.output, args.source)

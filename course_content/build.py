@@ -3,7 +3,7 @@ Build the Studio import tarball: ``<org>-<course>-<run>.tar.gz`` with the tree u
 
 Deterministic: the same source gives the same bytes (sorted members, fixed times, owners and modes, USTAR
 headers, a gzip header without name or time). The downloadable templates are built here from their sources
-(:mod:`course_content.downloads`) into ``static/downloads/``, deterministically too.
+(:mod:`lp_programme.downloads`) into ``static/downloads/``, deterministically too.
 """
 from __future__ import annotations
 
@@ -35,14 +35,14 @@ def _info(name: str, size: int | None = None) -> tarfile.TarInfo:
 
 def tarball_bytes(root: str | Path = SOURCE) -> bytes:
     """The tarball of the tree at ``root`` as bytes."""
-    from . import downloads  # pylint: disable=import-outside-toplevel
+    from lp_programme import downloads  # pylint: disable=import-outside-toplevel
 
     root = Path(root)
     files = source_files(root)
     generated = {f"static/{name}": data for name, data in downloads.build_files().items()}
     clash = sorted(set(files) & set(generated))
     if clash:
-        raise OlxError(clash[0], "is built from course_content/template_sources.py: remove the copy from the tree")
+        raise OlxError(clash[0], "is built from lp_programme/template_sources.py: remove the copy from the tree")
     files = sorted(files + list(generated))
     folders = sorted({str(Path(name).parent.as_posix()) for name in files} - {"."})
     # Every ancestor folder gets its own entry, before its files.

@@ -23,7 +23,7 @@ Checks, in order:
   every reflective log sits in a graded sequential; there is a ``Pass`` cutoff.
 - ``external-link``: every address outside the course (html links, addresses written in block text) is a
   well-formed absolute https/http URL or mailto: address (see :mod:`course_content.content_checks`).
-- ``downloads``: every downloadable template the build makes (:mod:`course_content.downloads`) is linked from
+- ``downloads``: every downloadable template the build makes (:mod:`lp_programme.downloads`) is linked from
   its page; a link to /static/downloads/ names one of them; a file in static/ nothing uses is a WARNING.
 - ``study-time``: every unit states study_minutes; every stated study time, the guide's total and weeks, and
   about/effort agree with the units' sums (:mod:`course_content.study_time`); hours against credits: WARNING.
@@ -44,10 +44,11 @@ from pathlib import Path
 
 from lxml import etree
 
+from lp_programme import downloads
 from lp_programme.catalogue import DEFAULT_CATALOGUE, CatalogueError, criteria, load_catalogue
-
-from . import BLOCK_TAGS, SOURCE, content_checks, downloads, study_time
 from lp_programme.course_tree import LINK_OUT, Component, Course, OlxError, children, describe, load_course, scan_tree
+
+from . import BLOCK_TAGS, SOURCE, content_checks, study_time
 
 ERROR, WARNING = "ERROR", "WARNING"
 
@@ -302,7 +303,7 @@ def check_links(course: Course, report: Report) -> int:
                 name = link[len("/static/"):].split("#")[0].split("?")[0]
                 if name.startswith(f"{downloads.FOLDER}/") and name not in downloads.names():
                     report.add("downloads", file, f"link {link}: no downloadable template of that name is built "
-                                                  "(see course_content/template_sources.py)", node)
+                                                  "(see lp_programme/template_sources.py)", node)
                 elif name not in downloads.names() and not (course.root / "static" / name).is_file():
                     report.add("link", file, f"link {link}: no such file under static/", node)
             elif link.startswith("/"):
@@ -365,7 +366,7 @@ def html_pages(course: Course):
 
 def check_downloads(course: Course, report: Report) -> None:
     """Every built template is linked from its page; every file in static/ is used."""
-    from .template_sources import TEMPLATES  # pylint: disable=import-outside-toplevel
+    from lp_programme.template_sources import TEMPLATES  # pylint: disable=import-outside-toplevel
 
     linked: dict[str, set] = {}
     for file, _unit, fragment in html_pages(course):
@@ -383,7 +384,7 @@ def check_downloads(course: Course, report: Report) -> None:
             if not name.startswith(f"{downloads.FOLDER}/{template['name']}."):
                 continue
             if page is None:
-                report.add("downloads", "course_content/template_sources.py",
+                report.add("downloads", "lp_programme/template_sources.py",
                            f"{name}: its page '{template['page']}' is not in the course")
             elif page_file not in linked.get(name, set()):
                 report.add("downloads", page_file, f"does not link the template /static/{name} (a template nobody "
@@ -428,7 +429,7 @@ def check_drift_and_rules(course: Course, catalogue_path: Path, report: Report) 
     cutoff = course.grading_policy.get("GRADE_CUTOFFS", {}).get("Pass")
     weights = {entry.get("type"): entry.get("weight") for entry in course.grading_policy.get("GRADER", [])
                if isinstance(entry, dict) and isinstance(entry.get("weight"), (int, float))}
-    from accreditation_export.mi.turnaround import TARGET_DAYS as target_days  # pylint: disable=import-outside-toplevel
+    from lp_programme.service import TARGET_DAYS as target_days  # pylint: disable=import-outside-toplevel
 
     for file, unit, fragment in html_pages(course):
         for line, message in content_checks.drift_problems(fragment, catalogue, known):

@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import statistics
 
+from lp_programme.service import TARGET_DAYS  # the programme's standard, which the course states too
+
 from ..i18n import _
 from .figures import Section, Table, percent, round2
-
-TARGET_DAYS = 14
 
 
 def _days(decision) -> float | None:

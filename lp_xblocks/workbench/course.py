@@ -193,7 +193,7 @@ _built = {}
 
 def course_static(request, name):  # pylint: disable=unused-argument
     """A file of the course's static/ folder, or a downloadable template the build makes (built once)."""
-    from course_content import downloads  # pylint: disable=import-outside-toplevel
+    from lp_programme import downloads  # pylint: disable=import-outside-toplevel
 
     if not STATIC_NAME.match(name) or ".." in name.split("/"):
         raise Http404("no such file")

@@ -148,7 +148,7 @@ def test_course_blocks_answer_their_handlers_per_student(workbench_server):
 
 
 def test_every_static_link_in_the_course_downloads_from_the_workbench(workbench_server):
-    from course_content.downloads import build_files  # pylint: disable=import-outside-toplevel
+    from lp_programme.downloads import build_files  # pylint: disable=import-outside-toplevel
 
     client = Client(workbench_server)
     built = build_files()

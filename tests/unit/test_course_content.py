@@ -15,7 +15,7 @@ from lxml import etree
 from lp_programme.catalogue import DEFAULT_CATALOGUE, criteria, load_catalogue
 from course_content import BLOCK_TAGS, SOURCE
 from course_content.build import build, tarball_bytes
-from course_content.downloads import build_files
+from lp_programme.downloads import build_files
 from lp_programme.course_tree import OlxError, load_course, source_files
 from course_content.validate import (
     SHARED_SCENARIOS, Report, check_catalogue, check_grading, check_html, check_links, check_olxcleaner,

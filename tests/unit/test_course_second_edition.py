@@ -10,8 +10,8 @@ import pytest
 
 from course_content import SOURCE
 from course_content.content_checks import external_link_problem
-from course_content.downloads import FIXED_TIME, build_files, names
-from course_content.template_sources import TEMPLATES
+from lp_programme.downloads import FIXED_TIME, build_files, names
+from lp_programme.template_sources import TEMPLATES
 from lp_programme.course_tree import load_course
 from course_content.validate import validate
 
@@ -239,7 +239,7 @@ def test_text_restating_the_configuration_must_agree_with_it(tree):
 
 
 def test_the_tutors_page_promises_the_turnaround_the_mi_report_measures(tree):
-    from accreditation_export.mi.turnaround import TARGET_DAYS  # pylint: disable=import-outside-toplevel
+    from lp_programme.service import TARGET_DAYS  # pylint: disable=import-outside-toplevel
 
     assert TARGET_DAYS == 14  # ten working days
     page = tree / "html" / "tutors-text.html"

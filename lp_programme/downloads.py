@@ -1,7 +1,7 @@
 """
 The downloadable templates: Word documents (.docx, via python-docx) and CSV files that a manager adapts, built
 by ``python -m course_content build`` into the tarball's ``static/downloads/`` from the sources in
-:mod:`course_content.template_sources`. They are never committed: the build makes them, the same bytes every time.
+:mod:`lp_programme.template_sources`. They are never committed: the build makes them, the same bytes every time.
 
 Deterministic output: python-docx writes its package with the time of saving, so each document is re-packed with
 the members in the library's order (``[Content_Types].xml`` first), one fixed time stamp, fixed permissions and
