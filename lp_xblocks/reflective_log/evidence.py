@@ -30,18 +30,18 @@ MOST_FILE_MB = 50
 
 # The types a file may be, each with what the learner and tutor read and the extension a download gets.
 TYPES = {
-    "application/pdf": ("PDF", "pdf"),
-    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": ("Word document", "docx"),
-    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": ("Excel spreadsheet", "xlsx"),
-    "application/vnd.openxmlformats-officedocument.presentationml.presentation": ("PowerPoint presentation", "pptx"),
-    "application/vnd.oasis.opendocument.text": ("OpenDocument text", "odt"),
-    "application/vnd.oasis.opendocument.spreadsheet": ("OpenDocument spreadsheet", "ods"),
-    "application/vnd.oasis.opendocument.presentation": ("OpenDocument presentation", "odp"),
-    "image/png": ("PNG image", "png"),
-    "image/jpeg": ("JPEG image", "jpg"),
-    "image/gif": ("GIF image", "gif"),
-    "image/webp": ("WebP image", "webp"),
-    "text/csv": ("CSV table", "csv"),
+    "application/pdf": (N_("PDF"), "pdf"),
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": (N_("Word document"), "docx"),
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": (N_("Excel spreadsheet"), "xlsx"),
+    "application/vnd.openxmlformats-officedocument.presentationml.presentation": (N_("PowerPoint presentation"), "pptx"),
+    "application/vnd.oasis.opendocument.text": (N_("OpenDocument text"), "odt"),
+    "application/vnd.oasis.opendocument.spreadsheet": (N_("OpenDocument spreadsheet"), "ods"),
+    "application/vnd.oasis.opendocument.presentation": (N_("OpenDocument presentation"), "odp"),
+    "image/png": (N_("PNG image"), "png"),
+    "image/jpeg": (N_("JPEG image"), "jpg"),
+    "image/gif": (N_("GIF image"), "gif"),
+    "image/webp": (N_("WebP image"), "webp"),
+    "text/csv": (N_("CSV table"), "csv"),
 }
 
 _OOXML_PARTS = {  # the main part each Office document must have, by content type
@@ -102,7 +102,7 @@ def _zip_type(fileobj) -> str:
                 raise NotAllowed(N_("it is an archive, not a document"))
             names = {info.filename for info in infos}
             if "mimetype" in names:  # OpenDocument: the first entry, stored, names the type
-                declared = archive.read("mimetype")[:100].decode("ascii", "replace").strip()
+                declared = archive.read("mimetype")[:100].decode(N_("ascii"), "replace").strip()
                 if declared in _ODF_TYPES and "content.xml" in names:
                     return declared
             if "[Content_Types].xml" in names:
