@@ -249,12 +249,16 @@ class ReflectiveLogBlock(LearnerHandlersMixin, MarkingHandlersMixin, EvidenceHan
             "entry_types": self.entry_types,
             "min_words": self.min_words,
             "max_words": self.max_words,
+            "max_files": self.max_files,
+            "max_file_mb": self.max_file_mb,
+            "declaration": self._declaration(),
             "anonymous": anonymous,
             "is_tutor": is_tutor,
             "today": (_now() + LATEST_OFFSET).date().isoformat(),
             "portfolio_url": self.runtime.handler_url(self, "portfolio_html"),
             "programme_url": self.runtime.handler_url(self, "programme_portfolio_html"),
             "csv_url": self.runtime.handler_url(self, "entries_csv"),
+            "zip_url": self.runtime.handler_url(self, "verifier_zip") if is_tutor else "",
             "statuses": rules.QUEUE_STATUSES,
             # Learner text travels to the script as JSON in the page, escaped by Django's json_script
             # (never through the runtime's init arguments, which some runtimes embed unescaped).
@@ -271,6 +275,10 @@ class ReflectiveLogBlock(LearnerHandlersMixin, MarkingHandlersMixin, EvidenceHan
                 "score": score,
                 "portfolioUrl": self.runtime.handler_url(self, "portfolio_html"),
                 "programmeUrl": self.runtime.handler_url(self, "programme_portfolio_html"),
+                "evidenceUrl": self.runtime.handler_url(self, "evidence_file"),
+                "uploadUrl": self.runtime.handler_url(self, "upload_evidence"),
+                "zipUrl": self.runtime.handler_url(self, "verifier_zip") if is_tutor else "",
+                "declaration": self._declaration(),
                 "strings": self._strings(),
             },
         }, i18n_service=i18n_service(self))

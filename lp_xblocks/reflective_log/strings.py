@@ -148,4 +148,5 @@ class StringsMixin:
             "declaration": _("Authenticity declaration"),
             "declared": _("Declared (version {version}) on {date}"),
             "sizeKb": _("{size} KB"),
+            "downloadZip": _("Download {learner}'s evidence for the external verifier (zip: portfolio, manifest, files)"),
         }
