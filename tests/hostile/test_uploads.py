@@ -22,6 +22,7 @@ from tests.runtime.test_reflective_log_handlers import XML as RL_XML
 from tests.runtime.test_reflective_log_evidence import CSV, PDF, PNG, office
 
 UPLOAD_EXAMPLES = max(1, HOSTILE.max_examples * 3 // 10)
+pytestmark = pytest.mark.sqlite_file  # the corpus counts writes with SQLite's own counter
 
 
 def _zip(names):
