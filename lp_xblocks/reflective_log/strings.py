@@ -136,6 +136,7 @@ class StringsMixin:
             "removed": _("File removed."),
             "uploading": _("Uploading {name}…"),
             "uploaded": _("{name} attached."),
+            "uploadProgress": _("Uploading {name}: {percent} per cent sent\u2026"),
             "uploadFailed": _("{name} was not attached: {error}"),
             "uploadNeedsDraft": _("Saving the draft first…"),
             "witnesses": _("Witness testimony"),

@@ -341,6 +341,16 @@ function LpReflectiveLog(runtime, element, init) {
         renderDraftFiles(reply.entry.draft_files);
         status.textContent = fmt(S.uploaded, {name: reply.file.name});
       };
+      // Progress in quarters: often enough to reassure, seldom enough not to flood a screen reader.
+      var announced = 0;
+      request.upload.onprogress = function (event) {
+        if (!event.lengthComputable) { return; }
+        var quarter = Math.floor(event.loaded / event.total * 4) * 25;
+        if (quarter > announced && quarter < 100) {
+          announced = quarter;
+          status.textContent = fmt(S.uploadProgress, {name: file.name, percent: quarter});
+        }
+      };
       request.onerror = function () {
         status.textContent = fmt(S.uploadFailed, {name: file.name, error: S.network});
       };
