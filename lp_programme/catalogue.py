@@ -103,6 +103,26 @@ def marking_guidance(ids, path: str | Path = DEFAULT_CATALOGUE) -> dict:
     return found
 
 
+_declaration_cache: dict = {}
+
+
+def authenticity_declaration(path: str | Path = DEFAULT_CATALOGUE) -> dict | None:
+    """
+    The declaration every learner makes when submitting evidence: ``{"version": str, "text": str}``, or None
+    when the catalogue has none (or an incomplete one). Learners declare this text; the version is recorded.
+    """
+    key = str(path)
+    if key not in _declaration_cache:
+        found = load_catalogue(path).get("authenticity_declaration")
+        declaration = None
+        if isinstance(found, dict):
+            version, text = str(found.get("version") or "").strip(), " ".join(str(found.get("text") or "").split())
+            if version and text:
+                declaration = {"version": version, "text": text}
+        _declaration_cache[key] = declaration
+    return dict(_declaration_cache[key]) if _declaration_cache[key] else None
+
+
 def _content_words(text: str) -> set:
     words = set()
     for word in re.findall(r"[a-z]+", text.lower()):
@@ -415,9 +435,15 @@ class _Checker:
     # -------------------------------------------------------------- the document
 
     def catalogue(self, data):
-        top = self.mapping(data, "", ("catalogue", "awarding_body", "qualifications", "units"))
+        top = self.mapping(data, "", ("catalogue", "awarding_body", "qualifications", "units"),
+                           ("authenticity_declaration",))
         if top is None:
             return None
+        if "authenticity_declaration" in top:
+            declaration = self.mapping(top["authenticity_declaration"], "authenticity_declaration",
+                                       ("version", "text")) or {}
+            self.text(declaration.get("version"), "authenticity_declaration.version")
+            self.text(declaration.get("text"), "authenticity_declaration.text")
         if top.get("catalogue") != 1:
             self.error("catalogue", f"the format version must be 1, not {top.get('catalogue')!r}")
         body = self.mapping(top.get("awarding_body"), "awarding_body", ("name", "centre_number")) or {}

@@ -157,6 +157,9 @@ def call_handler(block, name, body=None, method="POST", query=""):
     response = block.handle(name, request)
     if response.content_type == "application/json":
         return response.status_code, json.loads(response.body.decode("utf-8")), response
+    if response.content_type in ("application/zip", "application/octet-stream") or (
+            response.content_type or "").startswith(("image/", "application/pdf", "application/vnd.")):
+        return response.status_code, response.body, response  # a download of bytes (evidence files, zips)
     return response.status_code, response.body.decode("utf-8"), response
 
 

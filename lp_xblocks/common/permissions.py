@@ -56,6 +56,14 @@ def is_tutor(block):
     return bool(_opt(block, compat.USER_IS_STAFF))
 
 
+def may_review(block):
+    """
+    True when the current user may read (never change) any learner's submitted evidence in this block's course:
+    tutors and course staff (the quality-assurance work extends this to internal verifiers).
+    """
+    return is_tutor(block)
+
+
 def can_author(block):
     """True when the current user may change the block's content (Studio edits)."""
     studio = compat.studio_can_write(block)

@@ -22,7 +22,9 @@ from ..common.studio import draft_reply, render_editor
 from ..common.text import is_blank
 from . import editor, rules
 from .config import ConfigError, validate as validate_config
+from .evidence import DEFAULT_MAX_FILE_MB, DEFAULT_MAX_FILES, validate_file_limits
 from .olx import DEFAULT_LIMITS, config_to_string, parse_config, parse_config_string, write_config
+from .evidence_handlers import EvidenceHandlersMixin
 from .exports import ExportsMixin
 from .learner_handlers import LearnerHandlersMixin
 from .marking_handlers import MarkingHandlersMixin
@@ -60,7 +62,7 @@ def _now():
 
 @XBlock.needs("i18n")
 @XBlock.wants("user", "studio_user_permissions", "completion")
-class ReflectiveLogBlock(LearnerHandlersMixin, MarkingHandlersMixin, ExportsMixin, StringsMixin,
+class ReflectiveLogBlock(LearnerHandlersMixin, MarkingHandlersMixin, EvidenceHandlersMixin, ExportsMixin, StringsMixin,
                          CompletableXBlockMixin, XBlock):
     """A portfolio of reflective entries marked by tutors against assessment criteria."""
 
@@ -89,6 +91,16 @@ class ReflectiveLogBlock(LearnerHandlersMixin, MarkingHandlersMixin, ExportsMixi
         display_name="Maximum words", help="An entry may have at most this many words to be submitted.",
         default=DEFAULT_LIMITS["max_words"], scope=Scope.settings,
     )
+    max_files = Integer(
+        display_name="Most evidence files",
+        help="How many evidence files a learner may attach to one version of an entry (0 to 20; 0 allows none).",
+        default=DEFAULT_MAX_FILES, scope=Scope.settings,
+    )
+    max_file_mb = Integer(
+        display_name="Largest evidence file (MB)",
+        help="The largest evidence file a learner may attach, in megabytes (1 to 50).",
+        default=DEFAULT_MAX_FILE_MB, scope=Scope.settings,
+    )
     completion_reported = Float(
         display_name="Completion reported",
         help="The completion (criteria met / criteria) last reported for this learner.",
@@ -101,7 +113,8 @@ class ReflectiveLogBlock(LearnerHandlersMixin, MarkingHandlersMixin, ExportsMixi
 
     has_score = True
     has_custom_completion = True
-    editable_fields = ("display_name", "prompt", "criteria", "entry_types", "min_words", "max_words")
+    editable_fields = ("display_name", "prompt", "criteria", "entry_types", "min_words", "max_words", "max_files",
+                       "max_file_mb")
 
     # ------------------------------------------------------------------ helpers
 
@@ -236,12 +249,16 @@ class ReflectiveLogBlock(LearnerHandlersMixin, MarkingHandlersMixin, ExportsMixi
             "entry_types": self.entry_types,
             "min_words": self.min_words,
             "max_words": self.max_words,
+            "max_files": self.max_files,
+            "max_file_mb": self.max_file_mb,
+            "declaration": self._declaration(),
             "anonymous": anonymous,
             "is_tutor": is_tutor,
             "today": (_now() + LATEST_OFFSET).date().isoformat(),
             "portfolio_url": self.runtime.handler_url(self, "portfolio_html"),
             "programme_url": self.runtime.handler_url(self, "programme_portfolio_html"),
             "csv_url": self.runtime.handler_url(self, "entries_csv"),
+            "zip_url": self.runtime.handler_url(self, "verifier_zip") if is_tutor else "",
             "statuses": rules.QUEUE_STATUSES,
             # Learner text travels to the script as JSON in the page, escaped by Django's json_script
             # (never through the runtime's init arguments, which some runtimes embed unescaped).
@@ -258,6 +275,10 @@ class ReflectiveLogBlock(LearnerHandlersMixin, MarkingHandlersMixin, ExportsMixi
                 "score": score,
                 "portfolioUrl": self.runtime.handler_url(self, "portfolio_html"),
                 "programmeUrl": self.runtime.handler_url(self, "programme_portfolio_html"),
+                "evidenceUrl": self.runtime.handler_url(self, "evidence_file"),
+                "uploadUrl": self.runtime.handler_url(self, "upload_evidence"),
+                "zipUrl": self.runtime.handler_url(self, "verifier_zip") if is_tutor else "",
+                "declaration": self._declaration(),
                 "strings": self._strings(),
             },
         }, i18n_service=i18n_service(self))
@@ -273,7 +294,13 @@ class ReflectiveLogBlock(LearnerHandlersMixin, MarkingHandlersMixin, ExportsMixi
         html = render_editor(
             self, loader, prefix=prefix, editor="reflective_log", block_class="lp-rl",
             settings=[{"name": "display_name", "type": "text", "label": _("Display name"),
-                       "value": self.display_name, "required": True}],
+                       "value": self.display_name, "required": True},
+                      {"name": "max_files", "type": "number", "label": _("Most evidence files per entry"),
+                       "value": self.max_files, "required": True,
+                       "help": _("0 to 20 files (PDF, Office, OpenDocument, images, CSV) per version of an entry; "
+                                 "0 allows none.")},
+                      {"name": "max_file_mb", "type": "number", "label": _("Largest evidence file (MB)"),
+                       "value": self.max_file_mb, "required": True, "help": _("1 to 50 MB.")}],
             xml_field="config_xml",
             xml_label=_("Reflective log (word limits, prompt, criteria, entry types) as XML"),
             xml_help=_("Criterion ids are the awarding body's unit-and-criterion references and must be unique."),
@@ -303,6 +330,17 @@ class ReflectiveLogBlock(LearnerHandlersMixin, MarkingHandlersMixin, ExportsMixi
         if not isinstance(display_name, str) or is_blank(display_name):
             raise HandlerError(400, _("display_name: a name is required."), field="display_name")
         config = parsed_field(data, "config_xml", parse_config_string, ConfigError, _, self._config())
+        limits = {}
+        for name in ("max_files", "max_file_mb"):
+            raw = data.get(name, getattr(self, name))
+            if isinstance(raw, str) and raw.strip().isascii() and raw.strip().isdigit():
+                raw = int(raw.strip())
+            limits[name] = raw
+        problems = validate_file_limits(limits["max_files"], limits["max_file_mb"])
+        if problems:
+            name, template, params = problems[0]
+            raise HandlerError(400, _(template).format(**{**params, "value": str(params["value"])[:20]}), field=name)
+        self.max_files, self.max_file_mb = limits["max_files"], limits["max_file_mb"]
         self.display_name = display_name.strip()
         self._set_config(config)
         return {"result": "success"}
@@ -310,6 +348,7 @@ class ReflectiveLogBlock(LearnerHandlersMixin, MarkingHandlersMixin, ExportsMixi
     def _set_config(self, config):
         for name in ("prompt", "criteria", "entry_types", "min_words", "max_words"):
             setattr(self, name, config[name])
+
 
     # ------------------------------------------------------------------ OLX
 
@@ -321,6 +360,9 @@ class ReflectiveLogBlock(LearnerHandlersMixin, MarkingHandlersMixin, ExportsMixi
             block.display_name = node.get("display_name")
         block._set_config(parse_config(node))  # pylint: disable=protected-access
         read_settings(block, node, OWN_ATTRIBUTES)
+        problems = validate_file_limits(block.max_files, block.max_file_mb)
+        if problems:
+            raise ConfigError(problems[0][1], **problems[0][2])
         return block
 
     def add_xml_to_node(self, node):

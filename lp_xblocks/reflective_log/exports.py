@@ -8,7 +8,7 @@ from ..common import permissions
 from ..common.csv_safe import csv_text, safe_cell
 from ..common.http import HandlerError, guarded_handler, html_download, json_handler
 from ..common.i18n import i18n_service
-from . import rules
+from . import evidence, rules
 from .shell import api as _api
 
 loader = ResourceLoader(__name__)
@@ -34,6 +34,14 @@ class ExportsMixin:
             raise HandlerError(405, self._("Method {method} is not allowed here").format(method=request.method))
         lookup, own = self._learner_lookup(dict(request.GET))
         learner = permissions.username(self) if own else lookup["username"]
+        html, _entries = self._portfolio_document(lookup, learner)
+        return html_download(html, "portfolio", learner)
+
+    def _portfolio_document(self, lookup, learner, file_paths=None):
+        """
+        The printable portfolio of one learner: (HTML, the entries as the data API answered them). ``file_paths``
+        (file id -> path in the verifier's zip) links each file to its copy beside the document.
+        """
         entries = _api().portfolio(permissions.block_key(self), owner=False, with_audit=True, now=self._now_utc(),
                                    scope=self._scope(), **lookup)
         covered, score = self._coverage(**lookup)
@@ -44,13 +52,13 @@ class ExportsMixin:
             "learner": learner,
             "generated": self._now_utc().strftime("%Y-%m-%d %H:%M UTC"),
             "criteria": self.criteria,
-            "entries": [self._export_entry(entry, types) for entry in entries],
+            "entries": [self._export_entry(entry, types, file_paths) for entry in entries],
             "coverage": covered,
             "matrix": self._matrix(entries),
             "score": score,
             "labels": self._labels(),
         }, i18n_service=i18n_service(self))
-        return html_download(html, "portfolio", learner)
+        return html, entries
 
     # ------------------------------------------------------------------ the whole programme
 
@@ -102,7 +110,7 @@ class ExportsMixin:
         }, i18n_service=i18n_service(self))
         return html_download(html, "programme-portfolio", learner)
 
-    def _export_entry(self, entry, types):
+    def _export_entry(self, entry, types, file_paths=None):
         """An entry with labels resolved and paragraphs split, for the export template."""
         labels = self._labels()
         audit = [
@@ -118,6 +126,9 @@ class ExportsMixin:
                 **version,
                 "type_label": types.get(version["entry_type"], version["entry_type"]),
                 "paragraphs": [part for part in version["body"].split("\n\n") if part.strip()],
+                "files": [{**item, "type_label": self._(evidence.type_label(item["content_type"])),
+                           "zip_path": (file_paths or {}).get(item["file_id"], "")}
+                          for item in version.get("files", [])],
                 "feedback": [
                     {**item, "criteria_rows": [
                         {"id": ident, **mark} for ident, mark in item["criteria"].items()]}

@@ -22,7 +22,8 @@ class LearnerHandlersMixin:
         return {"entries": entries, "coverage": covered, "score": score}
 
     def _draft_from(self, data, base=None):
-        fields = {key: value for key, value in data.items() if key != "entry_id"}
+        # The declaration is made (and recorded) only on submission: a draft save ignores one sent with the form.
+        fields = {key: value for key, value in data.items() if key not in ("entry_id", "declaration")}
         try:
             return rules.clean_entry(self._config(), fields, (self._now_utc() + LATEST_OFFSET).date(), base)
         except rules.EntryError as error:
@@ -56,6 +57,7 @@ class LearnerHandlersMixin:
         api = _api()
         now = self._now_utc()
         entry, draft = self._revision(data)
+        self._check_citations(draft)
         if entry is None:
             entry = api.create_entry(
                 block_key=permissions.block_key(self), course_key=permissions.course_key(self),
@@ -90,20 +92,35 @@ class LearnerHandlersMixin:
         api = _api()
         _ = self._
         self._check_may_write()
+        declared = None
+        try:
+            declaration = self._take_declaration(data)
+        except HandlerError as refusal:
+            if refusal.status != 400:
+                raise
+            declaration, declared = None, refusal
         entry, draft = self._revision(data)
+        self._check_citations(draft)
         try:
             words = rules.check_submittable(self._config(), draft)
         except rules.EntryError as error:
-            raise self._error(error) from error
+            answer = self._error(error)
+            if declared is not None:  # every problem at once: the declaration's too
+                answer.extra["errors"] = answer.extra.get("errors", []) + declared.extra["errors"]
+                answer.message = f"{answer.message} {declared.message}"
+            raise answer from error
+        if declared is not None:
+            raise declared
         now = self._now_utc()
         learner = {"block_key": permissions.block_key(self), "course_key": permissions.course_key(self),
                    "student_id": permissions.student_id(self), "username": permissions.username(self)}
         item = api.student_item(learner["block_key"], learner["course_key"], learner["student_id"])
         try:
             if entry is None:
-                entry = api.submit_new_entry(**learner, draft=draft, word_count=words, now=now, item=item)
+                entry = api.submit_new_entry(**learner, draft=draft, word_count=words, now=now, item=item,
+                                             declaration=declaration)
             else:
-                entry = api.submit_entry(entry, draft, words, now, learner["username"], item)
+                entry = api.submit_entry(entry, draft, words, now, learner["username"], item, declaration)
         except rules.StateError as error:
             raise self._error(error) from error
         except api.EntryTooLarge as error:

@@ -31,7 +31,7 @@ MAX_STORED_BYTES = 100 * 1024 - 2048
 MAX_COMMENT = 5_000
 MAX_FEEDBACK = 10_000
 
-ENTRY_FIELDS = ("title", "activity_date", "entry_type", "body", "criteria")
+ENTRY_FIELDS = ("title", "activity_date", "entry_type", "body", "criteria", "witnesses", "citations")
 
 # A word: a number with separators ("30,000", "2.5"), or letters and digits joined by apostrophes or
 # hyphens ("don't", "co-operation"). The block's JavaScript counts the same way as the learner types.
@@ -52,6 +52,8 @@ FIELD_LABELS = {
     "body": N_("Your reflection"), "criteria": N_("Criteria"), "entry_id": N_("Entry"),
     "feedback": N_("Overall feedback"), "decision": N_("Decision"), "version": N_("Version"),
     "status": N_("Status"), "page": N_("Page"),
+    "witnesses": N_("Witness testimony"), "citations": N_("Records cited"), "declaration": N_("Declaration"),
+    "file": N_("File"),
 }
 
 
@@ -129,13 +131,16 @@ def clean_entry(config: dict, data: dict, today: date, base: dict | None = None)
     laid over ``base`` (the stored working copy). A draft may be incomplete; what is there must be
     valid. Returns the new working copy; raises :class:`EntryErrors` naming every field at fault.
     """
+    from . import evidence  # pylint: disable=import-outside-toplevel  # evidence builds on this module's errors
     problems = _Collector()
     for name in sorted(key for key in data if key not in ENTRY_FIELDS):
         problems.problems.append(EntryError(name, N_("this form has no such field")))
-    draft = dict(base or empty_draft())
+    draft = dict(base or empty_draft())  # witnesses and citations only once sent (older drafts have neither)
     for field, clean in (("title", _clean_title), ("activity_date", lambda value: _clean_date(value, today)),
                          ("entry_type", lambda value: _clean_type(config, value)), ("body", _clean_body),
-                         ("criteria", lambda value: _clean_criteria(config, value))):
+                         ("criteria", lambda value: _clean_criteria(config, value)),
+                         ("witnesses", lambda value: evidence.clean_witnesses(value, today)),
+                         ("citations", evidence.clean_citations)):
         if field in data:
             before = len(problems.problems)
             value = problems.check(clean, data[field])
@@ -219,6 +224,8 @@ def check_submittable(config: dict, draft: dict) -> int:
             problems.append(EntryError(field, message))
     if not draft.get("criteria"):
         problems.append(EntryError("criteria", N_("choose at least one criterion this entry evidences")))
+    from . import evidence  # pylint: disable=import-outside-toplevel
+    problems.extend(evidence.check_witnesses(draft.get("witnesses") or []))
     words = count_words(draft["body"])
     if draft.get("body") and words < config["min_words"]:
         problems.append(EntryError(

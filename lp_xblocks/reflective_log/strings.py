@@ -20,6 +20,7 @@ class StringsMixin:
             "actions": {
                 "created": _("created the entry"), "submitted": _("submitted"), "feedback": _("gave feedback"),
                 "passed": _("passed it"), "referred": _("referred it"), "reset": _("reset the learner's work"),
+                "declared": _("declared the work their own"),
             },
             "roles": {"learner": _("learner"), "tutor": _("tutor"), "staff": _("course staff")},
         }
@@ -120,4 +121,33 @@ class StringsMixin:
             "programmePlanRow": _("{what} \u2014 {where} \u2014 {whom} \u2014 {when}"),
             "programmePlan": _("Action plan saved {date}"),
             "programmeAnswered": _("Attempt {attempt}, {date}: overall {overall}"),
+            **self._evidence_strings(),
+        }
+
+    def _evidence_strings(self):
+        """What the page says about evidence files, witness testimony, citations and the declaration."""
+        _ = self._
+        return {
+            "files": _("Evidence files"),
+            "noFiles": _("No files attached."),
+            "fileLine": _("{name} ({type}, {size}, sha256 {sha})"),
+            "download": _("Download {name}"),
+            "remove": _("Remove {name}"),
+            "removed": _("File removed."),
+            "uploading": _("Uploading {name}…"),
+            "uploaded": _("{name} attached."),
+            "uploadProgress": _("Uploading {name}: {percent} per cent sent\u2026"),
+            "uploadFailed": _("{name} was not attached: {error}"),
+            "uploadNeedsDraft": _("Saving the draft first…"),
+            "witnesses": _("Witness testimony"),
+            "witnessLine": _("{name}, {role} ({relationship}), {date}"),
+            "witnessConfirmed": _("The learner records that the witness confirmed this statement."),
+            "witnessNotConfirmed": _("Not confirmed by the witness."),
+            "witnessEmail": _("Witness email: {email}"),
+            "citations": _("Records cited"),
+            "citationGone": _("{kind} {id}: no longer available"),
+            "declaration": _("Authenticity declaration"),
+            "declared": _("Declared (version {version}) on {date}"),
+            "sizeKb": _("{size} KB"),
+            "downloadZip": _("Download {learner}'s evidence for the external verifier (zip: portfolio, manifest, files)"),
         }

@@ -69,6 +69,9 @@ LOGGING["handlers"]["logfile"]["filename"] = os.path.join(LP_VAR_DIR, "workbench
 
 TIME_ZONE = "Europe/London"
 
+# Evidence files (reflective-log entries) go through Django's default storage: here files under var/media.
+MEDIA_ROOT = os.path.join(LP_VAR_DIR, "media")
+
 # Student ids that act as course staff in the workbench (open /scenario/...?student=tutor).
 LP_WORKBENCH_TUTORS = json.loads(os.environ.get("LP_WORKBENCH_TUTORS", '["tutor", "tutor2"]'))
 

@@ -90,6 +90,7 @@ def write_and_submit_log_entry(page):
     form.get_by_label("Your reflection").fill(REFLECTION)
     form.locator("input[name=criteria][value='LPM1-3.2']").check()
     form.locator("input[name=criteria][value='LPM1-3.3']").check()
+    form.locator("input[name=declaration]").check()  # (added: every submission carries the declaration)
     form.get_by_role("button", name="Submit for marking").click()
     expect()(form).to_be_hidden(timeout=TIMEOUT)
     entries = block.locator(".lp-rl__entries-body")

@@ -130,6 +130,7 @@ def test_draft_submit_refer_resubmit_pass_with_two_browsers(workbench_server, br
     assert count_words(BODY) == 174
     ann.locator("input[name=criteria][value='LPM1-3.2']").focus()
     ann.keyboard.press("Space")
+    ann.locator("input[name=declaration]").check()  # (added: every submission carries the declaration)
     press_button(ann, "Submit for marking")
     expect()(status_text(ann)).to_have_text("Entry submitted for marking.", timeout=TIMEOUT)
     expect()(ann.locator(".lp-rl__entry-table tbody tr td").nth(1)).to_have_text("Submitted, waiting to be marked")
@@ -224,6 +225,7 @@ def test_draft_submit_refer_resubmit_pass_with_two_browsers(workbench_server, br
     press_button(ann, "Revise and resubmit: Chairing the adult learning fair meeting")
     assert ann.locator("textarea[name=body]").input_value() == BODY
     ann.locator("textarea[name=body]").fill(BODY + "\n\nNext time I will agree the protocols before the agenda.")
+    ann.locator("input[name=declaration]").check()  # (added: each version is declared again)
     press_button(ann, "Submit for marking")
     expect()(status_text(ann)).to_have_text("Entry submitted for marking.", timeout=TIMEOUT)
     versions = ann.locator(".lp-rl__detail .lp-rl__version h4")
@@ -269,6 +271,7 @@ def test_free_text_is_escaped_in_view_queue_export_and_csv(workbench_server, bro
     ann.locator("select[name=entry_type]").select_option("event")
     ann.locator("textarea[name=body]").fill(EVIL_BODY)
     ann.locator("input[name=criteria][value='LPM1-3.3']").check()
+    ann.locator("input[name=declaration]").check()  # (added: every submission carries the declaration)
     ann.get_by_role("button", name="Submit for marking").click()
     expect()(status_text(ann)).to_have_text("Entry submitted for marking.", timeout=TIMEOUT)
     detail = ann.locator(".lp-rl__detail")

@@ -120,7 +120,8 @@ def test_learners_submit_reflective_log_entries_at_the_same_moment(server):
         client, html = opened[learner]
         return client.request(handler_url(html, "submit_entry", learner), {
             "title": f"Chairing the steering group ({learner})", "activity_date": "2026-10-14",
-            "entry_type": "workplace", "body": BODY, "criteria": ["LPM1-3.1", "LPM1-3.2"]})
+            "entry_type": "workplace", "body": BODY, "criteria": ["LPM1-3.1", "LPM1-3.2"],
+            "declaration": "2026-1"})
 
     replies = at_once(learners, submit)
     assert_all_succeeded(replies)

@@ -263,6 +263,9 @@ RL_HANDLERS = {  # fields and the valid body take the seeded entry ids: (draft, 
                       TUTOR_ROLES),
     "programme_record": (lambda ids: {"learner": hostile("ann", "bob", "tutor", "", " ann")}, ("GET", "POST"),
                          lambda ids: {"learner": "bob"}, TUTOR_ROLES),
+    "remove_evidence": (lambda ids: {"entry_id": hostile(*ids), "file_id": hostile(*ids, "", None)}, ("POST",),
+                        lambda ids: {"entry_id": ids[0], "file_id": ids[3]}, LEARNER_ROLES),
+    "citable_records": (lambda ids: {}, ("GET", "POST"), lambda ids: {}, LEARNER_ROLES),
 }
 
 
@@ -286,6 +289,8 @@ DOWNLOADS = [
     (ReflectiveLogBlock, "portfolio_html", {"learner": texts}),
     (ReflectiveLogBlock, "entries_csv", {}),
     (ReflectiveLogBlock, "programme_portfolio_html", {"learner": texts}),
+    (ReflectiveLogBlock, "evidence_file", {"file": texts}),
+    (ReflectiveLogBlock, "verifier_zip", {"learner": texts}),
 ]
 
 
@@ -302,7 +307,9 @@ def test_the_corpus_covers_every_json_handler_of_the_three_blocks():
     covered = {
         NeedsAssessmentBlock: set(NA_HANDLERS) | {"cohort_report_csv"},
         FacilitationExerciseBlock: set(FX_HANDLERS),
-        ReflectiveLogBlock: set(RL_HANDLERS) | {"portfolio_html", "entries_csv", "programme_portfolio_html"},
+        # upload_evidence takes multipart bodies: tests/hostile/test_uploads.py is its corpus.
+        ReflectiveLogBlock: set(RL_HANDLERS) | {"portfolio_html", "entries_csv", "programme_portfolio_html",
+                                                "evidence_file", "verifier_zip", "upload_evidence"},
     }
     for block_class, names in covered.items():
         handlers = {name for name in dir(block_class)

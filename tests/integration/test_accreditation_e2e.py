@@ -54,7 +54,7 @@ def usage_url(base, unit, tag, student):
 def submit(base, unit_id, learner, criteria, entry_id=None):
     client, url = usage_url(base, LOG_UNIT[unit_id], "lp_reflective_log", learner)
     data = {"title": f"{learner}: {unit_id}", "activity_date": "2026-10-14", "entry_type": "workplace",
-            "body": BODY, "criteria": criteria}
+            "body": BODY, "criteria": criteria, "declaration": "2026-1"}
     if entry_id:
         data["entry_id"] = entry_id
     status, _, body = client.request(url("submit_entry"), data)

@@ -49,7 +49,7 @@ def test_a_body_over_a_mebibyte_is_413(learner):
 def test_an_invisible_title_cannot_be_submitted(learner):
     client, url = learner
     entry = {"title": "\u200b\u202e\u2066", "activity_date": "2026-10-14", "entry_type": "workplace",
-             "body": "word " * 200, "criteria": ["LPM1-3.1"]}
+             "body": "word " * 200, "criteria": ["LPM1-3.1"], "declaration": "2026-1"}
     status, reply = answer(client.request(url("submit_entry"), entry))
     assert status == 400 and reply["field"] == "title"
 

@@ -16,7 +16,7 @@ BODY = " ".join(["The partners agreed the agenda and every action had an owner a
 
 def entry(**changes):
     return {"title": "Chairing the steering group", "activity_date": "2026-10-14", "entry_type": "workplace",
-            "body": BODY, "criteria": ["LPM1-3.1", "LPM1-3.2"], **changes}
+            "body": BODY, "criteria": ["LPM1-3.1", "LPM1-3.2"], "declaration": "2026-1", **changes}
 
 
 def test_learner_submits_and_tutor_marks_over_http(workbench_server):

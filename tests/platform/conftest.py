@@ -45,7 +45,7 @@ REFLECTIVE_LOG = """
 """
 ENTRY = {"title": "March partnership meeting", "activity_date": "2026-03-12", "entry_type": "workplace",
          "body": "We agreed the agenda, kept to time and recorded every action with an owner.",
-         "criteria": ["LPM1-2.1"]}
+         "criteria": ["LPM1-2.1"], "declaration": "2026-1"}
 
 
 @pytest.fixture

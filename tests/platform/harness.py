@@ -86,7 +86,8 @@ class KeyIds(MemoryIdManager):
 
     def create_usage(self, def_id):
         block_type = self.get_block_type(def_id)
-        prefix = "lb:LP:toolkit" if not self.context.is_course else "block-v1:LP+Managers+2026"
+        # A course's usage keys carry the course (block-v1:<org>+<course>+<run>+...), so two courses never share one.
+        prefix = "lb:LP:toolkit" if not self.context.is_course else "block-v1:" + self.context.split(":", 1)[1]
         usage = UsageKey(f"{prefix}+type@{block_type}+block@b{next(self._numbers)}", self.context)
         self._usages[usage] = def_id
         return usage

@@ -125,7 +125,7 @@ def test_view_renders_in_a_bare_runtime_with_tutor_section_for_staff():
 # ------------------------------------------------------------------------------- reflective log
 
 ENTRY = {"title": "Budget monitoring", "activity_date": "2026-10-01", "entry_type": "workplace",
-         "body": " ".join(["evidence"] * 160), "criteria": ["LP-1.1"]}
+         "body": " ".join(["evidence"] * 160), "criteria": ["LP-1.1"], "declaration": "2026-1"}
 
 
 def test_platform_anonymous_user_is_refused():

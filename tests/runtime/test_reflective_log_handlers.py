@@ -29,8 +29,10 @@ Then reflect on it.</prompt>
 """
 
 BODY = "We agreed the agenda, kept to time and recorded every action with an owner."
+# Every submission carries the learner's authenticity declaration (the catalogue's version; a draft save ignores it).
+DECLARATION = "2026-1"
 ENTRY = {"title": "March partnership meeting", "activity_date": "2026-03-12", "entry_type": "workplace",
-         "body": BODY, "criteria": ["LPM1-2.1", "LPM1-2.2"]}
+         "body": BODY, "criteria": ["LPM1-2.1", "LPM1-2.2"], "declaration": DECLARATION}
 MET = {"decision": "met"}
 
 
@@ -175,7 +177,7 @@ def test_bad_draft_fields_are_400_naming_the_field(log, data, field):
 
 
 def test_every_problem_is_answered_at_once_with_fields_in_words(log):
-    status, body = unchanged(lambda: call_handler(log("ann"), "submit_entry", {"title": "", "body": "Too short"}))
+    status, body = unchanged(lambda: call_handler(log("ann"), "submit_entry", {"title": "", "body": "Too short", "declaration": DECLARATION}))
     assert status == 400 and body["field"] == "title"
     assert [item["field"] for item in body["errors"]] == ["title", "activity_date", "entry_type", "criteria", "body"]
     assert body["errors"][1]["label"] == "Date of the activity" and "activity_date" not in body["error"]
@@ -208,7 +210,7 @@ def test_submit_creates_an_immutable_version_and_an_edx_submission(log):
     stored = submissions_api.get_submissions(item)
     assert len(stored) == 1 and stored[0]["answer"]["body"] == BODY and stored[0]["attempt_number"] == 1
     assert [(e.action, e.from_status, e.to_status, e.version) for e in ReflectiveAuditEvent.objects.order_by("id")] == [
-        ("created", "", "draft", 0), ("submitted", "draft", "submitted", 1)]
+        ("created", "", "draft", 0), ("declared", "draft", "draft", 1), ("submitted", "draft", "submitted", 1)]
     assert log.events.of("lp.reflective_log.submitted") == [{
         "entry_id": entry["entry_id"], "version": 1, "entry_type": "workplace",
         "criteria": ["LPM1-2.1", "LPM1-2.2"], "word_count": 14}]
@@ -224,7 +226,8 @@ def test_submit_names_the_word_limit(log):
 @pytest.mark.parametrize("missing", ["title", "activity_date", "entry_type", "criteria"])
 def test_submit_needs_a_complete_entry(log, missing):
     draft = ok(call_handler(log("ann"), "save_draft", {**ENTRY, missing: [] if missing == "criteria" else ""}))["entry"]
-    status, body = unchanged(lambda: call_handler(log("ann"), "submit_entry", {"entry_id": draft["entry_id"]}))
+    status, body = unchanged(lambda: call_handler(log("ann"), "submit_entry", {"entry_id": draft["entry_id"],
+                                                                              "declaration": DECLARATION}))
     assert status == 400 and body["field"] == missing
 
 
@@ -245,7 +248,8 @@ def test_a_submitted_or_passed_entry_is_read_only(log):
         status, body = unchanged(lambda h=handler: call_handler(log("ann"), h, {"entry_id": entry["entry_id"], "title": "Changed"}))
         assert status == 409 and "waiting to be marked" in body["error"]
     ok(mark(log, entry))
-    status, body = unchanged(lambda: call_handler(log("ann"), "submit_entry", {"entry_id": entry["entry_id"]}))
+    status, body = unchanged(lambda: call_handler(log("ann"), "submit_entry", {"entry_id": entry["entry_id"],
+                                                                              "declaration": DECLARATION}))
     assert status == 409 and "passed" in body["error"]
 
 
@@ -260,7 +264,8 @@ def test_refer_revise_resubmit_keeps_every_version_with_its_feedback(log):
     assert revised["status"] == "referred" and revised["draft"]["title"] == ENTRY["title"]
     assert ok(call_handler(log("tutor"), "queue", {"status": "referred"}))["entries"][0]["title"] == ENTRY["title"]
 
-    resubmitted = ok(call_handler(log("ann"), "submit_entry", {"entry_id": entry["entry_id"]}))["entry"]
+    resubmitted = ok(call_handler(log("ann"), "submit_entry", {"entry_id": entry["entry_id"],
+                                                               "declaration": DECLARATION}))["entry"]
     assert resubmitted["status"] == "submitted" and resubmitted["version"] == 2 and resubmitted["draft"] is None
     first, second = resubmitted["versions"]
     assert first["body"] == BODY and second["body"].endswith("ask each partner first.")
@@ -271,7 +276,8 @@ def test_refer_revise_resubmit_keeps_every_version_with_its_feedback(log):
     passed = ok(mark(log, resubmitted))["entry"]
     assert passed["status"] == "passed" and [len(v["feedback"]) for v in passed["versions"]] == [1, 1]
     assert [(e.action, e.from_status, e.to_status, e.version) for e in ReflectiveAuditEvent.objects.order_by("id")] == [
-        ("created", "", "draft", 0), ("submitted", "draft", "submitted", 1), ("referred", "submitted", "referred", 1),
+        ("created", "", "draft", 0), ("declared", "draft", "draft", 1), ("submitted", "draft", "submitted", 1),
+        ("referred", "submitted", "referred", 1), ("declared", "referred", "referred", 2),
         ("submitted", "referred", "submitted", 2), ("passed", "submitted", "passed", 2)]
     item = {"student_id": "ann", "course_id": "workbench", "item_id": str(log.usage_id), "item_type": "lp_reflective_log"}
     assert [s["answer"]["version"] for s in submissions_api.get_submissions(item)] == [2, 1]
@@ -336,7 +342,7 @@ def test_marking_a_stale_version_or_a_decided_entry_is_409(log):
             criteria={"LPM1-2.1": MET, "LPM1-2.2": {"decision": "not_yet_met"}}))
     status, body = unchanged(lambda: mark(log, entry))  # referred: not waiting
     assert status == 409 and "referred" in body["error"]
-    ok(call_handler(log("ann"), "submit_entry", {"entry_id": entry["entry_id"]}))
+    ok(call_handler(log("ann"), "submit_entry", {"entry_id": entry["entry_id"], "declaration": DECLARATION}))
     status, body = unchanged(lambda: mark(log, entry, version=1))  # version 2 is the one waiting
     assert status == 409 and "version 2" in body["error"]
 

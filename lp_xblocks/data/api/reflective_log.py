@@ -14,7 +14,9 @@ from submissions import api as submissions_api
 from ...common import marking as rules
 from ...common.errors import N_
 from ...common.marking import StateError
-from ..models import ReflectiveAuditEvent, ReflectiveEntry, ReflectiveEntryVersion, ReflectiveFeedback
+from ..models import EvidenceFile, ReflectiveAuditEvent, ReflectiveEntry, ReflectiveEntryVersion, ReflectiveFeedback
+from . import citations as citation_registry
+from . import evidence as evidence_api
 
 ITEM_TYPE = "lp_reflective_log"
 JUSTIFICATION_ITEM_TYPE = "lp_facilitation_justification"
@@ -91,7 +93,23 @@ def find_entry(block_key, entry_id, scope=None):
     return log_entries(block_key, scope).exclude(status=rules.ARCHIVED).filter(entry_id=entry_id).first()
 
 
-def _version_dict(version):
+def resolve_citations(entry, cited):
+    """
+    Cited records as they read now: ``{kind, id, resolved}`` where ``resolved`` is the source's item (with
+    its label) for this entry's learner and course, or None when it no longer resolves (never another learner's).
+    """
+    resolved = []
+    for citation in cited or []:
+        try:
+            item = citation_registry.describe(entry.course_key, entry.student_id, citation)
+        except Exception:  # pylint: disable=broad-except  # a broken source must not break a portfolio
+            item = None
+        resolved.append({"kind": citation.get("kind"), "id": citation.get("id"), "resolved": item})
+    return resolved
+
+
+def _version_dict(version, entry=None):
+    evidence = version.evidence or {}
     return {
         "number": version.number,
         "title": version.title,
@@ -102,6 +120,10 @@ def _version_dict(version):
         "word_count": version.word_count,
         "submitted_at": _iso(version.submitted_at),
         "feedback": [],
+        "files": [],
+        "witnesses": list(evidence.get("witnesses") or []),
+        "citations": resolve_citations(entry, evidence.get("citations")) if entry is not None else [],
+        "declaration": evidence.get("declaration"),
     }
 
 
@@ -129,17 +151,24 @@ def _lock(entry, now):
     return {"holder": entry.lock_holder, "expires_at": _iso(entry.lock_expires_at)}
 
 
-def entry_dict(entry, versions=(), feedback=(), audit=None, owner=False, now=None):
+def entry_dict(entry, versions=(), feedback=(), audit=None, owner=False, now=None, files=()):
     """
-    An entry as the handlers answer it. ``owner`` adds the learner's working copy (``draft``); the
-    tutors' views never carry it. ``audit`` (a list of rows) adds the audit trail.
+    An entry as the handlers answer it. ``owner`` adds the learner's working copy (``draft``, with the files
+    attached to it as ``draft_files`` and its citations resolved); the tutors' views never carry it. ``audit``
+    (a list of rows) adds the audit trail. Each version lists its evidence files, witnesses, citations, declaration.
     """
     by_number = {}
     for version in sorted(versions, key=lambda v: v.number):
-        by_number[version.number] = _version_dict(version)
+        by_number[version.number] = _version_dict(version, entry)
     for row in sorted(feedback, key=lambda f: (f.marked_at, f.pk)):
         if row.version in by_number:
             by_number[row.version]["feedback"].append(_feedback_dict(row))
+    draft_files = []
+    for row in files:
+        if row.version is None:
+            draft_files.append(evidence_api.file_dict(row))
+        elif row.version in by_number:
+            by_number[row.version]["files"].append(evidence_api.file_dict(row))
     data = {
         "entry_id": str(entry.entry_id),
         "kind": entry.kind,
@@ -159,6 +188,8 @@ def entry_dict(entry, versions=(), feedback=(), audit=None, owner=False, now=Non
     if owner:
         data["draft"] = entry.draft
         data["editable"] = rules.is_editable(entry.status)
+        data["draft_files"] = draft_files
+        data["draft_citations"] = resolve_citations(entry, (entry.draft or {}).get("citations"))
     if audit is not None:
         data["audit"] = [_audit_dict(row) for row in sorted(audit, key=lambda a: (a.at, a.pk))]
     return data
@@ -181,6 +212,7 @@ def entry_dicts(entries, *, owner=False, with_audit=False, now=None):
     """:func:`entry_dict` for each of ``entries`` (a list of rows): their versions, feedback and audit in three queries."""
     ids = [entry.pk for entry in entries]
     versions, feedback, audit = {}, {}, {}
+    files = evidence_api.files_by_entry(ids)
     if ids:
         for row in ReflectiveEntryVersion.objects.filter(entry_id__in=ids):
             versions.setdefault(row.entry_id, []).append(row)
@@ -191,7 +223,8 @@ def entry_dicts(entries, *, owner=False, with_audit=False, now=None):
                 audit.setdefault(row.entry_id, []).append(row)
     return [
         entry_dict(entry, versions.get(entry.pk, ()), feedback.get(entry.pk, ()),
-                   audit.get(entry.pk, []) if with_audit else None, owner=owner, now=now)
+                   audit.get(entry.pk, []) if with_audit else None, owner=owner, now=now,
+                   files=files.get(entry.pk, ()))
         for entry in entries
     ]
 
@@ -200,13 +233,13 @@ def open_entry(entry, *, with_audit=True, now=None):
     """One entry with its versions, feedback and audit trail (as a tutor sees it)."""
     return entry_dict(
         entry, entry.versions.all(), entry.feedback.all(),
-        list(entry.audit.all()) if with_audit else None, now=now,
+        list(entry.audit.all()) if with_audit else None, now=now, files=entry.files.all(),
     )
 
 
 def owner_view(entry, now):
     """One entry as its learner sees it: versions, feedback and the working copy."""
-    return entry_dict(entry, entry.versions.all(), entry.feedback.all(), owner=True, now=now)
+    return entry_dict(entry, entry.versions.all(), entry.feedback.all(), owner=True, now=now, files=entry.files.all())
 
 
 def working_copy(entry):
@@ -219,8 +252,12 @@ def working_copy(entry):
     latest = entry.versions.order_by("-number").first()
     if latest is None:
         return None
-    return {"title": latest.title, "activity_date": latest.activity_date.isoformat(),
+    copy = {"title": latest.title, "activity_date": latest.activity_date.isoformat(),
             "entry_type": latest.entry_type, "body": latest.body, "criteria": list(latest.criteria)}
+    for key in ("witnesses", "citations"):
+        if (latest.evidence or {}).get(key):
+            copy[key] = list(latest.evidence[key])
+    return copy
 
 
 def claimed_criteria(entry, version):
@@ -345,10 +382,12 @@ def save_draft(entry, draft, now):
     return entry
 
 
-def submit_entry(entry, draft, word_count, now, actor, item):
+def submit_entry(entry, draft, word_count, now, actor, item, declaration=None):
     """
     Submit the working copy as a new, immutable version: an edx-submissions submission, a version
-    row and an audit event, with the entry's state change, all in one transaction.
+    row and an audit event, with the entry's state change, all in one transaction. The working copy's
+    files are frozen into the version; its witness testimony, citations and the learner's authenticity
+    ``declaration`` (``{"version", "text", "at"}``) are recorded on it (and the declaration in the audit trail).
     """
     from_status = entry.status
     new_status = rules.next_status(from_status, "submit")
@@ -371,23 +410,30 @@ def submit_entry(entry, draft, word_count, now, actor, item):
             submission = submissions_api.create_submission(item, answer, submitted_at=now, attempt_number=number)
         except submissions_api.SubmissionRequestError as error:
             raise _refusal(error) from error
+        evidence = {"witnesses": list(draft.get("witnesses") or []), "citations": list(draft.get("citations") or [])}
+        if declaration is not None:
+            evidence["declaration"] = declaration
         ReflectiveEntryVersion.objects.create(
             entry=entry, number=number, title=draft["title"], activity_date=draft["activity_date"],
             entry_type=draft["entry_type"], body=draft["body"], criteria=draft["criteria"], word_count=word_count,
-            submitted_at=now, submission_uuid=submission["uuid"],
+            submitted_at=now, submission_uuid=submission["uuid"], evidence=evidence,
         )
+        evidence_api.freeze(entry, number)
+        if declaration is not None:
+            _audit(entry, at=now, actor=actor, role="learner", action="declared", from_status=from_status,
+                   to_status=from_status, version=number)
         _audit(entry, at=now, actor=actor, role="learner", action="submitted", from_status=from_status,
                to_status=new_status, version=number)
     entry.refresh_from_db()
     return entry
 
 
-def submit_new_entry(*, block_key, course_key, student_id, username, draft, word_count, now, item):
+def submit_new_entry(*, block_key, course_key, student_id, username, draft, word_count, now, item, declaration=None):
     """Create an entry and submit it as version 1 in one transaction (nothing stays behind if it fails)."""
     with transaction.atomic():
         entry = create_entry(block_key=block_key, course_key=course_key, student_id=student_id, username=username,
                              draft=draft, now=now)
-        return submit_entry(entry, draft, word_count, now, username, item)
+        return submit_entry(entry, draft, word_count, now, username, item, declaration)
 
 
 def delete_draft(entry):
@@ -395,7 +441,10 @@ def delete_draft(entry):
     Delete a learner's never-submitted draft (its rows go with it). False when the entry is no longer a
     draft (submitted meanwhile): submitted work is never deleted.
     """
+    files = list(EvidenceFile.objects.filter(entry=entry))
     deleted, _ = ReflectiveEntry.objects.filter(pk=entry.pk, status=rules.DRAFT, version=0).delete()
+    if deleted:
+        transaction.on_commit(lambda: evidence_api.delete_stored(files))
     return bool(deleted)
 
 

@@ -6,9 +6,10 @@ from .facilitation import FacilitationActionPlan, FacilitationAttempt, Facilitat
 from .needs_assessment import (
     NeedsAssessmentAttempt, NeedsAssessmentSummary, NeedsAssessmentThemeScore, Partnership, PartnershipRater,
 )
-from .reflective_log import ReflectiveAuditEvent, ReflectiveEntry, ReflectiveEntryVersion, ReflectiveFeedback
+from .reflective_log import EvidenceFile, ReflectiveAuditEvent, ReflectiveEntry, ReflectiveEntryVersion, ReflectiveFeedback
 
 __all__ = [
+    "EvidenceFile",
     "FacilitationActionPlan", "FacilitationAttempt", "FacilitationChoice",
     "NeedsAssessmentAttempt", "NeedsAssessmentSummary", "NeedsAssessmentThemeScore", "Partnership",
     "PartnershipRater",

@@ -86,6 +86,10 @@ class ReflectiveEntryVersion(models.Model):
     word_count = models.PositiveIntegerField()
     submitted_at = models.DateTimeField()
     submission_uuid = models.CharField(max_length=36, blank=True, default="", help_text="edx-submissions uuid.")
+    evidence = models.JSONField(
+        default=dict, blank=True,
+        help_text="Witness testimony, cited records ({kind, id}) and the authenticity declaration of this version.",
+    )
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["entry", "number"], name="lp_rl_version_unique")]
@@ -129,3 +133,30 @@ class ReflectiveAuditEvent(models.Model):
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor} {self.action} {self.from_status}->{self.to_status}"
+
+
+class EvidenceFile(models.Model):
+    """
+    A file a learner attached to an entry as evidence. While ``version`` is null it belongs to the entry's
+    working copy (the learner may remove it); submitting freezes it into that version (never changed again).
+    The bytes live in Django storage under ``storage_name`` (random, never derived from the learner's name);
+    ``sha256`` is checked again whenever the file goes into the verifier's zip.
+    """
+
+    file_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False, help_text="Public id of the file.")
+    entry = models.ForeignKey(ReflectiveEntry, on_delete=models.CASCADE, related_name="files")
+    version = models.PositiveIntegerField(null=True, blank=True,
+                                          help_text="The version the file belongs to; null while on the working copy.")
+    student_id = models.CharField(max_length=255, help_text="The learner who uploaded it (the entry's owner).")
+    name = models.CharField(max_length=120, help_text="Safe display name, with the detected type's extension.")
+    content_type = models.CharField(max_length=120, help_text="The type detected from the content.")
+    size = models.PositiveBigIntegerField()
+    sha256 = models.CharField(max_length=64)
+    storage_name = models.CharField(max_length=255, unique=True, help_text="Name in the evidence storage.")
+    uploaded_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["entry", "version"], name="lp_rl_file_idx")]
+
+    def __str__(self):
+        return f"{self.name} ({self.content_type}, {self.size} bytes) on {self.entry_id} v{self.version}"

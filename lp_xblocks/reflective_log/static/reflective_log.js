@@ -51,6 +51,52 @@ function LpReflectiveLog(runtime, element, init) {
     return box;
   }
 
+  function fileSize(bytes) { return fmt(S.sizeKb, {size: Math.max(1, Math.ceil(bytes / 1024))}); }
+
+  function fileItem(file) {
+    var li = el("li", {"class": "lp-rl__file"});
+    li.appendChild(el("a", {"class": "lp-rl__link", href: withQuery(args.evidenceUrl, "file", file.file_id),
+                            download: file.name}, file.name));
+    li.appendChild(document.createTextNode(" (" + file.content_type + ", " + fileSize(file.size) + ")"));
+    li.appendChild(el("span", {"class": "lp-rl__help lp-rl__sha"}, "sha256 " + file.sha256));
+    return li;
+  }
+
+  /* A version's evidence: files, witness statements, cited records, the authenticity declaration. */
+  function evidenceBlock(version) {
+    var box = el("div", {"class": "lp-rl__evidence-block"});
+    if (version.files && version.files.length) {
+      box.appendChild(el("p", {"class": "lp-rl__label"}, S.files));
+      var list = el("ul", {"class": "lp-rl__file-list"});
+      version.files.forEach(function (file) { list.appendChild(fileItem(file)); });
+      box.appendChild(list);
+    }
+    (version.witnesses || []).forEach(function (witness) {
+      var item = el("div", {"class": "lp-rl__witness-statement"});
+      item.appendChild(el("p", {"class": "lp-rl__label"}, S.witnesses + ": " + fmt(S.witnessLine, {
+        name: witness.name, role: witness.role, relationship: witness.relationship, date: LpCommon.date(witness.date)})));
+      item.appendChild(paragraphs(witness.statement));
+      item.appendChild(el("p", {"class": "lp-rl__help"}, witness.confirmed ? S.witnessConfirmed : S.witnessNotConfirmed));
+      if (witness.email) { item.appendChild(el("p", {"class": "lp-rl__help"}, fmt(S.witnessEmail, {email: witness.email}))); }
+      box.appendChild(item);
+    });
+    if (version.citations && version.citations.length) {
+      box.appendChild(el("p", {"class": "lp-rl__label"}, S.citations));
+      var cited = el("ul");
+      version.citations.forEach(function (citation) {
+        var item = citation.resolved;
+        cited.appendChild(el("li", {}, item ? item.label + ": " + item.title + (item.date ? " (" + LpCommon.date(item.date) + ")" : "") +
+          (item.summary ? " — " + item.summary : "") : fmt(S.citationGone, {kind: citation.kind, id: citation.id})));
+      });
+      box.appendChild(cited);
+    }
+    if (version.declaration) {
+      box.appendChild(el("p", {"class": "lp-rl__help"}, S.declaration + ": " +
+        fmt(S.declared, {version: version.declaration.version, date: moment(version.declaration.at)})));
+    }
+    return box;
+  }
+
   function versionBlock(version, level) {
     var box = el("article", {"class": "lp-rl__version"});
     box.appendChild(el("h" + level, {}, fmt(S.versionHeading, {number: version.number, date: moment(version.submitted_at)})));
@@ -65,6 +111,7 @@ function LpReflectiveLog(runtime, element, init) {
       claims.appendChild(el("li", {}, id + (criteria[id] ? ": " + criteria[id].text : "")));
     });
     box.appendChild(claims);
+    box.appendChild(evidenceBlock(version));
     if (version.feedback && version.feedback.length) {
       version.feedback.forEach(function (item) { box.appendChild(feedbackBlock(item, Math.min(level + 1, 6))); });
     } else {
@@ -209,8 +256,140 @@ function LpReflectiveLog(runtime, element, init) {
   function fields() {
     return {
       title: byId("-f-title"), activity_date: byId("-f-date"), entry_type: byId("-f-type"),
-      body: byId("-f-body"), criteria: form.querySelectorAll("input[name=criteria]")
+      body: byId("-f-body"), criteria: form.querySelectorAll("input[name=criteria]"),
+      witnesses: byId("-f-w-name"), file: byId("-f-file"), declaration: byId("-f-declaration"),
+      citations: byId("-f-citations")
     };
+  }
+
+  var WITNESS_KEYS = ["name", "role", "relationship", "date", "statement", "email"];
+  function witnessInput(key) { return byId("-f-w-" + key); }
+
+  /* The form's one witness statement as the handler takes it ([] while every witness field is empty). */
+  function collectWitnesses() {
+    var witness = {};
+    var any = false;
+    WITNESS_KEYS.forEach(function (key) { witness[key] = witnessInput(key).value; any = any || !!witness[key].trim(); });
+    witness.confirmed = byId("-f-w-confirmed").checked;
+    return (any || witness.confirmed) ? [witness] : [];
+  }
+
+  function fillWitness(witnesses) {
+    var witness = (witnesses && witnesses[0]) || {};
+    WITNESS_KEYS.forEach(function (key) { witnessInput(key).value = witness[key] || ""; });
+    byId("-f-w-confirmed").checked = !!witness.confirmed;
+  }
+
+  /* ------------------------------------------------------------ evidence files and cited records */
+
+  function renderDraftFiles(files) {
+    var list = byId("-f-file-list");
+    if (!list) { return; }
+    list.textContent = "";
+    (files || []).forEach(function (file) {
+      var li = fileItem(file);
+      var remove = el("button", {type: "button", "class": "lp-rl__button lp-rl__button--secondary lp-rl__button--small"},
+        S.delete);
+      remove.setAttribute("aria-label", fmt(S.remove, {name: file.name}));
+      remove.addEventListener("click", function () {
+        post("remove_evidence", {entry_id: state.editing, file_id: file.file_id}).then(function (reply) {
+          if (!reply.ok) { showFormError(reply.data); return; }
+          putEntry(reply.data.entry);
+          renderDraftFiles(reply.data.entry.draft_files);
+          byId("-f-file-status").textContent = S.removed;
+          byId("-f-file").focus();
+        }).catch(function () { showFormError({error: S.network}); });
+      });
+      li.appendChild(remove);
+      list.appendChild(li);
+    });
+  }
+
+  function csrf() {
+    var match = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
+    return match ? decodeURIComponent(match[1]) : "";
+  }
+
+  /* Upload the chosen file to the entry (saved as a draft first when it is new); progress is announced. */
+  function uploadChosen() {
+    var input = byId("-f-file");
+    var status = byId("-f-file-status");
+    var file = input.files && input.files[0];
+    if (!file) { return; }
+    clearErrors();
+    var ready = state.editing ? autosaver.flush() : (status.textContent = S.uploadNeedsDraft, send("save_draft", S.saved));
+    Promise.resolve(ready).then(function () {
+      if (!state.editing) { return; }
+      status.textContent = fmt(S.uploading, {name: file.name});
+      var data = new FormData();
+      data.append("entry_id", state.editing);
+      data.append("file", file, file.name);
+      var request = new XMLHttpRequest();
+      request.open("POST", args.uploadUrl);
+      request.setRequestHeader("X-CSRFToken", csrf());
+      request.setRequestHeader("X-Requested-With", "XMLHttpRequest");
+      request.onload = function () {
+        var reply = {};
+        try { reply = JSON.parse(request.responseText); } catch (error) { reply = {error: request.statusText}; }
+        input.value = "";
+        if (request.status !== 200) {
+          status.textContent = fmt(S.uploadFailed, {name: file.name, error: reply.error || request.status});
+          showFormError(reply);
+          return;
+        }
+        putEntry(reply.entry);
+        renderDraftFiles(reply.entry.draft_files);
+        status.textContent = fmt(S.uploaded, {name: reply.file.name});
+      };
+      // Progress in quarters: often enough to reassure, seldom enough not to flood a screen reader.
+      var announced = 0;
+      request.upload.onprogress = function (event) {
+        if (!event.lengthComputable) { return; }
+        var quarter = Math.floor(event.loaded / event.total * 4) * 25;
+        if (quarter > announced && quarter < 100) {
+          announced = quarter;
+          status.textContent = fmt(S.uploadProgress, {name: file.name, percent: quarter});
+        }
+      };
+      request.onerror = function () {
+        status.textContent = fmt(S.uploadFailed, {name: file.name, error: S.network});
+      };
+      request.send(data);
+    });
+  }
+
+  var citable = null;
+  function loadCitable(chosen) {
+    var box = byId("-f-citations");
+    if (!box) { return; }
+    var list = byId("-f-citation-list");
+    (citable ? Promise.resolve(citable) : post("citable_records", {}).then(function (reply) {
+      citable = reply.ok ? reply.data.sources : [];
+      return citable;
+    })).then(function (sources) {
+      list.textContent = "";
+      var count = 0;
+      sources.forEach(function (source) {
+        source.items.forEach(function (item) {
+          count += 1;
+          var id = P + "-f-cite-" + count;
+          var option = el("span", {"class": "lp-rl__option"});
+          var box2 = el("input", {type: "checkbox", id: id, name: "citations"});
+          box2.dataset.kind = source.kind;
+          box2.dataset.id = item.id;
+          box2.checked = (chosen || []).some(function (c) { return c.kind === source.kind && c.id === item.id; });
+          option.appendChild(box2);
+          option.appendChild(el("label", {"for": id}, source.label + ": " + item.title + (item.date ? " (" + LpCommon.date(item.date) + ")" : "")));
+          list.appendChild(option);
+        });
+      });
+      box.hidden = count === 0;
+    }).catch(function () { box.hidden = true; });
+  }
+
+  function collectCitations() {
+    return Array.prototype.filter.call(form.querySelectorAll("input[name=citations]"), function (box) { return box.checked; })
+      .map(function (box) { return {kind: box.dataset.kind, id: box.dataset.id}; });
   }
 
   function countWords(text) { return (String(text).match(WORD) || []).length; }
@@ -229,6 +408,9 @@ function LpReflectiveLog(runtime, element, init) {
       var boxes = Array.prototype.slice.call(f.criteria);
       return {fields: boxes, before: boxes.length ? boxes[0].parentNode : null};
     }
+    if (field === "witnesses") { return {fields: [witnessInput("name")], before: byId("-f-witness-help")}; }
+    if (field === "declaration" && f.declaration) { return {fields: [f.declaration], before: f.declaration.parentNode}; }
+    if (field === "entry_id" && f.file) { return {fields: [f.file], before: f.file}; }
     return f[field] ? {fields: [f[field]], before: f[field]} : {fields: []};
   }
 
@@ -257,6 +439,11 @@ function LpReflectiveLog(runtime, element, init) {
     f.entry_type.value = source.entry_type || "";
     f.body.value = source.body || "";
     f.criteria.forEach(function (box) { box.checked = (source.criteria || []).indexOf(box.value) >= 0; });
+    fillWitness(source.witnesses);
+    if (f.declaration) { f.declaration.checked = false; }
+    renderDraftFiles(entry ? entry.draft_files : []);
+    if (byId("-f-file-status")) { byId("-f-file-status").textContent = ""; }
+    loadCitable(source.citations);
     clearErrors();
     updateWords();
     form.hidden = false;
@@ -274,8 +461,10 @@ function LpReflectiveLog(runtime, element, init) {
     var f = fields();
     var body = {
       title: f.title.value, activity_date: f.activity_date.value, entry_type: f.entry_type.value, body: f.body.value,
-      criteria: Array.prototype.filter.call(f.criteria, function (box) { return box.checked; }).map(function (box) { return box.value; })
+      criteria: Array.prototype.filter.call(f.criteria, function (box) { return box.checked; }).map(function (box) { return box.value; }),
+      witnesses: collectWitnesses()
     };
+    if (f.citations && !f.citations.hidden) { body.citations = collectCitations(); }
     if (state.editing) { body.entry_id = state.editing; }
     return body;
   }
@@ -291,7 +480,14 @@ function LpReflectiveLog(runtime, element, init) {
     }
     buttons.forEach(function (button) { button.disabled = true; });
     // Any autosave still on its way lands first (it may create the entry this request then names).
-    return autosaver.flush().then(function () { return post(handler, collect()); }).then(function (reply) {
+    return autosaver.flush().then(function () {
+      var values = collect();
+      if (handler === "submit_entry") {
+        var declaration = fields().declaration;
+        values.declaration = declaration && declaration.checked ? declaration.value : false;
+      }
+      return post(handler, values);
+    }).then(function (reply) {
       enable();
       if (!reply.ok) {
         showFormError(reply.data);
@@ -330,6 +526,7 @@ function LpReflectiveLog(runtime, element, init) {
 
   if (form) {
     byId("-f-body").addEventListener("input", updateWords);
+    if (byId("-f-file")) { byId("-f-file").addEventListener("change", uploadChosen); }
     byId("-new").addEventListener("click", function () { openForm(null); });
     byId("-save").addEventListener("click", function () { send("save_draft", S.saved); });
     byId("-cancel").addEventListener("click", function () {
@@ -633,6 +830,8 @@ function LpReflectiveLog(runtime, element, init) {
         fmt(S.downloadPortfolio, {learner: reply.data.learner})));
       body.appendChild(el("a", {"class": "lp-rl__link", href: withQuery(args.programmeUrl, "learner", reply.data.learner)},
         fmt(S.downloadProgramme, {learner: reply.data.learner})));
+      body.appendChild(el("a", {"class": "lp-rl__link", href: withQuery(args.zipUrl, "learner", reply.data.learner)},
+        fmt(S.downloadZip, {learner: reply.data.learner})));
       var programme = el("section", {"class": "lp-rl__programme", "aria-label": fmt(S.programmeHeading, {learner: reply.data.learner})});
       body.appendChild(programme);
       loadProgramme(programme, reply.data.learner);
