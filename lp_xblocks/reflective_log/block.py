@@ -13,7 +13,7 @@ from xblock.core import XBlock
 from xblock.fields import Float, Integer, List, Scope, String
 from xblock.utils.resources import ResourceLoader
 
-from ..common import permissions
+from ..common import permissions, quality
 from ..common.fragments import block_fragment, dom_id, studio_fragment
 from ..common.http import HandlerError, json_handler, parsed_field
 from ..common.i18n import gettext_for, i18n_service
@@ -26,6 +26,7 @@ from .olx import DEFAULT_LIMITS, config_to_string, parse_config, parse_config_st
 from .exports import ExportsMixin
 from .learner_handlers import LearnerHandlersMixin
 from .marking_handlers import MarkingHandlersMixin
+from .quality_handlers import QA_ATTRIBUTES, QualityHandlersMixin
 from .shell import EVENT_MARKED, EVENT_SUBMITTED, LATEST_OFFSET, api as _api  # pylint: disable=unused-import  # (events: tests read them here)
 from .strings import StringsMixin
 
@@ -60,8 +61,8 @@ def _now():
 
 @XBlock.needs("i18n")
 @XBlock.wants("user", "studio_user_permissions", "completion")
-class ReflectiveLogBlock(LearnerHandlersMixin, MarkingHandlersMixin, ExportsMixin, StringsMixin,
-                         CompletableXBlockMixin, XBlock):
+class ReflectiveLogBlock(LearnerHandlersMixin, MarkingHandlersMixin, QualityHandlersMixin, ExportsMixin,
+                         StringsMixin, CompletableXBlockMixin, XBlock):
     """A portfolio of reflective entries marked by tutors against assessment criteria."""
 
     display_name = String(
@@ -88,6 +89,26 @@ class ReflectiveLogBlock(LearnerHandlersMixin, MarkingHandlersMixin, ExportsMixi
     max_words = Integer(
         display_name="Maximum words", help="An entry may have at most this many words to be submitted.",
         default=DEFAULT_LIMITS["max_words"], scope=Scope.settings,
+    )
+    sample_per_tutor = Integer(
+        display_name="Verification sample: decisions per tutor",
+        help="The internal verifier's sample takes at least this many decisions of every tutor (0 to 50).",
+        default=quality.DEFAULT_PLAN["per_tutor"], scope=Scope.settings,
+    )
+    sample_pass_percent = Integer(
+        display_name="Verification sample: percentage of passes",
+        help="The sample takes at least this percentage of passes (0 to 100); every referral is always sampled.",
+        default=quality.DEFAULT_PLAN["pass_percent"], scope=Scope.settings,
+    )
+    sample_seed = String(
+        display_name="Verification sample: seed",
+        help="Any text (at most 100 characters); change it to draw another sample from the same decisions.",
+        default=quality.DEFAULT_PLAN["seed"], scope=Scope.settings,
+    )
+    appeal_days = Integer(
+        display_name="Days to appeal a referral",
+        help="A learner may appeal a referral within this many days of the decision (0: no appeals; at most 365).",
+        default=quality.DEFAULT_APPEAL_DAYS, scope=Scope.settings,
     )
     completion_reported = Float(
         display_name="Completion reported",
@@ -211,7 +232,7 @@ class ReflectiveLogBlock(LearnerHandlersMixin, MarkingHandlersMixin, ExportsMixi
             return {"student_id": permissions.student_id(self)}, True
         if not isinstance(learner, str):
             raise HandlerError(400, _("Learner's username: give a username."), field="learner")
-        if not permissions.is_tutor(self):
+        if not permissions.is_tutor_or_verifier(self):
             raise HandlerError(403, _("You can only see your own portfolio."))
         return {"username": learner}, False
 
@@ -273,7 +294,7 @@ class ReflectiveLogBlock(LearnerHandlersMixin, MarkingHandlersMixin, ExportsMixi
         html = render_editor(
             self, loader, prefix=prefix, editor="reflective_log", block_class="lp-rl",
             settings=[{"name": "display_name", "type": "text", "label": _("Display name"),
-                       "value": self.display_name, "required": True}],
+                       "value": self.display_name, "required": True}] + self._qa_settings(),
             xml_field="config_xml",
             xml_label=_("Reflective log (word limits, prompt, criteria, entry types) as XML"),
             xml_help=_("Criterion ids are the awarding body's unit-and-criterion references and must be unique."),
@@ -303,8 +324,10 @@ class ReflectiveLogBlock(LearnerHandlersMixin, MarkingHandlersMixin, ExportsMixi
         if not isinstance(display_name, str) or is_blank(display_name):
             raise HandlerError(400, _("display_name: a name is required."), field="display_name")
         config = parsed_field(data, "config_xml", parse_config_string, ConfigError, _, self._config())
+        qa = self._clean_qa({name: data.get(name, getattr(self, name)) for name in QA_ATTRIBUTES})
         self.display_name = display_name.strip()
         self._set_config(config)
+        self._set_qa(qa)
         return {"result": "success"}
 
     def _set_config(self, config):
@@ -320,14 +343,18 @@ class ReflectiveLogBlock(LearnerHandlersMixin, MarkingHandlersMixin, ExportsMixi
         if node.get("display_name") is not None:
             block.display_name = node.get("display_name")
         block._set_config(parse_config(node))  # pylint: disable=protected-access
-        read_settings(block, node, OWN_ATTRIBUTES)
+        block._read_qa(node)  # pylint: disable=protected-access
+        read_settings(block, node, OWN_ATTRIBUTES + QA_ATTRIBUTES)
         return block
 
     def add_xml_to_node(self, node):
         """Write the block as OLX: the display name and word limits as attributes, the rest as children."""
         node.tag = self.xml_element_name()
         node.set("display_name", self.display_name)
-        write_settings(self, node, OWN_ATTRIBUTES)
+        write_settings(self, node, OWN_ATTRIBUTES + QA_ATTRIBUTES)
+        for name in QA_ATTRIBUTES:  # only the ones an author set: a log without them keeps its OLX unchanged
+            if self.fields[name].is_set_on(self):
+                node.set(name, str(getattr(self, name)))
         write_config(self._config(), node)
 
     # ------------------------------------------------------------------ platform

@@ -25,7 +25,8 @@ class ExportsMixin:
                                    scope=self._scope(), **lookup)
         covered, score = self._coverage(**lookup)
         learner = permissions.username(self) if own else lookup["username"]
-        return {"learner": learner, "entries": entries, "coverage": covered, "score": score}
+        return {"learner": learner, "entries": entries, "coverage": covered, "score": score,
+                "quality": self._quality_export(entries, staff=not own or permissions.is_tutor_or_verifier(self))}
 
     @guarded_handler(signed_in=True)
     def portfolio_html(self, request, suffix=""):  # pylint: disable=unused-argument

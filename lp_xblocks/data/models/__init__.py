@@ -6,9 +6,11 @@ from .facilitation import FacilitationActionPlan, FacilitationAttempt, Facilitat
 from .needs_assessment import (
     NeedsAssessmentAttempt, NeedsAssessmentSummary, NeedsAssessmentThemeScore, Partnership, PartnershipRater,
 )
+from .quality import AdjustmentNote, Appeal, VerificationDecision
 from .reflective_log import ReflectiveAuditEvent, ReflectiveEntry, ReflectiveEntryVersion, ReflectiveFeedback
 
 __all__ = [
+    "AdjustmentNote", "Appeal", "VerificationDecision",
     "FacilitationActionPlan", "FacilitationAttempt", "FacilitationChoice",
     "NeedsAssessmentAttempt", "NeedsAssessmentSummary", "NeedsAssessmentThemeScore", "Partnership",
     "PartnershipRater",
