@@ -243,6 +243,7 @@ class ReflectiveLogBlock(LearnerHandlersMixin, MarkingHandlersMixin, QualityHand
         prefix = self._dom_id()
         anonymous = permissions.is_anonymous(self)
         is_tutor = not anonymous and permissions.is_tutor(self)
+        is_verifier = not anonymous and permissions.is_verifier(self)
         entries, covered, score = [], [], {"points": 0, "possible": len(self.criteria)}
         if not anonymous:
             entries = _api().portfolio(permissions.block_key(self), student_id=permissions.student_id(self),
@@ -259,6 +260,7 @@ class ReflectiveLogBlock(LearnerHandlersMixin, MarkingHandlersMixin, QualityHand
             "max_words": self.max_words,
             "anonymous": anonymous,
             "is_tutor": is_tutor,
+            "is_verifier": is_verifier,
             "today": (_now() + LATEST_OFFSET).date().isoformat(),
             "portfolio_url": self.runtime.handler_url(self, "portfolio_html"),
             "programme_url": self.runtime.handler_url(self, "programme_portfolio_html"),
@@ -270,6 +272,8 @@ class ReflectiveLogBlock(LearnerHandlersMixin, MarkingHandlersMixin, QualityHand
             "data": {
                 "anonymous": anonymous,
                 "isTutor": is_tutor,
+                "isVerifier": is_verifier,
+                "qaStrings": self._quality_strings(),
                 "criteria": self.criteria,
                 "entryTypes": self.entry_types,
                 "minWords": self.min_words,
@@ -283,7 +287,8 @@ class ReflectiveLogBlock(LearnerHandlersMixin, MarkingHandlersMixin, QualityHand
             },
         }, i18n_service=i18n_service(self))
         return block_fragment(
-            html, loader.load_unicode("static/reflective_log.css"), loader.load_unicode("static/reflective_log.js"),
+            html, loader.load_unicode("static/reflective_log.css"),
+            loader.load_unicode("static/reflective_log_quality.js") + "\n" + loader.load_unicode("static/reflective_log.js"),
             "LpReflectiveLog", {"prefix": prefix},
         )
 

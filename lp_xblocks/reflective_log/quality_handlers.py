@@ -264,6 +264,49 @@ class QualityHandlersMixin:
         return _qa().save_adjustment_note(self._note_course(), learner, note=note, author=permissions.username(self),
                                           role=self._qa_role(), now=self._now_utc())
 
+    # ------------------------------------------------------------------ page strings
+
+    def _quality_strings(self):
+        """The quality-assurance part of the page's strings (static/reflective_log_quality.js)."""
+        _ = self._
+        return {
+            "appeal": _("Appeal this referral"),
+            "appealReasons": _("Why should the decision change? (required)"),
+            "sendAppeal": _("Send the appeal"),
+            "appealUntil": _("You may appeal until {deadline}."),
+            "appealSent": _("Your appeal was sent; a tutor who did not refer the entry, or the internal verifier, "
+                            "will decide it."),
+            "appealStatus": _("Appeal made {date}: {status}."),
+            "appealStatuses": {"open": _("waiting for a decision"), "upheld": _("upheld: the entry has passed"),
+                               "not_upheld": _("not upheld")},
+            "outcomeReasons": _("Reasons given:"),
+            "noAppeals": _("None of your entries is referred."),
+            "referredEntry": _("{title} (version {version})"),
+            "sampleEmpty": _("No marked decisions to verify yet."),
+            "sampleCaption": _("Entries the sampling plan picked ({count} of {marked} standing decisions)"),
+            "learner": _("Learner"), "title": _("Title"), "decision": _("Decision"), "tutor": _("Tutor"),
+            "why": _("Why sampled"), "verified": _("Verification"), "open": _("Verify {title}"),
+            "notVerified": _("not verified yet"),
+            "agreements": {"agree": _("agreed"), "disagree": _("disagreed: returned")},
+            "decisions": {"pass": _("Pass"), "refer": _("Refer")},
+            "othersLabel": _("Add another marked entry to the sample"),
+            "addOther": _("Verify this entry"),
+            "verifyHeading": _("Verify the decision on {title} by {learner}"),
+            "verificationSaved": _("Verification recorded."),
+            "returnedNone": _("No entries are waiting after a verifier's return."),
+            "returnedItem": _("{title}: {verifier} disagreed with the {decision} on {date}: {comment}"),
+            "appealsNone": _("No appeals."),
+            "appealItem": _("{learner}, {title}: appealed {date} (referred by {tutor}): {reasons}"),
+            "decideLegend": _("Outcome of the appeal"),
+            "upheld": _("Upheld: the entry passes"), "notUpheld": _("Not upheld"),
+            "decideReasons": _("Reasons (the learner reads them)"),
+            "decide": _("Record the outcome"),
+            "appealDecided": _("The appeal's outcome was recorded."),
+            "noteLoaded": _("Note for {learner} loaded."),
+            "noteSaved": _("Note for {learner} saved."),
+            "network": _("The request failed; check your connection and try again."),
+        }
+
     # ------------------------------------------------------------------ export
 
     def _quality_export(self, entries, staff):

@@ -128,6 +128,7 @@ def returned_notes(entry_ids):
     for row in rows:
         if row.entry.decided_at is None or row.at >= row.entry.decided_at:
             notes[str(row.entry.entry_id)] = {"verifier": row.verifier, "comment": row.comment, "at": _iso(row.at),
+                                              "title": row.entry.title, "learner": row.entry.username or row.entry.student_id,
                                               "decision": row.decision, "marker": row.marker}
     return notes
 

@@ -354,6 +354,9 @@ function LpReflectiveLog(runtime, element, init) {
 
   /* ------------------------------------------------------------ tutor side */
 
+  // Quality assurance (appeals, verification, returned entries, adjustments): static/reflective_log_quality.js.
+  LpReflectiveLogQuality({post: post, root: root, prefix: P, args: args, byId: byId, versionBlock: versionBlock,
+                          auditList: auditList});
   if (!args.isTutor) { return {}; }
 
   var queue = {status: "submitted", page: 1, pages: 0, counts: {}};
