@@ -319,3 +319,21 @@ class QualityHandlersMixin:
             for item in record.values():
                 item.pop("verifications")
         return record
+
+    def _with_quality(self, exported, staff):
+        """The printable portfolio's entries, each with its verifications and appeals (``quality``) labelled."""
+        _ = self._
+        record = self._quality_export(exported, staff)
+        agreements = {quality.AGREE: _("Agrees"), quality.DISAGREE: _("Disagrees: returned to the tutors")}
+        outcomes = {quality.APPEAL_OPEN: _("Open"), quality.UPHELD: _("Upheld"), quality.NOT_UPHELD: _("Not upheld")}
+        decisions = {rules.PASS: _("Pass"), rules.REFER: _("Refer")}
+        for entry in exported:
+            item = record.get(entry["entry_id"], {})
+            entry["quality"] = {
+                "verifications": [{**row, "agreement_label": agreements.get(row["agreement"], row["agreement"]),
+                                   "decision_label": decisions.get(row["decision"], row["decision"])}
+                                  for row in item.get("verifications", [])],
+                "appeals": [{**row, "status_label": outcomes.get(row["status"], row["status"])}
+                            for row in item.get("appeals", [])],
+            }
+        return exported

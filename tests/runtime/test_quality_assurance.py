@@ -307,3 +307,20 @@ def test_bad_quality_settings_in_olx_are_refused_naming_the_attribute(workbench_
     with pytest.raises(Exception) as raised:
         workbench_block(XML.replace('max_words="40"', 'max_words="40" sample_pass_percent="150"'))("tutor")
     assert "sample_pass_percent" in str(raised.value)
+
+
+def test_the_printable_portfolio_shows_verifications_and_appeals_escaped(log):
+    entry, appeal_id = _appeal(log)
+    ok(call_handler(log("verifier"), "verify_entry", {"entry_id": entry["entry_id"], "agreement": "disagree",
+                                                      "comment": "<script>alert(1)</script> not met"}))
+    ok(call_handler(log("tutor2"), "decide_appeal", {"appeal_id": appeal_id, "outcome": "not_upheld",
+                                                     "reasons": "<b>No</b> evidence."}))
+    status, _, response = call_handler(log("verifier"), "portfolio_html", method="GET", query="learner=ann")
+    html = response.body.decode("utf-8")
+    assert status == 200 and "Internal verification" in html and "Disagrees: returned to the tutors" in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; not met" in html and "<script>alert" not in html
+    assert "&lt;b&gt;No&lt;/b&gt; evidence." in html and "I did chair it." in html
+    assert "internal verifier" in html and "disagreed and returned it to the tutors" in html
+    _, _, own = call_handler(log("ann"), "portfolio_html", method="GET")
+    own_html = own.body.decode("utf-8")
+    assert "Appeals" in own_html and "Internal verification" not in own_html
