@@ -23,7 +23,9 @@ class MarkingHandlersMixin:
             status, page = rules.clean_queue_request(data)
         except rules.EntryError as error:
             raise self._error(error) from error
-        return _api().queue_page(permissions.block_key(self), status, page, self._now_utc(), scope=self._scope())
+        result = _api().queue_page(permissions.block_key(self), status, page, self._now_utc(), scope=self._scope())
+        result["returned"] = self._returned_notes(result["entries"])  # the verifier's notes (quality_handlers)
+        return result
 
     def _marking_view(self, entry, now):
         """

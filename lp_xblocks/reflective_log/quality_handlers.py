@@ -172,6 +172,11 @@ class QualityHandlersMixin:
         self._require_staff_or_verifier()
         return {"returned": _qa().returned_in_log(permissions.block_key(self), self._scope())}
 
+    def _returned_notes(self, entries):
+        """For the marking queue: the verifier's note on each listed entry a verifier returned (one query)."""
+        waiting = [entry["entry_id"] for entry in entries if entry["status"] == rules.SUBMITTED]
+        return _qa().returned_notes(waiting) if waiting else {}
+
     # ------------------------------------------------------------------ appeals (learner)
 
     @json_handler(methods=("GET", "POST"), signed_in=True)
@@ -294,6 +299,7 @@ class QualityHandlersMixin:
             "verifyHeading": _("Verify the decision on {title} by {learner}"),
             "verificationSaved": _("Verification recorded."),
             "returnedNone": _("No entries are waiting after a verifier's return."),
+            "returnedNote": _("Returned by {verifier}: {comment}"),
             "returnedItem": _("{title}: {verifier} disagreed with the {decision} on {date}: {comment}"),
             "appealsNone": _("No appeals."),
             "appealItem": _("{learner}, {title}: appealed {date} (referred by {tutor}): {reasons}"),

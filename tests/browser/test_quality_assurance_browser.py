@@ -103,6 +103,8 @@ def test_refer_appeal_verify_return_and_decide_with_separate_browsers(workbench_
     expect()(returned).to_contain_text(f"{title}: verifier disagreed with the Refer", timeout=TIMEOUT)
     expect()(returned).to_contain_text("LPM1-3.1 is met.")
     expect()(queue_row(tess, learner)).to_have_count(1)
+    expect()(queue_row(tess, learner).locator(".lp-rl__returned-note")).to_have_text(
+        "Returned by verifier: The minutes show the learner chaired; LPM1-3.1 is met.")
     no_violations(tess, "tutor returned")
 
     # The appeal (still open) cannot change a decision that is being re-marked: another tutor is told why.

@@ -140,7 +140,9 @@ def test_disagreeing_needs_a_comment_and_returns_the_entry_to_the_tutors(log):
     assert reply["status"] == "submitted"
     returned = ok(call_handler(log("tutor"), "returned_entries", {}))["returned"]
     assert returned[entry["entry_id"]]["comment"] == "Criterion 2.2 is only described."
-    assert ok(call_handler(log("tutor"), "queue", {}))["counts"]["submitted"] == 1
+    queue = ok(call_handler(log("tutor"), "queue", {}))
+    assert queue["counts"]["submitted"] == 1
+    assert queue["returned"][entry["entry_id"]]["comment"] == "Criterion 2.2 is only described."
     # The learner's coverage no longer counts the returned pass until a tutor decides again.
     assert ok(call_handler(log("bob"), "my_entries", {}))["score"]["points"] == 0
     event = ReflectiveAuditEvent.objects.filter(action="returned").get()
