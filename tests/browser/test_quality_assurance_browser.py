@@ -118,8 +118,18 @@ def test_refer_appeal_verify_return_and_decide_with_separate_browsers(workbench_
     expect()(tom.locator(".lp-rl__qa-status").first).to_have_text("The appeal's outcome was recorded.", timeout=TIMEOUT)
     no_violations(tom, "appeal decided")
 
+    # A reasonable-adjustments note, written by a tutor, which the learner reads (and other learners never see).
+    adjust = tom.get_by_role("form", name="Reasonable adjustments")
+    adjust.get_by_label("Username of the learner the note is about").fill(learner)
+    adjust.get_by_label("Adjustments agreed for this learner (tutors, verifiers and the learner see it)").fill(
+        "25% extra time; documents in a screen-reader friendly format.")
+    adjust.get_by_role("button", name="Save note").click()
+    expect()(tom.locator(".lp-rl__qa-status").first).to_have_text(f"Note for {learner} saved.", timeout=TIMEOUT)
+
     visit(ann, workbench_server)
     expect()(appeals).to_contain_text("not upheld", timeout=TIMEOUT)
+    expect()(ann.locator(".lp-rl__my-adjustments")).to_contain_text("25% extra time", timeout=TIMEOUT)
+    no_violations(ann, "learner outcome")
     expect()(appeals).to_contain_text("Your entry is being marked again.")
     for page in (ann, tess, vera, tom):
         assert not page.errors, page.errors

@@ -73,6 +73,18 @@ function LpReflectiveLogQuality(ctx) {
   }
   if (mine) { loadMine(); }
 
+  // The learner's own reasonable-adjustments note (tutors and verifiers write it), shown when there is one.
+  var myAdjustments = byId("-my-adjustments");
+  if (myAdjustments) {
+    post("adjustments", {}).then(function (reply) {
+      if (!reply.ok || !reply.data.note) { return; }
+      var body = byId("-my-adjustments-body");
+      body.textContent = "";
+      body.appendChild(LpCommon.paragraphs(reply.data.note));
+      myAdjustments.hidden = false;
+    });
+  }
+
   if (!args.isTutor && !args.isVerifier) { return; }
 
   /* ------------------------------------------------------------ tutors and verifiers */
