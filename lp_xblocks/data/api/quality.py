@@ -21,6 +21,8 @@ from .reflective_log import log_entries, passed_entries
 # An appeal or a verification is about the current decision: passed or referred, not yet changed.
 DECIDED = (rules.PASSED, rules.REFERRED)
 _DECISION = {rules.PASSED: rules.PASS, rules.REFERRED: rules.REFER}
+# Standing decisions outside the sample listed for the verifier to add (latest first).
+MAX_OTHERS = 500
 
 
 def _iso(moment):
@@ -61,7 +63,9 @@ def verification_sample(block_key, plan, criteria, scope=None):
         verification = done.get(item["entry_id"])
         item["verification"] = verification if verification and verification["version"] == item["version"] else None
     picked = {item["entry_id"] for item in sample}
-    return {"sample": sample, "others": [item for item in marked if item["entry_id"] not in picked],
+    others = [item for item in marked if item["entry_id"] not in picked]
+    # The verifier adds entries by hand from this list: the most recent decisions, bounded.
+    return {"sample": sample, "others": others[-MAX_OTHERS:][::-1], "others_total": len(others),
             "plan": quality.clean_plan(plan), "marked": len(marked)}
 
 
