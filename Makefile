@@ -44,6 +44,7 @@ benchmark: $(BIN)/.installed
 	$(BIN)/python benchmarks/accreditation_export.py
 	$(BIN)/python benchmarks/register_duplicates.py
 	$(BIN)/python benchmarks/evidence_zip.py
+	$(BIN)/python benchmarks/verification_sample.py
 
 # The source catalogues lp_xblocks/conf/locale/en/LC_MESSAGES/{django,djangojs}.po (docs/translations.md).
 extract_translations: $(BIN)/.installed

@@ -19,6 +19,8 @@ USER_IS_STAFF = "edx-platform.user_is_staff"
 ANONYMOUS_USER_ID = "edx-platform.anonymous_user_id"
 USERNAME = "edx-platform.username"
 IS_AUTHENTICATED = "edx-platform.is_authenticated"
+# The Django user's id (the LMS's ``DjangoXBlockUserService`` sets it beside the keys above).
+USER_ID = "edx-platform.user_id"
 
 # The anonymous user id Studio's preview runtime gives every author.
 PREVIEW_ANONYMOUS_USER_ID = "student"

@@ -11,6 +11,10 @@ Life of an entry::
                       +-- save --- referred <--refer--+
                                     \\--submit--> submitted (a new version)
 
+Quality assurance (docs/decisions/0008-verification-and-appeals.md): an internal verifier who disagrees with a
+decision *returns* the entry to the tutors (passed or referred --return--> submitted, the same version, with the
+verifier's note); an appeal against a referral that is upheld passes it (referred --appeal_upheld--> passed).
+
 A submitted or passed entry is read-only to the learner. A referred entry can be revised (saved) and
 resubmitted; every submission is a new, immutable version. An instructor's reset archives entries.
 A refused action is a :class:`StateError` (HTTP 409).
@@ -27,6 +31,8 @@ STATUSES = (DRAFT, SUBMITTED, PASSED, REFERRED)
 QUEUE_STATUSES = (SUBMITTED, REFERRED, PASSED)
 
 PASS, REFER = "pass", "refer"
+# Quality-assurance actions: a verifier returns a decision to the tutors; an upheld appeal passes a referral.
+RETURN, APPEAL_UPHELD = "return", "appeal_upheld"
 MET, NOT_YET_MET = "met", "not_yet_met"
 
 LOCK_MINUTES = 30
@@ -47,6 +53,9 @@ TRANSITIONS = {
     (SUBMITTED, "reset"): ARCHIVED,
     (PASSED, "reset"): ARCHIVED,
     (REFERRED, "reset"): ARCHIVED,
+    (PASSED, RETURN): SUBMITTED,
+    (REFERRED, RETURN): SUBMITTED,
+    (REFERRED, APPEAL_UPHELD): PASSED,
 }
 
 _REFUSALS = {

@@ -5,11 +5,19 @@ Who the current user is and what they may do: the one place that decides.
   in the Django setting ``LP_WORKBENCH_TUTORS`` (default ``["tutor", "tutor2"]``) act as course staff.
 - Everywhere else a tutor is whoever the platform's user service says is course staff.
 - A runtime with no user service (bare test runtimes) has no tutors.
+
+Internal verifiers (docs/evidence-and-quality-assurance.md, "Quality assurance"): in the workbench the student ids in
+``LP_WORKBENCH_VERIFIERS`` (default ``["verifier"]``); in Open edX a member of the course's staff (the LMS's
+course Staff or Admin role) who is also in the Django group named by ``LP_VERIFIER_GROUP`` (default
+``lp_internal_verifiers``). A verifier reads submitted work and marking, verifies decisions and decides appeals,
+but does not mark.
 """
 from .. import compat
 
 WORKBENCH_USER_ID = "xblock-workbench.user_id"
 DEFAULT_WORKBENCH_TUTORS = ("tutor", "tutor2")
+DEFAULT_WORKBENCH_VERIFIERS = ("verifier",)
+DEFAULT_VERIFIER_GROUP = "lp_internal_verifiers"
 
 
 def current_user(block):
@@ -56,12 +64,53 @@ def is_tutor(block):
     return bool(_opt(block, compat.USER_IS_STAFF))
 
 
+def workbench_verifiers():
+    """The student ids that act as internal verifiers in the workbench."""
+    from django.conf import settings  # pylint: disable=import-outside-toplevel
+    return tuple(getattr(settings, "LP_WORKBENCH_VERIFIERS", DEFAULT_WORKBENCH_VERIFIERS))
+
+
+def verifier_group():
+    """The Django group whose members (course staff of a course) verify its marking in Open edX."""
+    from django.conf import settings  # pylint: disable=import-outside-toplevel
+    return str(getattr(settings, "LP_VERIFIER_GROUP", DEFAULT_VERIFIER_GROUP))
+
+
+def _in_group(user_id, group):
+    """Whether the Django user ``user_id`` belongs to the Django group ``group`` (False for no or a bad id)."""
+    if user_id is None or not group:
+        return False
+    from django.contrib.auth import get_user_model  # pylint: disable=import-outside-toplevel
+    try:
+        return get_user_model().objects.filter(pk=int(user_id), groups__name=group).exists()
+    except (TypeError, ValueError):
+        return False
+
+
+def is_verifier(block):
+    """
+    True when the current user is an internal verifier of this block's course: in the workbench a student id of
+    ``LP_WORKBENCH_VERIFIERS``; elsewhere course staff who are in the ``LP_VERIFIER_GROUP`` Django group.
+    """
+    workbench_id = _opt(block, WORKBENCH_USER_ID)
+    if workbench_id is not None:
+        return workbench_id in workbench_verifiers()
+    if not _opt(block, compat.USER_IS_STAFF):
+        return False
+    return _in_group(_opt(block, compat.USER_ID), verifier_group())
+
+
+def is_tutor_or_verifier(block):
+    """Who may read a course's submitted work and marking (not drafts)."""
+    return is_tutor(block) or is_verifier(block)
+
+
 def may_review(block):
     """
     True when the current user may read (never change) any learner's submitted evidence in this block's course:
-    tutors and course staff (the quality-assurance work extends this to internal verifiers).
+    tutors and course staff, and the course's internal verifiers.
     """
-    return is_tutor(block)
+    return is_tutor_or_verifier(block)
 
 
 def can_author(block):

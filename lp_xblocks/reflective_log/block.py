@@ -13,7 +13,7 @@ from xblock.core import XBlock
 from xblock.fields import Float, Integer, List, Scope, String
 from xblock.utils.resources import ResourceLoader
 
-from ..common import permissions
+from ..common import permissions, quality
 from ..common.fragments import block_fragment, dom_id, studio_fragment
 from ..common.http import HandlerError, json_handler, parsed_field
 from ..common.i18n import gettext_for, i18n_service
@@ -28,6 +28,7 @@ from .evidence_handlers import EvidenceHandlersMixin
 from .exports import ExportsMixin
 from .learner_handlers import LearnerHandlersMixin
 from .marking_handlers import MarkingHandlersMixin
+from .quality_handlers import QA_ATTRIBUTES, QualityHandlersMixin
 from .shell import EVENT_MARKED, EVENT_SUBMITTED, LATEST_OFFSET, api as _api  # pylint: disable=unused-import  # (events: tests read them here)
 from .strings import StringsMixin
 
@@ -62,8 +63,8 @@ def _now():
 
 @XBlock.needs("i18n")
 @XBlock.wants("user", "studio_user_permissions", "completion")
-class ReflectiveLogBlock(LearnerHandlersMixin, MarkingHandlersMixin, EvidenceHandlersMixin, ExportsMixin, StringsMixin,
-                         CompletableXBlockMixin, XBlock):
+class ReflectiveLogBlock(LearnerHandlersMixin, MarkingHandlersMixin, EvidenceHandlersMixin, QualityHandlersMixin,
+                         ExportsMixin, StringsMixin, CompletableXBlockMixin, XBlock):
     """A portfolio of reflective entries marked by tutors against assessment criteria."""
 
     display_name = String(
@@ -100,6 +101,26 @@ class ReflectiveLogBlock(LearnerHandlersMixin, MarkingHandlersMixin, EvidenceHan
         display_name="Largest evidence file (MB)",
         help="The largest evidence file a learner may attach, in megabytes (1 to 50).",
         default=DEFAULT_MAX_FILE_MB, scope=Scope.settings,
+    )
+    sample_per_tutor = Integer(
+        display_name="Verification sample: decisions per tutor",
+        help="The internal verifier's sample takes at least this many decisions of every tutor (0 to 50).",
+        default=quality.DEFAULT_PLAN["per_tutor"], scope=Scope.settings,
+    )
+    sample_pass_percent = Integer(
+        display_name="Verification sample: percentage of passes",
+        help="The sample takes at least this percentage of passes (0 to 100); every referral is always sampled.",
+        default=quality.DEFAULT_PLAN["pass_percent"], scope=Scope.settings,
+    )
+    sample_seed = String(
+        display_name="Verification sample: seed",
+        help="Any text (at most 100 characters); change it to draw another sample from the same decisions.",
+        default=quality.DEFAULT_PLAN["seed"], scope=Scope.settings,
+    )
+    appeal_days = Integer(
+        display_name="Days to appeal a referral",
+        help="A learner may appeal a referral within this many days of the decision (0: no appeals; at most 365).",
+        default=quality.DEFAULT_APPEAL_DAYS, scope=Scope.settings,
     )
     completion_reported = Float(
         display_name="Completion reported",
@@ -224,7 +245,7 @@ class ReflectiveLogBlock(LearnerHandlersMixin, MarkingHandlersMixin, EvidenceHan
             return {"student_id": permissions.student_id(self)}, True
         if not isinstance(learner, str):
             raise HandlerError(400, _("Learner's username: give a username."), field="learner")
-        if not permissions.is_tutor(self):
+        if not permissions.is_tutor_or_verifier(self):
             raise HandlerError(403, _("You can only see your own portfolio."))
         return {"username": learner}, False
 
@@ -235,6 +256,7 @@ class ReflectiveLogBlock(LearnerHandlersMixin, MarkingHandlersMixin, EvidenceHan
         prefix = self._dom_id()
         anonymous = permissions.is_anonymous(self)
         is_tutor = not anonymous and permissions.is_tutor(self)
+        is_verifier = not anonymous and permissions.is_verifier(self)
         entries, covered, score = [], [], {"points": 0, "possible": len(self.criteria)}
         if not anonymous:
             entries = _api().portfolio(permissions.block_key(self), student_id=permissions.student_id(self),
@@ -254,6 +276,7 @@ class ReflectiveLogBlock(LearnerHandlersMixin, MarkingHandlersMixin, EvidenceHan
             "declaration": self._declaration(),
             "anonymous": anonymous,
             "is_tutor": is_tutor,
+            "is_verifier": is_verifier,
             "today": (_now() + LATEST_OFFSET).date().isoformat(),
             "portfolio_url": self.runtime.handler_url(self, "portfolio_html"),
             "programme_url": self.runtime.handler_url(self, "programme_portfolio_html"),
@@ -266,6 +289,8 @@ class ReflectiveLogBlock(LearnerHandlersMixin, MarkingHandlersMixin, EvidenceHan
             "data": {
                 "anonymous": anonymous,
                 "isTutor": is_tutor,
+                "isVerifier": is_verifier,
+                "qaStrings": self._quality_strings(),
                 "criteria": self.criteria,
                 "entryTypes": self.entry_types,
                 "minWords": self.min_words,
@@ -283,7 +308,8 @@ class ReflectiveLogBlock(LearnerHandlersMixin, MarkingHandlersMixin, EvidenceHan
             },
         }, i18n_service=i18n_service(self))
         return block_fragment(
-            html, loader.load_unicode("static/reflective_log.css"), loader.load_unicode("static/reflective_log.js"),
+            html, loader.load_unicode("static/reflective_log.css"),
+            loader.load_unicode("static/reflective_log_quality.js") + "\n" + loader.load_unicode("static/reflective_log.js"),
             "LpReflectiveLog", {"prefix": prefix},
         )
 
@@ -300,7 +326,7 @@ class ReflectiveLogBlock(LearnerHandlersMixin, MarkingHandlersMixin, EvidenceHan
                        "help": _("0 to 20 files (PDF, Office, OpenDocument, images, CSV) per version of an entry; "
                                  "0 allows none.")},
                       {"name": "max_file_mb", "type": "number", "label": _("Largest evidence file (MB)"),
-                       "value": self.max_file_mb, "required": True, "help": _("1 to 50 MB.")}],
+                       "value": self.max_file_mb, "required": True, "help": _("1 to 50 MB.")}] + self._qa_settings(),
             xml_field="config_xml",
             xml_label=_("Reflective log (word limits, prompt, criteria, entry types) as XML"),
             xml_help=_("Criterion ids are the awarding body's unit-and-criterion references and must be unique."),
@@ -340,9 +366,11 @@ class ReflectiveLogBlock(LearnerHandlersMixin, MarkingHandlersMixin, EvidenceHan
         if problems:
             name, template, params = problems[0]
             raise HandlerError(400, _(template).format(**{**params, "value": str(params["value"])[:20]}), field=name)
+        qa = self._clean_qa({name: data.get(name, getattr(self, name)) for name in QA_ATTRIBUTES})
         self.max_files, self.max_file_mb = limits["max_files"], limits["max_file_mb"]
         self.display_name = display_name.strip()
         self._set_config(config)
+        self._set_qa(qa)
         return {"result": "success"}
 
     def _set_config(self, config):
@@ -359,7 +387,8 @@ class ReflectiveLogBlock(LearnerHandlersMixin, MarkingHandlersMixin, EvidenceHan
         if node.get("display_name") is not None:
             block.display_name = node.get("display_name")
         block._set_config(parse_config(node))  # pylint: disable=protected-access
-        read_settings(block, node, OWN_ATTRIBUTES)
+        block._read_qa(node)  # pylint: disable=protected-access
+        read_settings(block, node, OWN_ATTRIBUTES + QA_ATTRIBUTES)
         problems = validate_file_limits(block.max_files, block.max_file_mb)
         if problems:
             raise ConfigError(problems[0][1], **problems[0][2])
@@ -369,7 +398,10 @@ class ReflectiveLogBlock(LearnerHandlersMixin, MarkingHandlersMixin, EvidenceHan
         """Write the block as OLX: the display name and word limits as attributes, the rest as children."""
         node.tag = self.xml_element_name()
         node.set("display_name", self.display_name)
-        write_settings(self, node, OWN_ATTRIBUTES)
+        write_settings(self, node, OWN_ATTRIBUTES + QA_ATTRIBUTES)
+        for name in QA_ATTRIBUTES:  # only the ones an author set: a log without them keeps its OLX unchanged
+            if self.fields[name].is_set_on(self):
+                node.set(name, str(getattr(self, name)))
         write_config(self._config(), node)
 
     # ------------------------------------------------------------------ platform

@@ -25,7 +25,8 @@ class ExportsMixin:
                                    scope=self._scope(), **lookup)
         covered, score = self._coverage(**lookup)
         learner = permissions.username(self) if own else lookup["username"]
-        return {"learner": learner, "entries": entries, "coverage": covered, "score": score}
+        return {"learner": learner, "entries": entries, "coverage": covered, "score": score,
+                "quality": self._quality_export(entries, staff=not own or permissions.is_tutor_or_verifier(self))}
 
     @guarded_handler(signed_in=True)
     def portfolio_html(self, request, suffix=""):  # pylint: disable=unused-argument
@@ -34,13 +35,15 @@ class ExportsMixin:
             raise HandlerError(405, self._("Method {method} is not allowed here").format(method=request.method))
         lookup, own = self._learner_lookup(dict(request.GET))
         learner = permissions.username(self) if own else lookup["username"]
-        html, _entries = self._portfolio_document(lookup, learner)
+        html, _entries = self._portfolio_document(lookup, learner,
+                                                  staff=not own or permissions.is_tutor_or_verifier(self))
         return html_download(html, "portfolio", learner)
 
-    def _portfolio_document(self, lookup, learner, file_paths=None):
+    def _portfolio_document(self, lookup, learner, file_paths=None, staff=True):
         """
         The printable portfolio of one learner: (HTML, the entries as the data API answered them). ``file_paths``
-        (file id -> path in the verifier's zip) links each file to its copy beside the document.
+        (file id -> path in the verifier's zip) links each file to its copy beside the document; ``staff``: the
+        verification decisions are shown (the learner's own copy shows their appeals only).
         """
         entries = _api().portfolio(permissions.block_key(self), owner=False, with_audit=True, now=self._now_utc(),
                                    scope=self._scope(), **lookup)
@@ -52,7 +55,8 @@ class ExportsMixin:
             "learner": learner,
             "generated": self._now_utc().strftime("%Y-%m-%d %H:%M UTC"),
             "criteria": self.criteria,
-            "entries": [self._export_entry(entry, types, file_paths) for entry in entries],
+            "entries": self._with_quality([self._export_entry(entry, types, file_paths) for entry in entries],
+                                          staff=staff),
             "coverage": covered,
             "matrix": self._matrix(entries),
             "score": score,

@@ -11,6 +11,11 @@ from .shell import EVENT_MARKED, api as _api
 class MarkingHandlersMixin:
     """Handlers tutors call to mark submitted entries."""
 
+    def _refuse_verifier(self):
+        """Internal verifiers (course staff in Open edX) verify decisions; they do not mark."""
+        if permissions.is_verifier(self):
+            raise HandlerError(403, self._("Internal verifiers do not mark; a tutor marks this entry."))
+
     @json_handler(methods=("GET", "POST"), tutors_only=True)
     def queue(self, data, suffix=""):  # pylint: disable=unused-argument
         """One page of the marking queue with counts per status (two indexed queries)."""
@@ -18,7 +23,9 @@ class MarkingHandlersMixin:
             status, page = rules.clean_queue_request(data)
         except rules.EntryError as error:
             raise self._error(error) from error
-        return _api().queue_page(permissions.block_key(self), status, page, self._now_utc(), scope=self._scope())
+        result = _api().queue_page(permissions.block_key(self), status, page, self._now_utc(), scope=self._scope())
+        result["returned"] = self._returned_notes(result["entries"])  # the verifier's notes (quality_handlers)
+        return result
 
     def _marking_view(self, entry, now):
         """
@@ -28,7 +35,7 @@ class MarkingHandlersMixin:
         lock = rules.lock_state(entry.lock_holder, entry.lock_expires_at, permissions.username(self), now)
         # Viewing as another member of staff (masquerade) reads the entry but may not mark in their name.
         can_mark = (entry.status == rules.SUBMITTED and not self._is_own(entry) and lock != "other"
-                    and not compat.is_masquerading(self))
+                    and not compat.is_masquerading(self) and not permissions.is_verifier(self))
         return {"entry": _api().open_entry(entry, now=now), "can_mark": can_mark, "holding": can_mark and lock == "mine",
                 "guidance": self._guidance()}
 
@@ -42,6 +49,7 @@ class MarkingHandlersMixin:
         """Claim (or renew) the marking lock: 409 naming the holder while another tutor marks the entry."""
         _ = self._
         api = _api()
+        self._refuse_verifier()
         entry = self._submitted_entry(data)
         if self._is_own(entry):
             raise HandlerError(403, _("You cannot mark your own entry; another tutor must mark it."))
@@ -57,6 +65,7 @@ class MarkingHandlersMixin:
         """Feedback per criterion and overall on one version, with a pass, a referral or no decision."""
         api = _api()
         _ = self._
+        self._refuse_verifier()
         entry = self._submitted_entry(data)
         if self._is_own(entry):
             raise HandlerError(403, _("You cannot mark your own entry; another tutor must mark it."))

@@ -21,8 +21,13 @@ class StringsMixin:
                 "created": _("created the entry"), "submitted": _("submitted"), "feedback": _("gave feedback"),
                 "passed": _("passed it"), "referred": _("referred it"), "reset": _("reset the learner's work"),
                 "declared": _("declared the work their own"),
+                "verified": _("verified the decision (agreed)"),
+                "returned": _("disagreed and returned it to the tutors"),
+                "appealed": _("appealed the referral"), "appeal_upheld": _("upheld the appeal: passed it"),
+                "appeal_not_upheld": _("did not uphold the appeal"),
             },
-            "roles": {"learner": _("learner"), "tutor": _("tutor"), "staff": _("course staff")},
+            "roles": {"learner": _("learner"), "tutor": _("tutor"), "staff": _("course staff"),
+                      "verifier": _("internal verifier")},
         }
 
     def _strings(self):

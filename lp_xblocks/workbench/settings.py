@@ -74,6 +74,8 @@ MEDIA_ROOT = os.path.join(LP_VAR_DIR, "media")
 
 # Student ids that act as course staff in the workbench (open /scenario/...?student=tutor).
 LP_WORKBENCH_TUTORS = json.loads(os.environ.get("LP_WORKBENCH_TUTORS", '["tutor", "tutor2"]'))
+# Student ids that act as internal verifiers (open /scenario/...?student=verifier).
+LP_WORKBENCH_VERIFIERS = json.loads(os.environ.get("LP_WORKBENCH_VERIFIERS", '["verifier"]'))
 
 # The workbench index lists only this package's blocks; the SDK's sample blocks stay installed but hidden.
 EXCLUDED_XBLOCKS = {

@@ -19,8 +19,8 @@ from lp_xblocks.needs_assessment.block import NeedsAssessmentBlock
 from lp_xblocks.reflective_log.block import ReflectiveLogBlock
 from tests.conftest import call_handler
 from tests.hostile.corpus import (
-    ANONYMOUS, DOWNLOAD_EXAMPLES, HOSTILE, LEARNER, LEARNER_ROLES, OTHER, TUTOR, TUTOR_ROLES, Caller, Query, Raw, cases,
-    encoded, hostile, json_values, texts,
+    ANONYMOUS, DOWNLOAD_EXAMPLES, HOSTILE, LEARNER, LEARNER_ROLES, OTHER, QA_ROLES, TUTOR, TUTOR_ROLES, VERIFIER, Caller,
+    Query, Raw, cases, encoded, hostile, json_values, texts,
 )
 from tests.runtime.test_facilitation_handlers import ROWS
 from tests.runtime.test_facilitation_handlers import XML as FX_XML
@@ -282,6 +282,63 @@ def test_reflective_log_handlers_hold_under_hostile_input(log, handler, totals):
     enough(run(Caller(get), handler, cases(fields(ids), methods, valid(ids), roles), totals, "reflective_log"))
 
 
+# ------------------------------------------------------------------------------------------ quality assurance
+
+def seeded_quality(get):
+    """ann: a referred entry she appealed; bob: a passed entry; a draft of ann. Returns ids and the appeal id."""
+    ids = seeded_log(get)
+    call_handler(get(TUTOR), "mark_entry", {"entry_id": ids[1], "version": 1, "decision": "refer", "feedback": "More.",
+                                            "criteria": {ident: {"decision": "not_yet_met", "comment": "More."}
+                                                         for ident in ENTRY["criteria"]}})
+    call_handler(get(TUTOR), "mark_entry", {"entry_id": ids[2], "version": 1, "decision": "pass", "feedback": "Good.",
+                                            "criteria": {ident: {"decision": "met"} for ident in ENTRY["criteria"]}})
+    appeal = call_handler(get(LEARNER), "appeal_referral", {"entry_id": ids[1], "reasons": "I did."})[1]["appeal"]
+    return ids, appeal["appeal_id"]
+
+
+def _learner_field():
+    return hostile("ann", "bob", "", " ann", "x" * 151)
+
+
+QA_HANDLERS = {  # (fields, methods, valid body, roles) from the seeded (ids, appeal id)
+    "verification_sample": (lambda ids, appeal: {}, ("GET", "POST"), lambda ids, appeal: {}, QA_ROLES),
+    "verification_entry": (lambda ids, appeal: {"entry_id": hostile(*ids)}, ("POST",),
+                           lambda ids, appeal: {"entry_id": ids[2]}, QA_ROLES),
+    "verify_entry": (lambda ids, appeal: {"entry_id": hostile(*ids), "agreement": hostile("agree", "disagree"),
+                                          "comment": hostile("Not met.", "\u200b", "x" * 4001)}, ("POST",),
+                     lambda ids, appeal: {"entry_id": ids[2], "agreement": "disagree", "comment": "Not met."}, QA_ROLES),
+    "returned_entries": (lambda ids, appeal: {}, ("GET", "POST"), lambda ids, appeal: {}, QA_ROLES),
+    "my_appeals": (lambda ids, appeal: {}, ("GET", "POST"), lambda ids, appeal: {}, QA_ROLES),
+    "appeal_referral": (lambda ids, appeal: {"entry_id": hostile(*ids), "reasons": hostile("I did.", "\u200b")},
+                        ("POST",), lambda ids, appeal: {"entry_id": ids[1], "reasons": "Again."}, QA_ROLES),
+    "appeals": (lambda ids, appeal: {}, ("GET", "POST"), lambda ids, appeal: {}, QA_ROLES),
+    "decide_appeal": (lambda ids, appeal: {"appeal_id": hostile(appeal, appeal + 1, 0, -1, True, str(appeal), 1e300),
+                                           "outcome": hostile("upheld", "not_upheld"),
+                                           "reasons": hostile("Evidence shown.", "\u200b")}, ("POST",),
+                      lambda ids, appeal: {"appeal_id": appeal, "outcome": "not_upheld", "reasons": "No."}, QA_ROLES),
+    "adjustments": (lambda ids, appeal: {"learner": _learner_field()}, ("GET", "POST"),
+                    lambda ids, appeal: {"learner": "ann"}, QA_ROLES),
+    "save_adjustments": (lambda ids, appeal: {"learner": _learner_field(), "note": hostile("Extra time.", "x" * 4001)},
+                         ("POST",), lambda ids, appeal: {"learner": "ann", "note": "Extra time."}, QA_ROLES),
+}
+
+
+@pytest.fixture
+def qa_log(workbench_block):
+    get = workbench_block(RL_XML)
+    return get, seeded_quality(get)
+
+
+@pytest.mark.parametrize("handler", sorted(QA_HANDLERS))
+def test_quality_assurance_handlers_hold_under_hostile_input(qa_log, handler, totals):
+    get, (ids, appeal) = qa_log
+    fields, methods, valid, roles = QA_HANDLERS[handler]
+    caller = Caller(get)
+    caller.block(VERIFIER)
+    enough(run(caller, handler, cases(fields(ids, appeal), methods, valid(ids, appeal), roles), totals,
+               "reflective_log"))
+
+
 # ------------------------------------------------------------------------------------------ downloads
 
 DOWNLOADS = [
@@ -308,8 +365,9 @@ def test_the_corpus_covers_every_json_handler_of_the_three_blocks():
         NeedsAssessmentBlock: set(NA_HANDLERS) | {"cohort_report_csv"},
         FacilitationExerciseBlock: set(FX_HANDLERS),
         # upload_evidence takes multipart bodies: tests/hostile/test_uploads.py is its corpus.
-        ReflectiveLogBlock: set(RL_HANDLERS) | {"portfolio_html", "entries_csv", "programme_portfolio_html",
-                                                "evidence_file", "verifier_zip", "upload_evidence"},
+        ReflectiveLogBlock: set(RL_HANDLERS) | set(QA_HANDLERS) | {"portfolio_html", "entries_csv",
+                                                                   "programme_portfolio_html", "evidence_file",
+                                                                   "verifier_zip", "upload_evidence"},
     }
     for block_class, names in covered.items():
         handlers = {name for name in dir(block_class)

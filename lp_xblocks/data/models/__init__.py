@@ -6,10 +6,11 @@ from .facilitation import FacilitationActionPlan, FacilitationAttempt, Facilitat
 from .needs_assessment import (
     NeedsAssessmentAttempt, NeedsAssessmentSummary, NeedsAssessmentThemeScore, Partnership, PartnershipRater,
 )
+from .quality import AdjustmentNote, Appeal, VerificationDecision
 from .reflective_log import EvidenceFile, ReflectiveAuditEvent, ReflectiveEntry, ReflectiveEntryVersion, ReflectiveFeedback
 
 __all__ = [
-    "EvidenceFile",
+    "AdjustmentNote", "Appeal", "VerificationDecision", "EvidenceFile",
     "FacilitationActionPlan", "FacilitationAttempt", "FacilitationChoice",
     "NeedsAssessmentAttempt", "NeedsAssessmentSummary", "NeedsAssessmentThemeScore", "Partnership",
     "PartnershipRater",

@@ -551,6 +551,9 @@ function LpReflectiveLog(runtime, element, init) {
 
   /* ------------------------------------------------------------ tutor side */
 
+  // Quality assurance (appeals, verification, returned entries, adjustments): static/reflective_log_quality.js.
+  LpReflectiveLogQuality({post: post, root: root, prefix: P, args: args, byId: byId, versionBlock: versionBlock,
+                          auditList: auditList});
   if (!args.isTutor) { return {}; }
 
   var queue = {status: "submitted", page: 1, pages: 0, counts: {}};
@@ -600,6 +603,11 @@ function LpReflectiveLog(runtime, element, init) {
         var link = el("a", {href: ENTRY_HASH + entry.entry_id, "class": "lp-rl__entry-link"}, entry.title);
         link.addEventListener("click", function () { openEntry(entry.entry_id); });
         titleCell.appendChild(link);
+        var returned = (data.returned || {})[entry.entry_id];
+        if (returned) {  // a verifier disagreed with the last decision: their note goes with the entry
+          titleCell.appendChild(el("p", {"class": "lp-rl__returned-note"}, fmt(args.qaStrings.returnedNote, {
+            verifier: returned.verifier, comment: returned.comment})));
+        }
         row.appendChild(titleCell);
         row.appendChild(el("td", {}, typeLabel(entry.entry_type)));
         row.appendChild(el("td", {}, moment(entry.submitted_at)));
