@@ -177,7 +177,6 @@ function LpMentoring(runtime, element, args) {
     form.appendChild(field("session", "date", S.date, "date", session ? session.date : "", {max: page.today}));
     form.appendChild(field("session", "focus", S.focus, "text", session ? session.focus : "", {maxlength: 200}));
     form.appendChild(field("session", "discussed", S.discussed, "textarea", session ? session.discussed : ""));
-    var wrap = el("div", {"class": "lp-mt__scroll", role: "region", tabindex: "0", "aria-labelledby": id("actions-caption")});
     var table = el("table", {"class": "lp-mt__table"});
     table.appendChild(el("caption", {id: id("actions-caption")}, S.actions));
     var head = el("tr");
@@ -187,8 +186,7 @@ function LpMentoring(runtime, element, args) {
     table.appendChild(el("tbody"));
     var rows = session ? session.actions : [];
     (rows.length ? rows : [null]).forEach(function (row, index) { actionRow(table, row, index + 1); });
-    wrap.appendChild(table);
-    form.appendChild(wrap);
+    form.appendChild(C.scrollRegion(table, S.actions));
     form.appendChild(el("p", {"class": "lp-mt__help"}, S.whenHelp));
     form.appendChild(button(S.addAction, function () {
       actionRow(table, null, table.tBodies[0].rows.length + 1);
@@ -357,7 +355,6 @@ function LpMentoring(runtime, element, args) {
     if (!state.pairs.length) {
       node.appendChild(el("p", {}, S.noPairs));
     } else {
-      var wrap = el("div", {"class": "lp-mt__scroll", role: "region", tabindex: "0", "aria-labelledby": id("pairs-caption")});
       var table = el("table", {"class": "lp-mt__table"});
       table.appendChild(el("caption", {id: id("pairs-caption")}, S.pairsCaption));
       var head = el("tr");
@@ -378,8 +375,7 @@ function LpMentoring(runtime, element, args) {
         tr.appendChild(td);
         tbody.appendChild(tr);
       });
-      wrap.appendChild(table);
-      node.appendChild(wrap);
+      node.appendChild(C.scrollRegion(table, S.pairsCaption));
       node.appendChild(el("p")).appendChild(el("a", {href: runtime.handlerUrl(element, "pairs_csv")}, S.download));
     }
     var form = el("form", {id: id("pair-form"), novalidate: true, "class": "lp-mt__form", "aria-labelledby": id("pair-title")});
