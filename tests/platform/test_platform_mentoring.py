@@ -98,3 +98,23 @@ def test_course_export_keeps_the_briefing_and_the_platform_settings(platform):
     assert 'visible_to_staff_only="true"' in exported and "<briefing>Mentors only.</briefing>" in exported
     again = platform.import_olx(etree.tostring(etree.fromstring(exported.encode("utf-8")), encoding="unicode"))
     assert platform.export_olx(again) == exported
+
+
+def test_retiring_a_mentee_or_mentor_erases_names_and_text_and_keeps_the_counts(platform, scheme):
+    from lp_xblocks.data.api.retirement import pseudonym, retire_learner  # pylint: disable=import-outside-toplevel
+    ann, mara = platform.ann, platform.mara
+    call(platform.lms_block(scheme, ann), "save_agreement", dict(TERMS, version=0))
+    call(platform.lms_block(scheme, ann), "log_session", SESSION)
+    call(platform.lms_block(scheme, mara), "comment_session",
+         {"mentee": "ann", "session_id": 1, "version": 1, "comment": "Mara's remark"})
+    retire_learner(student_ids=[platform.anonymous_id(ann)], usernames=["ann"])
+    pair, session = MentoringPair.objects.get(), MentoringSession.objects.get()
+    assert pair.mentee_username == pseudonym(platform.anonymous_id(ann)) and pair.agreement == {}
+    assert pair.agreement_status == "awaiting" and pair.mentor_username == "mara"
+    assert (session.focus, session.discussed, session.actions, session.comment, session.state) == (
+        "", "", [], "", "commented")
+    assert "ann" not in str(list(MentoringPair.objects.values())) + str(list(MentoringSession.objects.values()))
+    retire_learner(student_ids=[], usernames=["mara"])
+    pair = MentoringPair.objects.get()
+    assert (pair.mentor_username, pair.mentor_organisation) == (pseudonym("mara"), "")
+    assert MentoringSession.objects.get().mentor_username == pseudonym("mara")
