@@ -69,7 +69,7 @@ def propose(agreement: dict | None, terms: dict, base_version) -> dict:
     is no longer current is refused, as are terms identical to the current ones.
     """
     agreement = dict(agreement or empty())
-    if base_version != agreement["version"]:
+    if isinstance(base_version, bool) or base_version != agreement["version"]:
         raise Problems([Problem(N_("The agreement changed while you edited it (it is now version {current}): "
                                    "reload it and make your change again."), "version",
                                 current=agreement["version"])])

@@ -15,6 +15,7 @@ from xblock.core import XBlock
 from xblock.fields import Scope, String
 from xblock.utils.resources import ResourceLoader
 
+from .. import compat
 from ..common import permissions, records
 from ..common.csv_safe import csv_text
 from ..common.drafts import FormDraftsMixin
@@ -120,10 +121,10 @@ class MentoringBlock(FormDraftsMixin, XBlock):
         state = {"username": me, "coordinator": permissions.is_coordinator(self), "mentee": None, "mentees": [],
                  "pairs": None, "briefing": None, "drafts": dict(self.form_drafts or {})}
         if permissions.is_anonymous(self):
-            return dict(state, drafts={})
+            return dict(state, username=None, drafts={})
         own = api.pair_of_mentee(block_key, me)
         if own is not None:
-            if records.shared_records_allowed(self):
+            if records.shared_records_allowed(self) and not compat.is_masquerading(self):
                 api.link_mentee(block_key=block_key, mentee=me, student_id=permissions.student_id(self))
             state["mentee"] = dict(own, sessions=api.sessions_of(block_key, me))
         state["mentees"] = [dict(pair, sessions=api.sessions_of(block_key, pair["mentee"], mentor=me))

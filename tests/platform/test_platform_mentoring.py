@@ -62,6 +62,14 @@ def test_staff_masquerading_as_the_mentee_or_mentor_write_nothing(platform, sche
     assert MentoringSession.objects.get().state == "logged" and MentoringPair.objects.get().agreement == {}
 
 
+def test_staff_viewing_as_the_mentee_before_they_visit_do_not_link_the_pair_to_them(platform, scheme):
+    html = platform.lms_block(scheme, platform.tess, masquerade_as=platform.ann).render("student_view").body_html()
+    assert "lpmt" in html
+    assert MentoringPair.objects.get().mentee_student_id == ""
+    call(platform.lms_block(scheme, platform.ann), "state", {})
+    assert MentoringPair.objects.get().mentee_student_id == platform.anonymous_id(platform.ann)
+
+
 def test_studio_preview_shows_the_block_and_never_writes_the_tables(platform):
     usage = platform.import_olx(MENTORING)
     author = platform.user("author", staff=True)

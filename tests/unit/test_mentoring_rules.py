@@ -114,6 +114,7 @@ def test_an_edit_of_an_old_version_or_an_unchanged_one_is_refused():
     state = agreement.propose(None, TERMS, 0)
     assert "changed while you edited" in problems_of(agreement.propose, state, TERMS, 0)[0][2]
     assert problems_of(agreement.propose, state, dict(TERMS), 1)[0][2] == "Nothing in the agreement changed."
+    assert problems_of(agreement.propose, state, dict(TERMS, goals="Other"), True)[0][1] == "version"
 
 
 def test_a_new_mentor_has_agreed_to_nothing():

@@ -417,7 +417,7 @@ function LpMentoring(runtime, element, args) {
     });
     savers = [];
     body.textContent = "";
-    if (!state.username || state.username === "none") { body.appendChild(el("p", {}, S.signIn)); return; }
+    if (!state.username) { body.appendChild(el("p", {}, S.signIn)); return; }
     if (state.pairs) { body.appendChild(coordinatorSection(state)); }
     if (state.briefing !== null && state.briefing !== undefined && (state.mentees.length || state.coordinator)) {
       if (state.briefing) { body.appendChild(briefing(state.briefing)); }
@@ -430,7 +430,5 @@ function LpMentoring(runtime, element, args) {
     }
   }
 
-  if (page.state.username !== undefined && !(root.querySelector("#" + P + "-body p") && page.state.username === "none")) {
-    render();
-  }
+  render();
 }
