@@ -221,6 +221,17 @@ class WorkbenchSource:
         finally:
             connection.close()
 
+    def mentoring(self) -> list:
+        """The mentoring scheme's pairings with their sessions' times (for the MI report's mentoring uptake)."""
+        from . import mentoring  # pylint: disable=import-outside-toplevel
+        connection, tables = self._connect()
+        try:
+            return mentoring.read(connection, tables)
+        except sqlite3.DatabaseError as error:
+            raise SourceError(_("{path}: cannot be read: {why}").format(path=self.path, why=error)) from error
+        finally:
+            connection.close()
+
     def assessments(self) -> Iterator[Assessment]:
         """Every needs-assessment attempt with its theme scores, sorted by username (for the MI report)."""
         connection, tables = self._connect()

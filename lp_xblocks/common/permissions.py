@@ -147,3 +147,19 @@ def course_key(block):
     """
     key = compat.context_key(block)
     return str(key) if key is not None else ""
+
+
+# ------------------------------------------------------------------ mentoring
+
+def is_coordinator(block):
+    """The mentoring scheme's coordinator: course staff (a tutor), who pairs mentees with mentors."""
+    return is_tutor(block)
+
+
+def is_mentor_of(block, pair):
+    """
+    True when the current user is the mentor of ``pair`` (a dict with ``mentor``, the username the coordinator
+    paired). Mentors are identified by username: in Open edX the user service's username, in the workbench the
+    student id. Anonymous visitors are nobody's mentor.
+    """
+    return bool(pair) and not is_anonymous(block) and pair.get("mentor") == username(block)

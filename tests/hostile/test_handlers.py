@@ -15,6 +15,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from lp_xblocks.facilitation.block import FacilitationExerciseBlock
+from lp_xblocks.mentoring.block import MentoringBlock
 from lp_xblocks.needs_assessment.block import NeedsAssessmentBlock
 from lp_xblocks.reflective_log.block import ReflectiveLogBlock
 from tests.conftest import call_handler
@@ -23,6 +24,9 @@ from tests.hostile.corpus import (
     Query, Raw, cases, encoded, hostile, json_values, texts,
 )
 from tests.runtime.test_facilitation_handlers import ROWS
+from tests.runtime.test_mentoring_handlers import SESSION as MT_SESSION
+from tests.runtime.test_mentoring_handlers import TERMS as MT_TERMS
+from tests.runtime.test_mentoring_handlers import XML as MT_XML
 from tests.runtime.test_facilitation_handlers import XML as FX_XML
 from tests.runtime.test_needs_assessment_handlers import ANSWERS
 from tests.runtime.test_needs_assessment_handlers import XML as NA_XML
@@ -339,6 +343,71 @@ def test_quality_assurance_handlers_hold_under_hostile_input(qa_log, handler, to
                "reflective_log"))
 
 
+# ------------------------------------------------------------------------------------------ mentoring
+
+MENTEES = ["ann", "carl", "bob", "tutor", "", " ann", "ANN", "x" * 151]
+
+
+def mt_actions():
+    cell = hostile("Draft the agenda", "Board", "EFS", "ongoing", "2026-03-01", "01/03/2026", "\u200b")
+    row = st.fixed_dictionaries({}, optional={"what": cell, "where": cell, "whom": cell, "when": cell, "extra": cell})
+    return st.one_of(st.just(MT_SESSION["actions"]), st.lists(row, max_size=4),
+                     st.lists(st.just(MT_SESSION["actions"][0]), min_size=19, max_size=22), json_values)
+
+
+MT_CSV = ["ann,bob,Acme", "dee,bob\nee,mo", "mentee,mentor\n", "ann,ann", "a,b,c,d", "=cmd,bob", 'ann,"bob',
+          "\x00,\x00", "dee,bob\n" * 501]
+MT_SESSION_FIELDS = {
+    "session_id": hostile(None, 1, 2, 0, -1, True, "1", 2 ** 53 - 1), "date": hostile("2026-01-15", "2999-01-01", "31/02/2026"),
+    "focus": hostile("Chairing", "\u200b"), "discussed": hostile("We talked.", "x" * 8001), "actions": mt_actions(),
+}
+MT_HANDLERS = {
+    "state": ({}, ("GET", "POST"), {}, LEARNER_ROLES),
+    "pair": ({"mentee": hostile(*MENTEES), "mentor": hostile("bob", "mo", "ann"),
+              "organisation": hostile("Acme", "=SUM(A1)", "O" * 201)}, ("POST",),
+             {"mentee": "dee", "mentor": "bob"}, TUTOR_ROLES),
+    "unpair": ({"mentee": hostile(*MENTEES)}, ("POST",), {"mentee": "carl"}, TUTOR_ROLES),
+    "upload_pairs": ({"csv": hostile(*MT_CSV)}, ("POST",), {"csv": "dee,bob"}, TUTOR_ROLES),
+    "save_agreement": ({**{name: hostile(value, "\u200b") for name, value in MT_TERMS.items()},
+                        "version": hostile(0, 1, 2, -1, True, "1"), "mentee": hostile(*MENTEES)}, ("POST",),
+                       dict(MT_TERMS, version=0), LEARNER_ROLES),
+    "sign_agreement": ({"version": hostile(0, 1, 2, True, 1.0, "1"), "mentee": hostile(*MENTEES)}, ("POST",),
+                       {"version": 1}, LEARNER_ROLES),
+    "log_session": (MT_SESSION_FIELDS, ("POST",), MT_SESSION, LEARNER_ROLES),
+    "confirm_session": ({"mentee": hostile(*MENTEES), "session_id": hostile(1, 2, 0, True, "1"),
+                         "version": hostile(1, 2, True, "1")}, ("POST",),
+                        {"mentee": "ann", "session_id": 1, "version": 1}, LEARNER_ROLES),
+    "comment_session": ({"mentee": hostile(*MENTEES), "session_id": hostile(1, 2, True), "version": hostile(1, 2),
+                         "comment": hostile("Add the date.", "\u200b", "x" * 4001)}, ("POST",),
+                        {"mentee": "ann", "session_id": 1, "version": 1, "comment": "Add the date."}, LEARNER_ROLES),
+    "save_review": ({"goals_met": hostile("yes", "partly", "no", "YES"), "what_next": hostile("Carry on", ""),
+                     "continue": hostile(True, False, "yes", 1)}, ("POST",),
+                    {"goals_met": "yes", "what_next": "Carry on", "continue": True}, LEARNER_ROLES),
+    "studio_submit": ({"display_name": hostile("Buddies", "\u200b", "x" * 201), "briefing": hostile("New", "x" * 20001)},
+                      ("POST",), {"display_name": "Buddies", "briefing": "New"}, TUTOR_ROLES),
+    "save_form_draft": ({"form": hostile("session", "agreement", "", "x" * 80, "../session"), "values": json_values},
+                        ("POST",), {"form": "session", "values": {"focus": "half typed"}}, LEARNER_ROLES),
+    "discard_form_draft": ({"form": hostile("session", "", "x" * 80)}, ("POST",), {"form": "session"},
+                           LEARNER_ROLES),
+}
+
+
+@pytest.fixture
+def mentoring(workbench_block):
+    """ann is mentored by bob (the other learner: the mentor's paths), carl by mo; ann has logged a session."""
+    get = workbench_block(MT_XML)
+    call_handler(get(TUTOR), "upload_pairs", {"csv": "ann,bob,Acme Ltd\ncarl,mo"})
+    call_handler(get(LEARNER), "save_agreement", dict(MT_TERMS, version=0))
+    call_handler(get(LEARNER), "log_session", MT_SESSION)
+    return get
+
+
+@pytest.mark.parametrize("handler", sorted(MT_HANDLERS))
+def test_mentoring_handlers_hold_under_hostile_input(mentoring, handler, totals):
+    fields, methods, valid, roles = MT_HANDLERS[handler]
+    enough(run(Caller(mentoring), handler, cases(fields, methods, valid, roles), totals, "mentoring"))
+
+
 # ------------------------------------------------------------------------------------------ downloads
 
 DOWNLOADS = [
@@ -348,12 +417,14 @@ DOWNLOADS = [
     (ReflectiveLogBlock, "programme_portfolio_html", {"learner": texts}),
     (ReflectiveLogBlock, "evidence_file", {"file": texts}),
     (ReflectiveLogBlock, "verifier_zip", {"learner": texts}),
+    (MentoringBlock, "pairs_csv", {}),
 ]
 
 
 @pytest.mark.parametrize("block_class, handler, fields", DOWNLOADS, ids=[name for _, name, _ in DOWNLOADS])
 def test_download_handlers_hold_under_hostile_queries(workbench_block, block_class, handler, fields, totals):
-    xml = {NeedsAssessmentBlock: NA_XML_TEXT, ReflectiveLogBlock: RL_XML, FacilitationExerciseBlock: FX_XML_TEXT}
+    xml = {NeedsAssessmentBlock: NA_XML_TEXT, ReflectiveLogBlock: RL_XML, FacilitationExerciseBlock: FX_XML_TEXT,
+           MentoringBlock: MT_XML}
     get = workbench_block(xml[block_class])
     enough(run(Caller(get), handler, cases(fields, ("GET",)), totals, block_class.__name__, DOWNLOAD_EXAMPLES),
            DOWNLOAD_EXAMPLES)
@@ -368,6 +439,7 @@ def test_the_corpus_covers_every_json_handler_of_the_three_blocks():
         ReflectiveLogBlock: set(RL_HANDLERS) | set(QA_HANDLERS) | {"portfolio_html", "entries_csv",
                                                                    "programme_portfolio_html", "evidence_file",
                                                                    "verifier_zip", "upload_evidence"},
+        MentoringBlock: set(MT_HANDLERS) | {"pairs_csv"},
     }
     for block_class, names in covered.items():
         handlers = {name for name in dir(block_class)

@@ -20,6 +20,7 @@ BLOCK_MODULES = {
     "lp_needs_assessment": "lp_xblocks.needs_assessment.block",
     "lp_reflective_log": "lp_xblocks.reflective_log.block",
     "lp_facilitation_exercise": "lp_xblocks.facilitation.block",
+    "lp_mentoring": "lp_xblocks.mentoring.block",
 }
 ERROR_TEXT = re.compile(
     r"Traceback|Server Error|No such view|PluginMissingError|TemplateSyntaxError|Page not found|"

@@ -26,6 +26,7 @@ BLOCK_MODULES = {
     "lp_needs_assessment": "lp_xblocks.needs_assessment.block",
     "lp_reflective_log": "lp_xblocks.reflective_log.block",
     "lp_facilitation_exercise": "lp_xblocks.facilitation.block",
+    "lp_mentoring": "lp_xblocks.mentoring.block",
 }
 
 

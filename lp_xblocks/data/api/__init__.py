@@ -6,6 +6,7 @@ plain data.
 from .facilitation import (
     DuplicateChoice, archive_facilitation_learner, facilitation_choice_report, record_facilitation_choice,
 )
+from . import mentoring  # registers the "mentoring_session" citation source
 from .needs_assessment import (
     DuplicateAttempt, PartnershipRefused, archive_needs_assessment_learner, create_partnership, join_partnership,
     membership, needs_assessment_cohort, needs_assessment_latest, partnership_ratings,
@@ -16,7 +17,7 @@ from .needs_assessment import (
 __all__ = [
     "DuplicateAttempt", "DuplicateChoice", "PartnershipRefused", "archive_facilitation_learner",
     "archive_needs_assessment_learner", "create_partnership", "facilitation_choice_report", "join_partnership",
-    "membership", "needs_assessment_cohort", "needs_assessment_latest", "partnership_ratings",
+    "membership", "mentoring", "needs_assessment_cohort", "needs_assessment_latest", "partnership_ratings",
     "rebuild_needs_assessment_summary", "recompute_needs_assessment_cohort", "record_facilitation_choice",
     "record_needs_assessment_attempt", "withdraw_needs_assessment_latest",
 ]

@@ -18,7 +18,8 @@ from django.db.models import Q
 from submissions.models import Submission
 
 from ..models import (
-    FacilitationActionPlan, FacilitationAttempt, FacilitationChoice, NeedsAssessmentAttempt, Partnership,
+    FacilitationActionPlan, FacilitationAttempt, FacilitationChoice, MentoringPair, MentoringSession,
+    NeedsAssessmentAttempt, Partnership,
     PartnershipRater, ReflectiveAuditEvent, ReflectiveEntry, ReflectiveEntryVersion, ReflectiveFeedback,
 )
 
@@ -64,6 +65,25 @@ def _retire_tutor_names(usernames):
         ReflectiveAuditEvent.objects.filter(actor=name).update(actor=alias)
 
 
+def _retire_mentoring(student_ids, usernames):
+    """
+    A mentee's pairings keep their counts (agreement state, sessions and their states, dates) under a pseudonym;
+    the agreement's terms, the closing review and every session's text go. A retired mentor's name and
+    organisation are replaced, their comments erased.
+    """
+    mine = MentoringPair.objects.filter(Q(mentee_student_id__in=student_ids) | Q(mentee_username__in=usernames))
+    for pair in mine:
+        anonymous = pseudonym(pair.mentee_student_id) if pair.mentee_student_id else ""
+        MentoringPair.objects.filter(pk=pair.pk).update(
+            mentee_username=pseudonym(pair.mentee_student_id or pair.mentee_username), mentee_student_id=anonymous,
+            agreement={}, review={})
+        MentoringSession.objects.filter(pair=pair).update(mentee_student_id=anonymous, focus="", discussed="",
+                                                          actions=[], comment="")
+    for name in usernames:
+        MentoringPair.objects.filter(mentor_username=name).update(mentor_username=pseudonym(name), mentor_organisation="")
+        MentoringSession.objects.filter(mentor_username=name).update(mentor_username=pseudonym(name), comment="")
+
+
 def retire_learner(*, student_ids, usernames):
     """
     Erase the personal data of the learner known by these anonymous ids and usernames from every plugin
@@ -91,4 +111,5 @@ def retire_learner(*, student_ids, usernames):
         _rename_students(FacilitationChoice, student_ids)
         _retire_reflective_entries(student_ids)
         _retire_tutor_names(sorted(usernames))
+        _retire_mentoring(student_ids, sorted(usernames))
     return counts

@@ -3,6 +3,7 @@ Cross-learner records, one module per block. Each learner's own state also lives
 ``user_state`` fields; these tables exist so that staff views read every learner in a few indexed queries.
 """
 from .facilitation import FacilitationActionPlan, FacilitationAttempt, FacilitationChoice
+from .mentoring import MentoringPair, MentoringSession
 from .needs_assessment import (
     NeedsAssessmentAttempt, NeedsAssessmentSummary, NeedsAssessmentThemeScore, Partnership, PartnershipRater,
 )
@@ -11,7 +12,7 @@ from .reflective_log import EvidenceFile, ReflectiveAuditEvent, ReflectiveEntry,
 
 __all__ = [
     "AdjustmentNote", "Appeal", "VerificationDecision", "EvidenceFile",
-    "FacilitationActionPlan", "FacilitationAttempt", "FacilitationChoice",
+    "FacilitationActionPlan", "FacilitationAttempt", "FacilitationChoice", "MentoringPair", "MentoringSession",
     "NeedsAssessmentAttempt", "NeedsAssessmentSummary", "NeedsAssessmentThemeScore", "Partnership",
     "PartnershipRater",
     "ReflectiveAuditEvent", "ReflectiveEntry", "ReflectiveEntryVersion", "ReflectiveFeedback",
