@@ -14,6 +14,7 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
+from lp_xblocks.activity.block import LearningActivityBlock
 from lp_xblocks.facilitation.block import FacilitationExerciseBlock
 from lp_xblocks.needs_assessment.block import NeedsAssessmentBlock
 from lp_xblocks.reflective_log.block import ReflectiveLogBlock
@@ -22,6 +23,8 @@ from tests.hostile.corpus import (
     ANONYMOUS, DOWNLOAD_EXAMPLES, HOSTILE, LEARNER, LEARNER_ROLES, OTHER, TUTOR, TUTOR_ROLES, Caller, Query, Raw, cases,
     encoded, hostile, json_values, texts,
 )
+from tests.runtime.test_activity_handlers import ANSWER as ACT_ANSWER
+from tests.runtime.test_activity_handlers import XML as ACT_XML
 from tests.runtime.test_facilitation_handlers import ROWS
 from tests.runtime.test_facilitation_handlers import XML as FX_XML
 from tests.runtime.test_needs_assessment_handlers import ANSWERS
@@ -279,6 +282,41 @@ def test_reflective_log_handlers_hold_under_hostile_input(log, handler, totals):
     enough(run(Caller(get), handler, cases(fields(ids), methods, valid(ids), roles), totals, "reflective_log"))
 
 
+# ------------------------------------------------------------------------------------------ learning activity
+
+ACT_HANDLERS = {
+    "state": ({}, ("GET", "POST"), {}, LEARNER_ROLES),
+    "commentary_text": ({}, ("GET", "POST"), {}, LEARNER_ROLES),
+    "save_response": ({"response": hostile(ACT_ANSWER, "word " * 13, "\u200b\u2060", "x" * 5000)}, ("POST",),
+                      {"response": ACT_ANSWER}, LEARNER_ROLES),
+    "studio_submit": ({
+        "display_name": hostile("Remit"), "prompt": hostile("Find your remit."), "commentary": hostile("Most find..."),
+        "suggested_minutes": hostile(20, "20", 0, 601, -1, "1e3", "\u0661", 2.5), "word_limit": hostile(300, 9, 5001),
+    }, ("POST",), {"display_name": "Remit", "suggested_minutes": 25}, TUTOR_ROLES),
+    "save_form_draft": ({"form": hostile("response", "", "x" * 80, "../response"), "values": json_values}, ("POST",),
+                        {"form": "response", "values": {"response": "half typed"}}, LEARNER_ROLES),
+    "discard_form_draft": ({"form": hostile("response", "", "x" * 80)}, ("POST",), {"form": "response"}, LEARNER_ROLES),
+}
+
+
+@pytest.fixture
+def activity(workbench_block):
+    get = workbench_block(ACT_XML)
+    call_handler(get(LEARNER), "save_response", {"response": ACT_ANSWER})
+    return get
+
+
+@pytest.mark.parametrize("handler", sorted(ACT_HANDLERS))
+def test_learning_activity_handlers_hold_under_hostile_input(activity, handler, totals):
+    fields, methods, valid, roles = ACT_HANDLERS[handler]
+    caller = Caller(activity)
+    enough(run(caller, handler, cases(fields, methods, valid, roles), totals, "learning_activity"))
+    # Whatever was sent, the commentary reached nobody who had not saved a response.
+    for role in (ANONYMOUS, OTHER):
+        status, reply, _ = call_handler(activity(role), "commentary_text", {})
+        assert status == 403 or (role == OTHER and activity(role).saved_at)
+
+
 # ------------------------------------------------------------------------------------------ downloads
 
 DOWNLOADS = [
@@ -303,6 +341,7 @@ def test_the_corpus_covers_every_json_handler_of_the_three_blocks():
         NeedsAssessmentBlock: set(NA_HANDLERS) | {"cohort_report_csv"},
         FacilitationExerciseBlock: set(FX_HANDLERS),
         ReflectiveLogBlock: set(RL_HANDLERS) | {"portfolio_html", "entries_csv", "programme_portfolio_html"},
+        LearningActivityBlock: set(ACT_HANDLERS),
     }
     for block_class, names in covered.items():
         handlers = {name for name in dir(block_class)

@@ -2,6 +2,7 @@
 Cross-learner records, one module per block. Each learner's own state also lives in the block's
 ``user_state`` fields; these tables exist so that staff views read every learner in a few indexed queries.
 """
+from .activity import ActivityResponse
 from .facilitation import FacilitationActionPlan, FacilitationAttempt, FacilitationChoice
 from .needs_assessment import (
     NeedsAssessmentAttempt, NeedsAssessmentSummary, NeedsAssessmentThemeScore, Partnership, PartnershipRater,
@@ -9,6 +10,7 @@ from .needs_assessment import (
 from .reflective_log import ReflectiveAuditEvent, ReflectiveEntry, ReflectiveEntryVersion, ReflectiveFeedback
 
 __all__ = [
+    "ActivityResponse",
     "FacilitationActionPlan", "FacilitationAttempt", "FacilitationChoice",
     "NeedsAssessmentAttempt", "NeedsAssessmentSummary", "NeedsAssessmentThemeScore", "Partnership",
     "PartnershipRater",
