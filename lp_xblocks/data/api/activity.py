@@ -5,7 +5,7 @@ their own portfolio, and offer them as citable evidence (source ``activity`` of 
 Every function is scoped to one learner (by student id, or by username for staff views): no function here
 lists another learner's responses, so a learner can neither read nor cite anyone else's.
 """
-from django.db import transaction
+from django.db import IntegrityError, OperationalError, transaction
 
 from ...common.errors import N_
 from ..models import ActivityResponse
@@ -20,7 +20,24 @@ def _iso(moment):
 
 
 def save_response(*, block_key, course_key, student_id, username, title, prompt, text, words, saved_at):
-    """Keep the learner's latest response to an activity (one live row per learner and block); returns it."""
+    """
+    Keep the learner's latest response to an activity (one row per learner and block); returns it. Two tabs
+    saving a first response at once: the one whose insert loses the unique constraint updates the winner's row.
+    """
+    for tries_left in (1, 0):
+        try:
+            return _save(block_key=block_key, course_key=course_key, student_id=student_id, username=username,
+                         title=title, prompt=prompt, text=text, words=words, saved_at=saved_at)
+        except IntegrityError:
+            if not tries_left:
+                raise
+        except OperationalError:  # a deadlock victim (MySQL) or a locked table (SQLite): nothing was stored
+            if not tries_left:
+                raise
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _save(*, block_key, course_key, student_id, username, title, prompt, text, words, saved_at):
     with transaction.atomic():
         row = ActivityResponse.objects.select_for_update().filter(block_key=block_key, student_id=student_id).first()
         if row is None:
