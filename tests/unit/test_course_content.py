@@ -25,6 +25,7 @@ BLOCK_MODULES = {
     "lp_needs_assessment": "lp_xblocks.needs_assessment.block",
     "lp_reflective_log": "lp_xblocks.reflective_log.block",
     "lp_facilitation_exercise": "lp_xblocks.facilitation.block",
+    "lp_learning_activity": "lp_xblocks.activity.block",
 }
 
 
@@ -304,7 +305,7 @@ def test_html_problems_are_named(tree):
     page = tree / "html" / "budget-monitoring-text.html"
     edit(page, "<caption>An illustrative budget report to partners at the end of the second quarter</caption>\n", "")
     edit(page, "<h2>Monitor every month</h2>", "<h4>Monitor every month</h4>")
-    edit(page, "<p>Think about the last budget report", '<p><a href="https://example.org/">click here</a>. TODO. Think about the last budget report')
+    edit(page, "<p>Record every decision to move money", '<p><a href="https://example.org/">click here</a>. TODO. Record every decision to move money')
     edit(tree / "html" / "remit-text.html", "<h2>A minimum remit, and room to go further</h2>",
          "<h3>A minimum remit, and room to go further</h3>")
     report = validate(tree)
