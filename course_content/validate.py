@@ -20,6 +20,8 @@ Checks, in order:
   must be catalogue criteria of the module's unit, and an exercise a unit requires must count the first attempt.
 - ``grading``: graded sequentials use the grading policy's types, as many as each type's ``min_count``;
   every reflective log sits in a graded sequential; there is a ``Pass`` cutoff.
+- ``learning-sets``: discussions and cohorts in the policy (a topic per module plus workshops and mentoring,
+  learning sets of 6 to 8 as cohorts) and every inline discussion component (see :mod:`.learning_sets`).
 - ``html``: well-formed, headings in order from h2, tables with caption and header cells, meaningful link
   text, images with alt text; no placeholder text anywhere a participant looks.
 """
@@ -36,6 +38,7 @@ from lxml import etree
 from accreditation_export.catalogue import DEFAULT_CATALOGUE, CatalogueError, criteria, load_catalogue
 
 from . import BLOCK_TAGS, SOURCE
+from .learning_sets import PLATFORM_TAGS, check_learning_sets
 from .tree import LINK_OUT, Component, Course, OlxError, children, describe, load_course, scan_tree
 
 ERROR, WARNING = "ERROR", "WARNING"
@@ -131,10 +134,10 @@ def check_structure(course: Course, report: Report) -> None:
                     report.add("structure", unit.file, f"unit '{unit.url_name}' has no components")
                 for component in unit.components:
                     _named(report, component, component.tag, component.element)
-                    if component.tag != "html" and component.tag not in BLOCK_TAGS:
+                    if component.tag != "html" and component.tag not in BLOCK_TAGS + PLATFORM_TAGS:
                         report.add("structure", component.file,
                                    f"<{component.tag}> is not one of the course's components: html, "
-                                   + ", ".join(BLOCK_TAGS), component.element)
+                                   + ", ".join(BLOCK_TAGS + PLATFORM_TAGS), component.element)
 
 
 def _named(report, item, tag, element=None):
@@ -537,5 +540,6 @@ def validate(root: str | Path = SOURCE, catalogue_path: str | Path = DEFAULT_CAT
     check_assessment(course, catalogue_path, report)
     check_grading(course, report)
     check_html(course, report)
+    check_learning_sets(course, report)
     report.counts.update(counts(course))
     return report

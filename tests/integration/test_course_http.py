@@ -20,7 +20,9 @@ BLOCK_MODULES = {
     "lp_needs_assessment": "lp_xblocks.needs_assessment.block",
     "lp_reflective_log": "lp_xblocks.reflective_log.block",
     "lp_facilitation_exercise": "lp_xblocks.facilitation.block",
+    "lp_learning_activity": "lp_xblocks.activity.block",
 }
+WORKBENCH_PLACEHOLDERS = {"discussion": "lp_xblocks.workbench.discussion"}  # the platform's own blocks
 ERROR_TEXT = re.compile(
     r"Traceback|Server Error|No such view|PluginMissingError|TemplateSyntaxError|Page not found|"
     r"not installed in this workbench|\$[A-Za-z_{]")
@@ -74,7 +76,7 @@ def test_outline_lists_every_unit_in_course_order(workbench_server):
 def test_every_unit_renders_its_html_and_blocks(workbench_server, unit):
     for component in unit.components:
         if component.tag != "html":
-            pytest.importorskip(BLOCK_MODULES[component.tag])
+            pytest.importorskip({**BLOCK_MODULES, **WORKBENCH_PLACEHOLDERS}[component.tag])
     status, body, doc = page(Client(workbench_server), f"/course/{unit.url_name}/?student=visitor")
     assert status == 200
     assert not ERROR_TEXT.search(body), ERROR_TEXT.search(body).group(0)
@@ -145,3 +147,24 @@ def test_course_blocks_answer_their_handlers_per_student(workbench_server):
     # The answers are the student's own: another student sees a fresh questionnaire.
     assert client.request(f"/course/health-check/?student={student}")[2].count(" checked>") == len(ids)
     assert client.request(f"/course/health-check/?student={student}-other")[2].count(" checked>") == 0
+
+
+def test_inline_discussions_render_as_a_labelled_placeholder_in_the_workbench(workbench_server):
+    status, body, doc = page(Client(workbench_server), "/course/partnership-stages/?student=ann")
+    assert status == 200 and not ERROR_TEXT.search(body)
+    (note,) = doc.xpath("//section[contains(@class, 'lp-disc')]")
+    assert note.get("role") == "note"
+    text = text_of(note)
+    assert text.startswith("Discussion placeholder (workbench only)")
+    assert "Compare with your learning set: stages of partnership working" in text
+    assert '"Where our partnerships sit on the stages"' in text and '"Module 1: Understanding partnership"' in text
+
+
+def test_the_placeholder_is_registered_for_the_workbench_only():
+    from xblock.core import XBlock  # pylint: disable=import-outside-toplevel
+    assert not [point for point in entry_points(group="xblock.v1") if point.value.startswith("lp_xblocks.workbench")]
+    from lp_xblocks.workbench import discussion  # pylint: disable=import-outside-toplevel
+    assert discussion.register() is discussion.DiscussionPlaceholderBlock
+    assert XBlock.load_class("discussion") is discussion.DiscussionPlaceholderBlock
+    assert discussion.register() is discussion.DiscussionPlaceholderBlock  # twice: still one registration
+    assert sum(name == "discussion" for name, _entry in XBlock.extra_entry_points) == 1

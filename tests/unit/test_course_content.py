@@ -15,6 +15,7 @@ from lxml import etree
 from accreditation_export.catalogue import DEFAULT_CATALOGUE, criteria, load_catalogue
 from course_content import BLOCK_TAGS, SOURCE
 from course_content.build import build, tarball_bytes
+from course_content.learning_sets import PLATFORM_TAGS
 from course_content.tree import OlxError, load_course, source_files
 from course_content.validate import (
     SHARED_SCENARIOS, Report, check_catalogue, check_grading, check_html, check_links, check_olxcleaner,
@@ -58,7 +59,7 @@ def test_structure_has_induction_three_advanced_modules_and_closing(course):
     assert [chapter.url_name for chapter in course.chapters] == [
         "induction", "understanding-partnership", "facilitating-partnership", "leading-partnership", "closing"]
     tags = [component.tag for _unit, component in course.components()]
-    assert set(tags) == {"html", *BLOCK_TAGS}
+    assert set(tags) == {"html", *BLOCK_TAGS, *PLATFORM_TAGS}
     report = Report()
     check_structure(course, report)
     assert report.problems == []
@@ -362,7 +363,7 @@ def _run(*args):
 
 def test_validate_command_prints_counts_and_fails_with_file_and_element(tree):
     done = _run("validate", "--source", tree)
-    for line in ("modules: 5", "units: 54", "blocks: ", "lp_needs_assessment 7", "participant-facing words: "):
+    for line in ("modules: 5", "units: 55", "blocks: ", "lp_needs_assessment 7", "participant-facing words: "):
         assert line in done.stdout, done.stdout
     edit(tree / "html" / "evaluating-partnership-text.html", "/jump_to_id/partnership-health-check",
          "/jump_to_id/health-chek")
