@@ -205,3 +205,23 @@ def test_learner_text_is_escaped_in_the_page(block):
     assert call_handler(block("ann"), "save_response", {"response": hostile})[0] == 200
     html = html_of(block("ann"))
     assert "<script>alert(1)" not in html and "<img src=x" not in html
+
+
+# ------------------------------------------------------------------------------ the learner's portfolio
+
+
+def test_the_learners_own_programme_portfolio_holds_their_responses_and_a_tutors_copy_does_not(workbench_block, block):
+    from tests.runtime import test_reflective_log_handlers as rl  # pylint: disable=import-outside-toplevel
+    log = workbench_block(rl.XML)
+    hostile = "Protocol strong <b>bold</b> =HYPERLINK(\"x\")"
+    assert call_handler(block("ann"), "save_response", {"response": hostile})[0] == 200
+    status, page, response = call_handler(log("ann"), "programme_portfolio_html", method="GET")
+    assert status == 200 and "attachment" in response.headers["Content-Disposition"]
+    assert "Saved learning activities" in page and "Commitments that hold us together" in page
+    assert "Protocol strong &lt;b&gt;bold&lt;/b&gt;" in page and "<b>bold</b>" not in page
+    status, page, _ = call_handler(log("tutor"), "programme_portfolio_html", method="GET", query="learner=ann")
+    assert status == 200 and "Protocol strong" not in page and "No learning activity saved yet." in page
+    status, record, _ = call_handler(log("ann"), "programme_record", {})
+    assert [item["response"] for item in record["activities"]] == [hostile]
+    status, record, _ = call_handler(log("tutor"), "programme_record", {"learner": "ann"})
+    assert status == 200 and record["activities"] == []
