@@ -225,3 +225,14 @@ def test_the_learners_own_programme_portfolio_holds_their_responses_and_a_tutors
     assert [item["response"] for item in record["activities"]] == [hostile]
     status, record, _ = call_handler(log("tutor"), "programme_record", {"learner": "ann"})
     assert status == 200 and record["activities"] == []
+
+
+def test_the_activity_source_is_registered_whenever_the_registry_is_imported():
+    """A fresh process that imports only the registry finds the source (lp_xblocks.data.api imports it)."""
+    import subprocess  # pylint: disable=import-outside-toplevel
+    import sys  # pylint: disable=import-outside-toplevel
+    code = ("import django, os; os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'lp_xblocks.workbench.settings'); "
+            "django.setup(); from lp_xblocks.data.api import citations; "
+            "print([source.kind for source in citations.sources()])")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120)
+    assert "'activity'" in done.stdout
