@@ -8,6 +8,7 @@ workbench (``lp_xblocks/workbench/``) and the exporter, so that none of them imp
 from lp_programme import COURSE_OLX as SOURCE
 
 # The custom blocks the course uses (Studio's "Advanced module list").
-BLOCK_TAGS = ("lp_needs_assessment", "lp_reflective_log", "lp_facilitation_exercise", "lp_mentoring")
+BLOCK_TAGS = ("lp_needs_assessment", "lp_reflective_log", "lp_facilitation_exercise", "lp_mentoring",
+              "lp_learning_activity")
 
 __all__ = ["BLOCK_TAGS", "SOURCE"]

@@ -31,6 +31,8 @@ Checks, in order:
   qualification credits) is the catalogue's.
 - ``rules``: text that restates a configuration agrees with it (action-plan rows, pass mark, grading weights,
   what a log's score counts, the tutors' marking turnaround).
+- ``learning-sets``: discussions and cohorts in the policy (a topic per module plus workshops and mentoring,
+  learning sets of 6 to 8 as cohorts) and every inline discussion component (see :mod:`.learning_sets`).
 - ``html``: well-formed, headings in order from h2, tables with caption and header cells, meaningful link
   text, images with alt text; no placeholder text anywhere a participant looks.
 """
@@ -49,6 +51,7 @@ from lp_programme.catalogue import DEFAULT_CATALOGUE, CatalogueError, criteria, 
 from lp_programme.course_tree import LINK_OUT, Component, Course, OlxError, children, describe, load_course, scan_tree
 
 from . import BLOCK_TAGS, SOURCE, content_checks, study_time
+from .learning_sets import PLATFORM_TAGS, check_learning_sets
 
 ERROR, WARNING = "ERROR", "WARNING"
 
@@ -143,10 +146,10 @@ def check_structure(course: Course, report: Report) -> None:
                     report.add("structure", unit.file, f"unit '{unit.url_name}' has no components")
                 for component in unit.components:
                     _named(report, component, component.tag, component.element)
-                    if component.tag != "html" and component.tag not in BLOCK_TAGS:
+                    if component.tag != "html" and component.tag not in BLOCK_TAGS + PLATFORM_TAGS:
                         report.add("structure", component.file,
                                    f"<{component.tag}> is not one of the course's components: html, "
-                                   + ", ".join(BLOCK_TAGS), component.element)
+                                   + ", ".join(BLOCK_TAGS + PLATFORM_TAGS), component.element)
 
 
 def _named(report, item, tag, element=None):
@@ -693,6 +696,7 @@ def validate(root: str | Path = SOURCE, catalogue_path: str | Path = DEFAULT_CAT
     check_downloads(course, report)
     found = check_study_time(course, catalogue_path, report)
     check_drift_and_rules(course, catalogue_path, report)
+    check_learning_sets(course, report)
     report.counts.update(counts(course))
     report.counts["study_minutes"] = found.course
     return report

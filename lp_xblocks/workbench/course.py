@@ -27,6 +27,8 @@ from workbench.scenarios import get_scenarios
 
 from lp_programme.course_tree import load_course
 
+from . import discussion
+
 SDK_HTML_TAG = "html_demo"
 _lock = threading.Lock()
 _loaded = None
@@ -66,6 +68,7 @@ def load():
             # The SDK loads its scenarios first: that load clears every stored parent-child link once,
             # so it must not run after ours.
             get_scenarios()
+            discussion.register()  # the platform's <discussion>: a labelled placeholder in the workbench only
             course = load_course()
             parser = WorkbenchRuntime()
             usages = {}

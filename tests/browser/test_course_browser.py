@@ -52,6 +52,17 @@ def answer_questionnaire(page, value):
     expect()(block.locator(".lp-na__status")).to_contain_text(re.compile("Submitted|Thank you"), timeout=TIMEOUT)
 
 
+def save_activities(page):
+    """Write and save a response in every learning activity on the page; each commentary then appears."""
+    activities = page.locator(".lp-act")
+    for index in range(activities.count()):
+        activity = activities.nth(index)
+        assert activity.locator(".lp-act__commentary-text p").count() == 0  # not in the page before saving
+        activity.get_by_label("Your response").fill("In my partnership this is where we are, and what I would try next.")
+        activity.get_by_role("button", name="Save response").click()
+        expect()(activity.get_by_role("region", name="Commentary")).to_be_visible(timeout=TIMEOUT)
+
+
 def play_exercise_to_an_ending(page):
     """Take the first move in every scene until an ending, then fill and save the action plan."""
     block = page.locator(".lp-fx")
@@ -119,12 +130,17 @@ def test_walk_the_induction_in_order_completing_every_block(workbench_server, pa
             write_and_submit_log_entry(page)
         if "lp_mentoring" in tags:  # not paired yet: the block says how pairing happens
             expect()(page.locator(".lp-mt__body")).to_contain_text("You have no mentor in this scheme yet")
+        if "lp_learning_activity" in tags:
+            save_activities(page)
+        if "discussion" in tags:  # the platform's inline discussion: a labelled placeholder in the workbench
+            expect()(page.locator(".lp-disc")).to_contain_text("Discussion placeholder (workbench only)")
         done.update(tag for tag in tags if tag != "html")
         assert page.errors == [], (unit.url_name, page.errors)
         if number + 1 < len(INDUCTION):
             page.locator("a[rel=next]").click()
     page.screenshot(path=str(artifacts / "course_induction_last_unit.png"), full_page=True)
-    assert done == {"lp_needs_assessment", "lp_facilitation_exercise", "lp_reflective_log", "lp_mentoring"}
+    assert done == {"lp_needs_assessment", "lp_facilitation_exercise", "lp_reflective_log", "lp_mentoring",
+                    "lp_learning_activity", "discussion"}
 
     # Everything stays done for this participant: the pages open on their results.
     page.goto(f"{workbench_server}/course/health-check/?student={student}")

@@ -74,6 +74,7 @@ STUDIO = [
     ("lp_needs_assessment.2", "LpStudioEditor", ".lp-na__status", ".lp-na__title"),
     ("lp_reflective_log.0", "LpStudioEditor", ".lp-rl__status", ".lp-rl__title"),
     ("lp_facilitation_exercise.1", "LpStudioEditor", ".lp-fx__status", ".lp-fx__title"),
+    ("lp_learning_activity.0", "LpLearningActivityStudio", ".lp-act--studio .lp-act__status", ".lp-act__title"),
 ]
 
 
@@ -137,5 +138,18 @@ def test_reflective_log_student_view_with_a_jquery_wrapped_element(private_workb
     page.wait_for_function("() => document.querySelector('.lp-rl__status').textContent === 'Draft saved.'",
                            timeout=TIMEOUT)
     assert page.locator(".lp-rl__entry-table tbody tr").count() == 1
+    assert handler_urls_got_the_wrapped_element(page)
+    assert page.errors == []
+
+
+def test_learning_activity_student_view_with_a_jquery_wrapped_element(private_workbench, studio_page):
+    base, _ = private_workbench
+    page = studio_page
+    page.goto(f"{base}/scenario/lp_learning_activity.0/?student=learner-{uuid.uuid4().hex[:8]}")
+    started(page, "LpLearningActivity")
+    page.get_by_label("Your response").fill("The protocol is strong; the budget is weak.")
+    page.get_by_role("button", name="Save response").click()
+    page.locator(".lp-act__commentary").wait_for(state="visible", timeout=TIMEOUT)
+    assert "Most partnerships find" in page.locator(".lp-act__commentary").inner_text()
     assert handler_urls_got_the_wrapped_element(page)
     assert page.errors == []

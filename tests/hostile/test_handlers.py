@@ -14,6 +14,7 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
+from lp_xblocks.activity.block import LearningActivityBlock
 from lp_xblocks.facilitation.block import FacilitationExerciseBlock
 from lp_xblocks.mentoring.block import MentoringBlock
 from lp_xblocks.needs_assessment.block import NeedsAssessmentBlock
@@ -23,6 +24,8 @@ from tests.hostile.corpus import (
     ANONYMOUS, DOWNLOAD_EXAMPLES, HOSTILE, LEARNER, LEARNER_ROLES, OTHER, QA_ROLES, TUTOR, TUTOR_ROLES, VERIFIER, Caller,
     Query, Raw, cases, encoded, hostile, json_values, texts,
 )
+from tests.runtime.test_activity_handlers import ANSWER as ACT_ANSWER
+from tests.runtime.test_activity_handlers import XML as ACT_XML
 from tests.runtime.test_facilitation_handlers import ROWS
 from tests.runtime.test_mentoring_handlers import SESSION as MT_SESSION
 from tests.runtime.test_mentoring_handlers import TERMS as MT_TERMS
@@ -392,6 +395,23 @@ MT_HANDLERS = {
 }
 
 
+# ------------------------------------------------------------------------------------------ learning activity
+
+ACT_HANDLERS = {
+    "state": ({}, ("GET", "POST"), {}, LEARNER_ROLES),
+    "commentary_text": ({}, ("GET", "POST"), {}, LEARNER_ROLES),
+    "save_response": ({"response": hostile(ACT_ANSWER, "word " * 13, "\u200b\u2060", "x" * 5000)}, ("POST",),
+                      {"response": ACT_ANSWER}, LEARNER_ROLES),
+    "studio_submit": ({
+        "display_name": hostile("Remit"), "prompt": hostile("Find your remit."), "commentary": hostile("Most find..."),
+        "suggested_minutes": hostile(20, "20", 0, 601, -1, "1e3", "\u0661", 2.5), "word_limit": hostile(300, 9, 5001),
+    }, ("POST",), {"display_name": "Remit", "suggested_minutes": 25}, TUTOR_ROLES),
+    "save_form_draft": ({"form": hostile("response", "", "x" * 80, "../response"), "values": json_values}, ("POST",),
+                        {"form": "response", "values": {"response": "half typed"}}, LEARNER_ROLES),
+    "discard_form_draft": ({"form": hostile("response", "", "x" * 80)}, ("POST",), {"form": "response"}, LEARNER_ROLES),
+}
+
+
 @pytest.fixture
 def mentoring(workbench_block):
     """ann is mentored by bob (the other learner: the mentor's paths), carl by mo; ann has logged a session."""
@@ -406,6 +426,24 @@ def mentoring(workbench_block):
 def test_mentoring_handlers_hold_under_hostile_input(mentoring, handler, totals):
     fields, methods, valid, roles = MT_HANDLERS[handler]
     enough(run(Caller(mentoring), handler, cases(fields, methods, valid, roles), totals, "mentoring"))
+
+
+@pytest.fixture
+def activity(workbench_block):
+    get = workbench_block(ACT_XML)
+    call_handler(get(LEARNER), "save_response", {"response": ACT_ANSWER})
+    return get
+
+
+@pytest.mark.parametrize("handler", sorted(ACT_HANDLERS))
+def test_learning_activity_handlers_hold_under_hostile_input(activity, handler, totals):
+    fields, methods, valid, roles = ACT_HANDLERS[handler]
+    caller = Caller(activity)
+    enough(run(caller, handler, cases(fields, methods, valid, roles), totals, "learning_activity"))
+    # Whatever was sent, the commentary reached nobody who had not saved a response.
+    for role in (ANONYMOUS, OTHER):
+        status, reply, _ = call_handler(activity(role), "commentary_text", {})
+        assert status == 403 or (role == OTHER and activity(role).saved_at)
 
 
 # ------------------------------------------------------------------------------------------ downloads
@@ -440,6 +478,7 @@ def test_the_corpus_covers_every_json_handler_of_the_three_blocks():
                                                                    "programme_portfolio_html", "evidence_file",
                                                                    "verifier_zip", "upload_evidence"},
         MentoringBlock: set(MT_HANDLERS) | {"pairs_csv"},
+        LearningActivityBlock: set(ACT_HANDLERS),
     }
     for block_class, names in covered.items():
         handlers = {name for name in dir(block_class)

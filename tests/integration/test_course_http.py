@@ -21,7 +21,9 @@ BLOCK_MODULES = {
     "lp_reflective_log": "lp_xblocks.reflective_log.block",
     "lp_facilitation_exercise": "lp_xblocks.facilitation.block",
     "lp_mentoring": "lp_xblocks.mentoring.block",
+    "lp_learning_activity": "lp_xblocks.activity.block",
 }
+WORKBENCH_PLACEHOLDERS = {"discussion": "lp_xblocks.workbench.discussion"}  # the platform's own blocks
 ERROR_TEXT = re.compile(
     r"Traceback|Server Error|No such view|PluginMissingError|TemplateSyntaxError|Page not found|"
     r"not installed in this workbench|\$[A-Za-z_{]")
@@ -75,7 +77,7 @@ def test_outline_lists_every_unit_in_course_order(workbench_server):
 def test_every_unit_renders_its_html_and_blocks(workbench_server, unit):
     for component in unit.components:
         if component.tag != "html":
-            pytest.importorskip(BLOCK_MODULES[component.tag])
+            pytest.importorskip({**BLOCK_MODULES, **WORKBENCH_PLACEHOLDERS}[component.tag])
     status, body, doc = page(Client(workbench_server), f"/course/{unit.url_name}/?student=visitor")
     assert status == 200
     assert not ERROR_TEXT.search(body), ERROR_TEXT.search(body).group(0)
@@ -185,3 +187,24 @@ def fetch_bytes(base, path):
             return reply.status, {k.lower(): v for k, v in reply.headers.items()}, reply.read()
     except urllib.error.HTTPError as error:
         return error.code, {k.lower(): v for k, v in error.headers.items()}, error.read()
+
+
+def test_inline_discussions_render_as_a_labelled_placeholder_in_the_workbench(workbench_server):
+    status, body, doc = page(Client(workbench_server), "/course/partnership-stages/?student=ann")
+    assert status == 200 and not ERROR_TEXT.search(body)
+    (note,) = doc.xpath("//section[contains(@class, 'lp-disc')]")
+    assert note.get("role") == "note"
+    text = text_of(note)
+    assert text.startswith("Discussion placeholder (workbench only)")
+    assert "Compare with your learning set: stages of partnership working" in text
+    assert '"Where our partnerships sit on the stages"' in text and '"Module 1: Understanding partnership"' in text
+
+
+def test_the_placeholder_is_registered_for_the_workbench_only():
+    from xblock.core import XBlock  # pylint: disable=import-outside-toplevel
+    assert not [point for point in entry_points(group="xblock.v1") if point.value.startswith("lp_xblocks.workbench")]
+    from lp_xblocks.workbench import discussion  # pylint: disable=import-outside-toplevel
+    assert discussion.register() is discussion.DiscussionPlaceholderBlock
+    assert XBlock.load_class("discussion") is discussion.DiscussionPlaceholderBlock
+    assert discussion.register() is discussion.DiscussionPlaceholderBlock  # twice: still one registration
+    assert sum(name == "discussion" for name, _entry in XBlock.extra_entry_points) == 1

@@ -15,6 +15,7 @@ from lxml import etree
 from lp_programme.catalogue import DEFAULT_CATALOGUE, criteria, load_catalogue
 from course_content import BLOCK_TAGS, SOURCE
 from course_content.build import build, tarball_bytes
+from course_content.learning_sets import PLATFORM_TAGS
 from lp_programme.downloads import build_files
 from lp_programme.course_tree import OlxError, load_course, source_files
 from course_content.validate import (
@@ -27,6 +28,7 @@ BLOCK_MODULES = {
     "lp_reflective_log": "lp_xblocks.reflective_log.block",
     "lp_facilitation_exercise": "lp_xblocks.facilitation.block",
     "lp_mentoring": "lp_xblocks.mentoring.block",
+    "lp_learning_activity": "lp_xblocks.activity.block",
 }
 
 
@@ -59,7 +61,7 @@ def test_structure_has_induction_three_advanced_modules_and_closing(course):
     assert [chapter.url_name for chapter in course.chapters] == [
         "induction", "understanding-partnership", "facilitating-partnership", "leading-partnership", "closing"]
     tags = [component.tag for _unit, component in course.components()]
-    assert set(tags) == {"html", *BLOCK_TAGS}
+    assert set(tags) == {"html", *BLOCK_TAGS, *PLATFORM_TAGS}
     report = Report()
     check_structure(course, report)
     assert report.problems == []
@@ -308,7 +310,7 @@ def test_html_problems_are_named(tree):
     page = tree / "html" / "budget-monitoring-text.html"
     edit(page, "<caption>An illustrative budget report to partners at the end of the second quarter</caption>\n", "")
     edit(page, "<h2>Monitor every month</h2>", "<h4>Monitor every month</h4>")
-    edit(page, "<p>Think about the last budget report", '<p><a href="https://example.org/">click here</a>. TODO. Think about the last budget report')
+    edit(page, "<p>Record every decision to move money", '<p><a href="https://example.org/">click here</a>. TODO. Record every decision to move money')
     edit(tree / "html" / "remit-text.html", "<h2>A minimum remit, and room to go further</h2>",
          "<h3>A minimum remit, and room to go further</h3>")
     report = validate(tree)

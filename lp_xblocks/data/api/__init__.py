@@ -3,6 +3,9 @@ The queries the blocks run on cross-learner data, one module per block. Blocks c
 they never build ORM queries themselves. Every listing query filters on an indexed column and returns
 plain data.
 """
+# Imported for its side effect too: it registers the "activity" source of citable records (api.citations),
+# so the source exists whenever anything imports the registry (which imports this package first).
+from . import activity  # noqa: F401  pylint: disable=unused-import
 from .facilitation import (
     DuplicateChoice, archive_facilitation_learner, facilitation_choice_report, record_facilitation_choice,
 )

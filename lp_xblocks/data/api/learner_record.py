@@ -1,11 +1,12 @@
 """
 One learner's work across a whole course, for the tutors' learner view and the whole-programme portfolio:
 every reflective log (entries with versions, feedback and audit trail), every facilitation exercise (attempts
-and the saved action plan) and every needs assessment (attempts with their theme scores, first to latest).
+and the saved action plan), every needs assessment (attempts with their theme scores, first to latest) and
+every saved learning activity (the learner's latest response).
 A fixed number of indexed queries whatever the learner has done.
 """
 from ..models import FacilitationActionPlan, FacilitationAttempt, NeedsAssessmentAttempt, ReflectiveEntry
-from . import reflective_log
+from . import activity, reflective_log
 
 
 def _iso(moment):
@@ -28,8 +29,9 @@ def save_action_plan(*, block_key, course_key, student_id, username, rows, refle
 def course_record(course_key, *, student_id=None, username=None, now=None):
     """
     ``{"logs": [{block_key, entries}], "exercises": [{block_key, attempts, plan}], "assessments":
-    [{block_key, attempts}]}`` for one learner (by student id, or by username for staff), blocks in the
-    order the learner first used them. Logs hold only entries submitted at least once (drafts are private).
+    [{block_key, attempts}], "activities": [{id, block_key, title, prompt, response, words, first_saved_at,
+    saved_at}]}`` for one learner (by student id, or by username for staff), blocks in the order the learner
+    first used them; saved activity responses appear only in the learner's own record (by student id). Logs hold only entries submitted at least once (drafts are private).
     """
     entries = _who(ReflectiveEntry.objects.filter(course_key=course_key), student_id, username)
     entries = list(entries.exclude(status=reflective_log.rules.ARCHIVED).filter(version__gt=0).order_by("created_at", "id"))
@@ -60,4 +62,7 @@ def course_record(course_key, *, student_id=None, username=None, now=None):
         "logs": [{"block_key": key, "entries": value} for key, value in logs.items()],
         "exercises": [{"block_key": key, **value} for key, value in exercises.items()],
         "assessments": [{"block_key": key, "attempts": value} for key, value in assessments.items()],
+        # Saved activity responses only in the learner's own record (looked up by their student id): staff
+        # looking a learner up by username see a response only where the learner cites it in a log entry.
+        "activities": activity.learner_responses(course_key, student_id=student_id) if student_id is not None else [],
     }

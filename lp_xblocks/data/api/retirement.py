@@ -4,7 +4,7 @@ needs, anonymised.
 
 Erased: usernames (learner's and, where the retired user was a tutor, marker and lock holder names), the
 learner's free text (entry titles, bodies, drafts; the copies in edx-submissions; satisfaction comments; action
-plans and their reflections) and tutors' comments on it; a partnership's manager and raters are renamed too. Kept, under a pseudonym: attempts and their scores, choices and endings, entries' dates, types,
+plans and their reflections; saved learning-activity responses) and tutors' comments on it; a partnership's manager and raters are renamed too. Kept, under a pseudonym: attempts and their scores, choices and endings, entries' dates, types,
 claimed criteria, word counts, decisions per criterion, marking dates and the audit trail. The pseudonym
 is one-way (a keyed hash of the old id), the same for every row of one learner, so an auditor still sees
 which records belong together without learning whose they were.
@@ -18,7 +18,7 @@ from django.db.models import Q
 from submissions.models import Submission
 
 from ..models import (
-    FacilitationActionPlan, FacilitationAttempt, FacilitationChoice, MentoringPair, MentoringSession,
+    ActivityResponse, FacilitationActionPlan, FacilitationAttempt, FacilitationChoice, MentoringPair, MentoringSession,
     NeedsAssessmentAttempt, Partnership,
     PartnershipRater, ReflectiveAuditEvent, ReflectiveEntry, ReflectiveEntryVersion, ReflectiveFeedback,
 )
@@ -92,7 +92,7 @@ def retire_learner(*, student_ids, usernames):
     student_ids, usernames = set(filter(None, student_ids)), set(filter(None, usernames))
     by_name = Q(username__in=usernames)
     with transaction.atomic():
-        for model in (NeedsAssessmentAttempt, FacilitationAttempt, ReflectiveEntry):
+        for model in (NeedsAssessmentAttempt, FacilitationAttempt, ReflectiveEntry, ActivityResponse):
             student_ids.update(model.objects.filter(by_name).values_list("student_id", flat=True).distinct())
         student_ids = sorted(student_ids)
         counts = {
@@ -103,6 +103,8 @@ def retire_learner(*, student_ids, usernames):
         # Satisfaction comments are the learner's free text; action plans too (the plan's existence and date stay).
         _rename_students(NeedsAssessmentAttempt, student_ids, username="", comments={})
         _rename_students(FacilitationActionPlan, student_ids, username="", rows=[], reflection="")
+        # Saved activity responses are the learner's free text: the row (that they saved, when) stays.
+        _rename_students(ActivityResponse, student_ids, username="", response="")
         _rename_students(PartnershipRater, student_ids, username="")
         for student_id in student_ids:
             Partnership.objects.filter(manager_student_id=student_id).update(
