@@ -7,10 +7,12 @@ from .needs_assessment import (
     NeedsAssessmentAttempt, NeedsAssessmentSummary, NeedsAssessmentThemeScore, Partnership, PartnershipRater,
 )
 from .reflective_log import ReflectiveAuditEvent, ReflectiveEntry, ReflectiveEntryVersion, ReflectiveFeedback
+from .workshop import WorkshopBooking, WorkshopSession
 
 __all__ = [
     "FacilitationActionPlan", "FacilitationAttempt", "FacilitationChoice",
     "NeedsAssessmentAttempt", "NeedsAssessmentSummary", "NeedsAssessmentThemeScore", "Partnership",
     "PartnershipRater",
     "ReflectiveAuditEvent", "ReflectiveEntry", "ReflectiveEntryVersion", "ReflectiveFeedback",
+    "WorkshopBooking", "WorkshopSession",
 ]
