@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 from lp_xblocks.facilitation.block import FacilitationExerciseBlock
 from lp_xblocks.needs_assessment.block import NeedsAssessmentBlock
 from lp_xblocks.reflective_log.block import ReflectiveLogBlock
+from lp_xblocks.workshop.block import WorkshopBlock
 from tests.conftest import call_handler
 from tests.hostile.corpus import (
     ANONYMOUS, DOWNLOAD_EXAMPLES, HOSTILE, LEARNER, LEARNER_ROLES, OTHER, TUTOR, TUTOR_ROLES, Caller, Query, Raw, cases,
@@ -28,6 +29,7 @@ from tests.runtime.test_needs_assessment_handlers import ANSWERS
 from tests.runtime.test_needs_assessment_handlers import XML as NA_XML
 from tests.runtime.test_reflective_log_handlers import ENTRY
 from tests.runtime.test_reflective_log_handlers import XML as RL_XML
+from tests.runtime.test_workshop_handlers import XML as WS_XML
 
 # "Writes nothing" is read from SQLite's own count of changed rows: the corpus runs on SQLite only.
 pytestmark = pytest.mark.sqlite_file
@@ -279,6 +281,37 @@ def test_reflective_log_handlers_hold_under_hostile_input(log, handler, totals):
     enough(run(Caller(get), handler, cases(fields(ids), methods, valid(ids), roles), totals, "reflective_log"))
 
 
+# ------------------------------------------------------------------------------------------ workshop
+
+WS_SESSIONS = ("small", "online", "past", "nope", "", "SMALL", " small")
+WS_HANDLERS = {
+    "state": ({}, ("GET", "POST"), {}, LEARNER_ROLES),
+    "sign_up": ({"session": hostile(*WS_SESSIONS)}, ("POST",), {"session": "online"}, LEARNER_ROLES),
+    "cancel": ({"session": hostile(*WS_SESSIONS)}, ("POST",), {"session": "small"}, LEARNER_ROLES),
+    "register": ({"session": hostile(*WS_SESSIONS)}, ("GET", "POST"), {"session": "small"}, TUTOR_ROLES),
+    "mark_attendance": ({"session": hostile(*WS_SESSIONS), "marks": st.one_of(
+        st.dictionaries(st.sampled_from(["ann", "bob", "zed", ""]), hostile("attended", "absent", "apologies", ""),
+                        max_size=3), json_values)}, ("POST",), {"session": "small", "marks": {"ann": "attended"}},
+        TUTOR_ROLES),
+    "studio_submit": ({"display_name": hostile("Workshop"), "workshop_xml": xml_field(WS_XML),
+                       "draft": json_values}, ("POST",), {"display_name": "Workshop"}, TUTOR_ROLES),
+    "validate_draft": ({"draft": json_values, "xml": xml_field(WS_XML)}, ("POST",), {"xml": WS_XML}, TUTOR_ROLES),
+}
+
+
+@pytest.fixture
+def workshop(workbench_block):
+    get = workbench_block(WS_XML)
+    call_handler(get(LEARNER), "sign_up", {"session": "small"})
+    return get
+
+
+@pytest.mark.parametrize("handler", sorted(WS_HANDLERS))
+def test_workshop_handlers_hold_under_hostile_input(workshop, handler, totals):
+    fields, methods, valid, roles = WS_HANDLERS[handler]
+    enough(run(Caller(workshop), handler, cases(fields, methods, valid, roles), totals, "workshop"))
+
+
 # ------------------------------------------------------------------------------------------ downloads
 
 DOWNLOADS = [
@@ -286,12 +319,15 @@ DOWNLOADS = [
     (ReflectiveLogBlock, "portfolio_html", {"learner": texts}),
     (ReflectiveLogBlock, "entries_csv", {}),
     (ReflectiveLogBlock, "programme_portfolio_html", {"learner": texts}),
+    (WorkshopBlock, "calendar", {"session": hostile(*WS_SESSIONS)}),
+    (WorkshopBlock, "register_csv", {"session": hostile(*WS_SESSIONS)}),
 ]
 
 
 @pytest.mark.parametrize("block_class, handler, fields", DOWNLOADS, ids=[name for _, name, _ in DOWNLOADS])
 def test_download_handlers_hold_under_hostile_queries(workbench_block, block_class, handler, fields, totals):
-    xml = {NeedsAssessmentBlock: NA_XML_TEXT, ReflectiveLogBlock: RL_XML, FacilitationExerciseBlock: FX_XML_TEXT}
+    xml = {NeedsAssessmentBlock: NA_XML_TEXT, ReflectiveLogBlock: RL_XML, FacilitationExerciseBlock: FX_XML_TEXT,
+           WorkshopBlock: WS_XML}
     get = workbench_block(xml[block_class])
     enough(run(Caller(get), handler, cases(fields, ("GET",)), totals, block_class.__name__, DOWNLOAD_EXAMPLES),
            DOWNLOAD_EXAMPLES)
@@ -303,6 +339,7 @@ def test_the_corpus_covers_every_json_handler_of_the_three_blocks():
         NeedsAssessmentBlock: set(NA_HANDLERS) | {"cohort_report_csv"},
         FacilitationExerciseBlock: set(FX_HANDLERS),
         ReflectiveLogBlock: set(RL_HANDLERS) | {"portfolio_html", "entries_csv", "programme_portfolio_html"},
+        WorkshopBlock: set(WS_HANDLERS) | {"calendar", "register_csv"},
     }
     for block_class, names in covered.items():
         handlers = {name for name in dir(block_class)

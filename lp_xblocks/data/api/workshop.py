@@ -98,9 +98,14 @@ def cancel(*, block_key, course_key, session, student_id, now):
     Give up the learner's place (or leave the waiting list); a freed place goes to the first learner waiting.
     Returns the student ids promoted; raises :class:`NotBooked` when the learner had neither.
     """
+    live = (core.BOOKED, core.WAITING)
+    if not WorkshopBooking.objects.filter(session__block_key=block_key, session__session_id=session["id"],
+                                          student_id=student_id, status__in=live).exists():
+        raise NotBooked(student_id)  # refused before anything is written or locked
+
     def run():
         row = _locked_session(block_key, course_key, session)
-        booking = row.bookings.filter(student_id=student_id, status__in=(core.BOOKED, core.WAITING)).first()
+        booking = row.bookings.filter(student_id=student_id, status__in=live).first()
         if booking is None:
             raise NotBooked(student_id)
         WorkshopBooking.objects.filter(pk=booking.pk).update(status=core.CANCELLED, updated_at=now)
