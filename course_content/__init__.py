@@ -10,4 +10,4 @@ from pathlib import Path
 SOURCE = Path(__file__).resolve().parent / "olx"
 
 # The custom blocks the course uses (Studio's "Advanced module list").
-BLOCK_TAGS = ("lp_needs_assessment", "lp_reflective_log", "lp_facilitation_exercise")
+BLOCK_TAGS = ("lp_needs_assessment", "lp_reflective_log", "lp_facilitation_exercise", "lp_workshop")

@@ -25,6 +25,7 @@ BLOCK_MODULES = {
     "lp_needs_assessment": "lp_xblocks.needs_assessment.block",
     "lp_reflective_log": "lp_xblocks.reflective_log.block",
     "lp_facilitation_exercise": "lp_xblocks.facilitation.block",
+    "lp_workshop": "lp_xblocks.workshop.block",
 }
 
 
@@ -361,7 +362,7 @@ def _run(*args):
 
 def test_validate_command_prints_counts_and_fails_with_file_and_element(tree):
     done = _run("validate", "--source", tree)
-    for line in ("modules: 5", "units: 54", "blocks: ", "lp_needs_assessment 7", "participant-facing words: "):
+    for line in ("modules: 5", "units: 58", "blocks: ", "lp_needs_assessment 7", "participant-facing words: "):
         assert line in done.stdout, done.stdout
     edit(tree / "html" / "evaluating-partnership-text.html", "/jump_to_id/partnership-health-check",
          "/jump_to_id/health-chek")
