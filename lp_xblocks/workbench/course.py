@@ -25,6 +25,7 @@ from workbench.runtime import WorkbenchRuntime
 from workbench.scenarios import get_scenarios
 
 from course_content.tree import load_course
+from lp_xblocks.common.permissions import workbench_tutors
 
 SDK_HTML_TAG = "html_demo"
 _lock = threading.Lock()
@@ -136,6 +137,8 @@ def unit(request, unit_url_name):
     page = Fragment()
     sections = []
     for component, usage_id in loaded.usages[unit_url_name]:
+        if component.element.get("visible_to_staff_only") == "true" and student not in workbench_tutors():
+            continue  # as the LMS does: staff-only components are not shown to learners
         if usage_id is None:
             sections.append({"anchor": component.url_name, "kind": component.tag, "missing": component.tag})
             continue
