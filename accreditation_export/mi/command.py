@@ -105,7 +105,8 @@ def command(common_options, register_options):
         sections = build_sections(catalogue, register, rows, records, assessments, instruments, ledger_claims(ledger_path),
                                   scope, source.description, modules=load_modules(course_path),
                                   decisions=list(source.decisions()) if hasattr(source, "decisions") else [],
-                                  group_column=_column(cohort_column))
+                                  group_column=_column(cohort_column),
+                                  attendance=list(source.attendance()) if hasattr(source, "attendance") else [])
         generated = dt.datetime.now(timezone).date()
         html_text = render_report(sections, scope, source.description, generated)
         ensure_folder(folder)

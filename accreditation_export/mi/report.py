@@ -5,20 +5,21 @@ import datetime as dt
 
 from ..i18n import _
 from ..pipeline import evaluate
-from . import diagnostics, figures, judged, modules as module_figures, profile, turnaround
+from . import diagnostics, figures, judged, modules as module_figures, profile, turnaround, workshops
 from .render import document
 
 
 def build_sections(catalogue, register, register_rows: dict, records: list, assessments: list, instruments: list,
                    claims: list, scope: figures.Scope, source_name: str = "the source", modules=None,
-                   decisions=(), group_column: str = "cohort") -> list:
+                   decisions=(), group_column: str = "cohort", attendance=()) -> list:
     """
     The sections, in the tender's order. ``register_rows``: ``{username: raw row}`` of the whole register;
     ``records``: the source's evidence stream (sorted by username); ``claims``: the ledger's rows;
     ``modules``: the course's modules and their activities (:func:`.modules.load_modules`; None: read the
     course this package ships); ``decisions``: tutors' decisions with their submission times, where the
     source gives them (tutor turnaround, judged progress); ``group_column``: the register column naming each
-    participant's group (judged progress).
+    participant's group (judged progress); ``attendance``: workshop places and attendance, where the source gives
+    them (:class:`..sources.base.Attendance`).
     """
     modules = module_figures.load_modules() if modules is None else modules
     rejections = list(register.rejections)
@@ -43,6 +44,7 @@ def build_sections(catalogue, register, register_rows: dict, records: list, asse
         turnaround.turnaround(decisions, scope, {block: f"{title} ({block})" for title, blocks in modules
                                                  for block, kind in blocks.items() if kind == "reflective_log"}),
         judged.judged_progress(catalogue, records, decisions, in_scope, scope, titles, group_column),
+        workshops.attendance(list(attendance), scope, instruments, assessments),
     ]
 
 
