@@ -110,10 +110,12 @@ function LpWorkshop(runtime, element, args) {
   }
 
   function loadRegister(body, session) {
+    body.setAttribute("aria-busy", "true");
     C.post(runtime, element, "register", {session: session.id}).then(function (reply) {
+      body.removeAttribute("aria-busy");
       if (!reply.ok) { fail(reply); return; }
       drawRegister(body, session, reply.data);
-    }, function () { fail(null); });
+    }, function () { body.removeAttribute("aria-busy"); fail(null); });
   }
 
   function drawRegister(body, session, data) {
