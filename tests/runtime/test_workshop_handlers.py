@@ -271,3 +271,14 @@ def test_delete_learner_state_gives_up_upcoming_places_and_promotes(block):
                               requesting_user_id="tutor")
     assert WorkshopBooking.objects.get(student_id="ann").status == "cancelled"
     assert WorkshopBooking.objects.get(student_id="bob").status == "booked"
+
+
+def test_retirement_renames_the_learner_and_the_tutor_in_workshop_records(block):
+    from lp_xblocks.data.api.retirement import pseudonym, retire_learner  # pylint: disable=import-outside-toplevel
+    call_handler(block("ann"), "sign_up", {"session": "online"})
+    call_handler(block("tutor"), "mark_attendance", {"session": "online", "marks": {"ann": "attended"}})
+    retire_learner(student_ids=["ann"], usernames=["ann"])
+    retire_learner(student_ids=[], usernames=["tutor"])
+    row = WorkshopBooking.objects.get()
+    assert row.student_id == pseudonym("ann") and row.username == "" and row.marked_by == pseudonym("tutor")
+    assert row.attendance == "attended"  # kept, anonymised, for the MI report

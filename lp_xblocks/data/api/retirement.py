@@ -20,6 +20,7 @@ from submissions.models import Submission
 from ..models import (
     FacilitationActionPlan, FacilitationAttempt, FacilitationChoice, NeedsAssessmentAttempt, Partnership,
     PartnershipRater, ReflectiveAuditEvent, ReflectiveEntry, ReflectiveEntryVersion, ReflectiveFeedback,
+    WorkshopBooking,
 )
 
 PSEUDONYM_PREFIX = "retired-"
@@ -62,6 +63,7 @@ def _retire_tutor_names(usernames):
         ReflectiveEntry.objects.filter(lock_holder=name).update(lock_holder=alias)
         ReflectiveFeedback.objects.filter(marker=name).update(marker=alias)
         ReflectiveAuditEvent.objects.filter(actor=name).update(actor=alias)
+        WorkshopBooking.objects.filter(marked_by=name).update(marked_by=alias)
 
 
 def retire_learner(*, student_ids, usernames):
@@ -72,7 +74,7 @@ def retire_learner(*, student_ids, usernames):
     student_ids, usernames = set(filter(None, student_ids)), set(filter(None, usernames))
     by_name = Q(username__in=usernames)
     with transaction.atomic():
-        for model in (NeedsAssessmentAttempt, FacilitationAttempt, ReflectiveEntry):
+        for model in (NeedsAssessmentAttempt, FacilitationAttempt, ReflectiveEntry, WorkshopBooking):
             student_ids.update(model.objects.filter(by_name).values_list("student_id", flat=True).distinct())
         student_ids = sorted(student_ids)
         counts = {
@@ -89,6 +91,7 @@ def retire_learner(*, student_ids, usernames):
                 manager_student_id=pseudonym(student_id), manager_username="")
         _rename_students(FacilitationAttempt, student_ids, username="")
         _rename_students(FacilitationChoice, student_ids)
+        _rename_students(WorkshopBooking, student_ids, username="")  # places and attendance stay for the MI report
         _retire_reflective_entries(student_ids)
         _retire_tutor_names(sorted(usernames))
     return counts
