@@ -106,6 +106,8 @@ class WorkshopBlock(XBlock):
         mine = {} if permissions.is_anonymous(self) else api.learner_places(key, permissions.student_id(self))
         listed = []
         for session in sorted(self.sessions, key=core.start_utc):
+            if not tutor and core.end_utc(session) <= now and session["id"] not in mine:
+                continue  # learners see upcoming sessions, and past ones they signed up for
             taken = counts.get(session["id"], {"booked": 0, "waiting": 0})
             item = {key_: session[key_] for key_ in ("id", "title", "module", "place", "online", "capacity",
                                                       "prework", "posttask", "timezone")}

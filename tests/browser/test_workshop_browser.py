@@ -93,9 +93,13 @@ def test_a_learner_signs_up_and_a_tutor_records_their_attendance(workbench_serve
     tutor_card.locator(".lp-ws__register summary").click()
     mark = tutor_card.get_by_label(student, exact=True)
     mark.wait_for(timeout=TIMEOUT)
+    leaving = "() => !window.dispatchEvent(new Event('beforeunload', {cancelable: true}))"
+    assert not tutor.evaluate(leaving)
     mark.select_option("attended")
+    assert tutor.evaluate(leaving), "leaving with unsaved register marks must ask first"
     tutor_card.get_by_role("button", name="Save the register").click()
     expect()(tutor.locator(".lp-ws__status")).to_contain_text("Register saved:", timeout=TIMEOUT)
+    assert not tutor.evaluate(leaving)
     expect()(tutor_card.get_by_label(student, exact=True)).to_have_value("attended")
     csv = tutor_card.get_by_role("link", name=f"Download the register for {ONLINE} (CSV)")
     reply = tutor.request.get(workbench_server + csv.get_attribute("href"))

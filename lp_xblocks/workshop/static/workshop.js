@@ -11,6 +11,15 @@ function LpWorkshop(runtime, element, args) {
   var announce = C.announcer(root.querySelector("#" + prefix + "-status"));
   var state = C.pageData(root, prefix);
 
+  /* Register marks changed but not saved: leaving the page asks first (nothing a tutor chose is lost silently). */
+  var unsavedRegisters = 0;
+  window.addEventListener("beforeunload", function (event) {
+    if (!unsavedRegisters) { return undefined; }
+    event.preventDefault();
+    event.returnValue = "";
+    return "";
+  });
+
   function url(handler, session) {
     var base = runtime.handlerUrl(element, handler);
     return base + (base.indexOf("?") < 0 ? "?" : "&") + "session=" + encodeURIComponent(session);
@@ -152,6 +161,10 @@ function LpWorkshop(runtime, element, args) {
       });
       table.appendChild(tbody);
       form.appendChild(C.scrollRegion(table));
+      var dirty = false;
+      form.addEventListener("change", function () {
+        if (!dirty) { dirty = true; unsavedRegisters += 1; }
+      });
       form.appendChild(C.el("button", {type: "submit", "class": "lp-ws__button lp-ws__save"}, S.saveRegister));
       form.addEventListener("submit", function (event) {
         event.preventDefault();
@@ -162,6 +175,7 @@ function LpWorkshop(runtime, element, args) {
         C.clearErrors(errorBox, root);
         C.post(runtime, element, "mark_attendance", {session: session.id, marks: marks}).then(function (reply) {
           if (!reply.ok) { fail(reply); return; }
+          if (dirty) { dirty = false; unsavedRegisters -= 1; }
           drawRegister(body, session, reply.data);
           announce(C.plural(S.registerSaved, reply.data.recorded));
         }, function () { fail(null); });
