@@ -248,6 +248,9 @@ class WorkshopBlock(XBlock):
     def cancel(self, data, suffix=""):  # pylint: disable=unused-argument
         """Give up a place (the first learner waiting takes it) or leave the waiting list."""
         session = self._open_session(data)
+        if not records.shared_records_allowed(self):
+            raise HandlerError(409, self._("Studio preview keeps no sign-ups: view the workshop in the course."),
+                               field="session", reason="preview")
         api = self._api()
         try:
             promoted = api.cancel(block_key=permissions.block_key(self), course_key=permissions.course_key(self),
@@ -317,11 +320,12 @@ class WorkshopBlock(XBlock):
         """The session's register as CSV (formula-safe), tutors only."""
         _ = self._
         session = self._session(request.GET)
-        rows = [[row["username"] or row["student_id"], row["student_id"], row["status"], row["attendance"],
-                 row["marked_by"], row["marked_at"].isoformat() if row["marked_at"] else ""]
+        when = self._when(session)
+        rows = [[session["title"], when, row["username"] or row["student_id"], row["student_id"], row["status"],
+                 row["attendance"], row["marked_by"], row["marked_at"].isoformat() if row["marked_at"] else ""]
                 for row in self._register_rows(session)]
-        body = csv_text([_("Learner"), _("Student id"), _("Place"), _("Attendance"), _("Recorded by"),
-                         _("Recorded at (UTC)")], [[session["title"], session["id"], self._when(session)]] + rows)
+        body = csv_text([_("Session"), _("When"), _("Learner"), _("Student id"), _("Place"), _("Attendance"),
+                         _("Recorded by"), _("Recorded at (UTC)")], rows)
         safe = "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in session["id"])
         return Response(body=body.encode("utf-8"), content_type="text/csv", charset="utf-8",
                         content_disposition=f'attachment; filename="register-{safe}.csv"')

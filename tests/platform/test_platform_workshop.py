@@ -53,8 +53,9 @@ def test_masquerading_staff_cannot_sign_up_cancel_or_mark_in_a_learners_name(cou
 
 def test_studio_preview_writes_no_places(course):
     author = course.user("author", staff=True)
-    status, reply = call(course.studio_preview_block(course.usage, author), "sign_up", {"session": "small"})
-    assert status == 409 and reply["reason"] == "preview"
+    for handler in ("sign_up", "cancel"):
+        status, reply = call(course.studio_preview_block(course.usage, author), handler, {"session": "small"})
+        assert status == 409 and reply["reason"] == "preview"
     assert not WorkshopBooking.objects.exists()
     assert "Small room" in course.studio_preview_block(course.usage, author).render("student_view").body_html()
 

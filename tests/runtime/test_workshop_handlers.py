@@ -178,6 +178,9 @@ def test_register_csv_is_formula_safe(block):
     assert status == 200 and response.content_type == "text/csv"
     assert "'=HYPERLINK(1)" in text and "\n=HYPERLINK" not in text and ",=HYPERLINK" not in text
     assert 'filename="register-online.csv"' in response.headers["Content-Disposition"]
+    header, row = text.split("\r\n")[:2]
+    assert header == "Session,When,Learner,Student id,Place,Attendance,Recorded by,Recorded at (UTC)"
+    assert row.startswith('Online,"Mon 01 Jul 2030, 14:00 to 16:00 EDT (America/New_York)",\'=HYPERLINK(1),')
 
 
 def test_calendar_is_rfc5545_with_crlf_escaping_utc_and_uid(block):
