@@ -22,7 +22,9 @@ TITLES = ["Participant registration", "Needs assessment results", "Participant s
           "Partnerships, \"don't know\" answers and comments", "Participant profile and equality monitoring",
           "Completion and retention per module", "Tutor turnaround",
           # issue 15: progress beyond self-rating
-          "Progress judged by tutors and exercises"]
+          "Progress judged by tutors and exercises",
+          # issue 17: who attended the workshops
+          "Workshop attendance"]
 
 
 @pytest.fixture(scope="module")
