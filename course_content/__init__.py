@@ -9,6 +9,6 @@ from lp_programme import COURSE_OLX as SOURCE
 
 # The custom blocks the course uses (Studio's "Advanced module list").
 BLOCK_TAGS = ("lp_needs_assessment", "lp_reflective_log", "lp_facilitation_exercise", "lp_mentoring",
-              "lp_learning_activity")
+              "lp_learning_activity", "lp_workshop")
 
 __all__ = ["BLOCK_TAGS", "SOURCE"]

@@ -105,7 +105,8 @@ def command():
                                   scope, source.description, modules=load_modules(course_path),
                                   decisions=list(source.decisions()) if hasattr(source, "decisions") else [],
                                   group_column=_column(cohort_column),
-                                  mentoring=source.mentoring() if hasattr(source, "mentoring") else [])
+                                  mentoring=source.mentoring() if hasattr(source, "mentoring") else [],
+                                  attendance=list(source.attendance()) if hasattr(source, "attendance") else [])
         generated = dt.datetime.now(timezone).date()
         html_text = render_report(sections, scope, source.description, generated)
         ensure_folder(folder)

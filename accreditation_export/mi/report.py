@@ -5,13 +5,17 @@ import datetime as dt
 
 from ..i18n import _
 from ..pipeline import evaluate
-from . import diagnostics, figures, judged, mentoring as mentoring_figures, modules as module_figures, profile, turnaround
+from . import (
+    diagnostics, figures, judged, mentoring as mentoring_figures, modules as module_figures, profile, turnaround,
+    workshops,
+)
 from .render import document
 
 
 def build_sections(catalogue, register, register_rows: dict, records: list, assessments: list, instruments: list,
                    claims: list, scope: figures.Scope, source_name: str = "the source", modules=None,
-                   decisions=(), group_column: str = "cohort", mentoring=()) -> list:
+                   decisions=(), group_column: str = "cohort", mentoring=(),
+                   attendance=()) -> list:
     """
     The sections, in the tender's order. ``register_rows``: ``{username: raw row}`` of the whole register;
     ``records``: the source's evidence stream (sorted by username); ``claims``: the ledger's rows;
@@ -19,7 +23,8 @@ def build_sections(catalogue, register, register_rows: dict, records: list, asse
     course this package ships); ``decisions``: tutors' decisions with their submission times, where the
     source gives them (tutor turnaround, judged progress); ``group_column``: the register column naming each
     participant's group (judged progress); ``mentoring``: the mentoring scheme's pairings, where the source
-    gives them (:class:`.mentoring.MentoringRecord`).
+    gives them (:class:`.mentoring.MentoringRecord`); ``attendance``: workshop places and attendance, where the
+    source gives them (:class:`..sources.base.Attendance`).
     """
     modules = module_figures.load_modules() if modules is None else modules
     rejections = list(register.rejections)
@@ -45,6 +50,7 @@ def build_sections(catalogue, register, register_rows: dict, records: list, asse
                                                  for block, kind in blocks.items() if kind == "reflective_log"}),
         judged.judged_progress(catalogue, records, decisions, in_scope, scope, titles, group_column),
         mentoring_figures.uptake(mentoring, scope),
+        workshops.attendance(list(attendance), scope, instruments, assessments),
     ]
 
 

@@ -78,6 +78,22 @@ class Decision(NamedTuple):
     decision: str                   # pass or refer
 
 
+class Attendance(NamedTuple):
+    """
+    A participant's place in one workshop session and the attendance a tutor recorded, for the MI report's
+    workshop attendance (not part of :meth:`Source.records`): a source that can tell gives these from
+    ``attendance()``, sorted by username.
+    """
+    username: str
+    block: str                      # the workshop block's url_name where known, else its usage key
+    session: str                    # the session's id in the block
+    title: str
+    module: str                     # the module the session belongs to (the chapter's title)
+    starts_at: dt.datetime | None
+    status: str                     # booked, waiting, cancelled
+    attendance: str                 # attended, absent, apologies, or '' (not recorded)
+
+
 class Source(Protocol):
     """A place evidence comes from."""
 

@@ -23,7 +23,7 @@ from typing import Callable, Iterator
 
 from ..i18n import _
 from .base import (
-    Assessment, Decision, Exercise, ReflectiveEntry, SourceError, block_name, merge_sorted, parse_time,
+    Assessment, Attendance, Decision, Exercise, ReflectiveEntry, SourceError, block_name, merge_sorted, parse_time,
 )
 
 ENTRY = "lp_xblocks_reflectiveentry"
@@ -32,6 +32,14 @@ FEEDBACK = "lp_xblocks_reflectivefeedback"
 FACILITATION = "lp_xblocks_facilitationattempt"
 NEEDS = "lp_xblocks_needsassessmentattempt"
 PARTNERSHIP = "lp_xblocks_partnership"
+WORKSHOP_BOOKING, WORKSHOP_SESSION = "lp_xblocks_workshopbooking", "lp_xblocks_workshopsession"
+ATTENDANCE_SQL = f"""
+SELECT COALESCE(NULLIF(b.username, ''), b.student_id) AS learner, s.block_key, s.session_id, s.title, s.module,
+       s.starts_at, b.status, b.attendance
+  FROM {WORKSHOP_BOOKING} b JOIN {WORKSHOP_SESSION} s ON s.id = b.session_id
+ WHERE b.status != 'cancelled' OR b.attendance != ''
+ ORDER BY learner, s.starts_at, s.session_id
+"""
 
 # Every column read, per table (the schema test compares these with the Django models).
 COLUMNS = {
@@ -227,6 +235,19 @@ class WorkbenchSource:
         connection, tables = self._connect()
         try:
             return mentoring.read(connection, tables)
+        finally:
+            connection.close()
+
+    def attendance(self) -> Iterator[Attendance]:
+        """Every workshop place with its recorded attendance, sorted by username (for the MI report)."""
+        connection, tables = self._connect()
+        try:
+            if WORKSHOP_BOOKING not in tables:  # a database from before the workshop migration
+                return
+            for learner, block_key, session, title, module, starts_at, status, mark in connection.execute(
+                    ATTENDANCE_SQL):
+                yield Attendance(learner, self.block(block_key), session, title, module, parse_time(starts_at),
+                                 status, mark or "")
         except sqlite3.DatabaseError as error:
             raise SourceError(_("{path}: cannot be read: {why}").format(path=self.path, why=error)) from error
         finally:

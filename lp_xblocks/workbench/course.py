@@ -26,6 +26,7 @@ from workbench.runtime import WorkbenchRuntime
 from workbench.scenarios import get_scenarios
 
 from lp_programme.course_tree import load_course
+from lp_xblocks.common.permissions import workbench_tutors
 
 from . import discussion
 
@@ -142,6 +143,8 @@ def unit(request, unit_url_name):
     page = Fragment()
     sections = []
     for component, usage_id in loaded.usages[unit_url_name]:
+        if component.element.get("visible_to_staff_only") == "true" and student not in workbench_tutors():
+            continue  # as the LMS does: staff-only components are not shown to learners
         if usage_id is None:
             sections.append({"anchor": component.url_name, "kind": component.tag, "missing": component.tag})
             continue

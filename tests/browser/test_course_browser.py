@@ -109,6 +109,17 @@ def write_and_submit_log_entry(page):
     expect()(entries).to_contain_text("Submitted", timeout=TIMEOUT)
 
 
+def sign_up_for_a_workshop(page):
+    page.locator(".lp-ws[data-ready=true]").wait_for(timeout=TIMEOUT)
+    block = page.locator(".lp-ws")
+    buttons = block.locator(".lp-ws__signup")
+    if not buttons.count():  # the course's sessions have all started (the cohort's dates are set per run)
+        return
+    title = block.locator(".lp-ws__session").first.locator("h4").inner_text()
+    buttons.first.click()
+    expect()(block.locator(".lp-ws__status")).to_contain_text(title, timeout=TIMEOUT)
+
+
 def test_walk_the_induction_in_order_completing_every_block(workbench_server, page, artifacts):
     for module in ("lp_xblocks.needs_assessment.block", "lp_xblocks.reflective_log.block",
                    "lp_xblocks.facilitation.block"):
@@ -134,13 +145,15 @@ def test_walk_the_induction_in_order_completing_every_block(workbench_server, pa
             save_activities(page)
         if "discussion" in tags:  # the platform's inline discussion: a labelled placeholder in the workbench
             expect()(page.locator(".lp-disc")).to_contain_text("Discussion placeholder (workbench only)")
+        if "lp_workshop" in tags:
+            sign_up_for_a_workshop(page)
         done.update(tag for tag in tags if tag != "html")
         assert page.errors == [], (unit.url_name, page.errors)
         if number + 1 < len(INDUCTION):
             page.locator("a[rel=next]").click()
     page.screenshot(path=str(artifacts / "course_induction_last_unit.png"), full_page=True)
     assert done == {"lp_needs_assessment", "lp_facilitation_exercise", "lp_reflective_log", "lp_mentoring",
-                    "lp_learning_activity", "discussion"}
+                    "lp_learning_activity", "discussion", "lp_workshop"}
 
     # Everything stays done for this participant: the pages open on their results.
     page.goto(f"{workbench_server}/course/health-check/?student={student}")

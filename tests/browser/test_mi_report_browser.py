@@ -24,7 +24,9 @@ TITLES = ["Participant registration", "Needs assessment results", "Participant s
           # issue 15: progress beyond self-rating
           "Progress judged by tutors and exercises",
           # issue 17: the mentoring scheme
-          "Mentoring uptake"]
+          "Mentoring uptake",
+          # issue 17: who attended the workshops
+          "Workshop attendance"]
 
 
 @pytest.fixture(scope="module")

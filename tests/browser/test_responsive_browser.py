@@ -19,10 +19,11 @@ SCENARIOS = [("lp_needs_assessment", n, "LpNeedsAssessment") for n in range(3)] 
             [("lp_reflective_log", n, "LpReflectiveLog") for n in range(2)] + \
             [("lp_facilitation_exercise", n, "LpFacilitationExercise") for n in range(3)] + \
             [("lp_mentoring", 0, "LpMentoring")] + \
-            [("lp_learning_activity", 0, "LpLearningActivity")]
+            [("lp_learning_activity", 0, "LpLearningActivity")] + \
+            [("lp_workshop", 0, "LpWorkshop")]
 UNITS = [unit.url_name for _chapter, _sequential, unit in load_course().units()
          if any(component.tag.startswith("lp_") for component in unit.components)]
-REPORT_BUTTONS = ".lp-na__button[id$=-cohort-load], [id$=-report-load]"
+REPORT_BUTTONS = ".lp-na__button[id$=-cohort-load], [id$=-report-load], .lp-ws__register summary"
 
 
 def expect():

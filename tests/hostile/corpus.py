@@ -222,7 +222,8 @@ class Caller:
         from workbench.models import XBlockState  # pylint: disable=import-outside-toplevel
         from lp_xblocks.data import models  # pylint: disable=import-outside-toplevel
         tables = [models.ReflectiveEntry, models.NeedsAssessmentAttempt, models.FacilitationAttempt,
-                  models.FacilitationChoice, models.ActivityResponse]
+                  models.FacilitationChoice, models.ActivityResponse,
+                  models.WorkshopBooking]
         rows = [list(table.objects.filter(student_id=LEARNER).order_by("pk").values()) for table in tables]
         rows.append(list(XBlockState.objects.filter(user_id=LEARNER).order_by("pk").values("scope_id", "state")))
         return rows

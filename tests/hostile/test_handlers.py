@@ -19,6 +19,7 @@ from lp_xblocks.facilitation.block import FacilitationExerciseBlock
 from lp_xblocks.mentoring.block import MentoringBlock
 from lp_xblocks.needs_assessment.block import NeedsAssessmentBlock
 from lp_xblocks.reflective_log.block import ReflectiveLogBlock
+from lp_xblocks.workshop.block import WorkshopBlock
 from tests.conftest import call_handler
 from tests.hostile.corpus import (
     ANONYMOUS, DOWNLOAD_EXAMPLES, HOSTILE, LEARNER, LEARNER_ROLES, OTHER, QA_ROLES, TUTOR, TUTOR_ROLES, VERIFIER, Caller,
@@ -35,6 +36,7 @@ from tests.runtime.test_needs_assessment_handlers import ANSWERS
 from tests.runtime.test_needs_assessment_handlers import XML as NA_XML
 from tests.runtime.test_reflective_log_handlers import ENTRY
 from tests.runtime.test_reflective_log_handlers import XML as RL_XML
+from tests.runtime.test_workshop_handlers import XML as WS_XML
 
 # "Writes nothing" is read from SQLite's own count of changed rows: the corpus runs on SQLite only.
 pytestmark = pytest.mark.sqlite_file
@@ -446,6 +448,37 @@ def test_learning_activity_handlers_hold_under_hostile_input(activity, handler, 
         assert status == 403 or (role == OTHER and activity(role).saved_at)
 
 
+# ------------------------------------------------------------------------------------------ workshop
+
+WS_SESSIONS = ("small", "online", "past", "nope", "", "SMALL", " small")
+WS_HANDLERS = {
+    "state": ({}, ("GET", "POST"), {}, LEARNER_ROLES),
+    "sign_up": ({"session": hostile(*WS_SESSIONS)}, ("POST",), {"session": "online"}, LEARNER_ROLES),
+    "cancel": ({"session": hostile(*WS_SESSIONS)}, ("POST",), {"session": "small"}, LEARNER_ROLES),
+    "register": ({"session": hostile(*WS_SESSIONS)}, ("GET", "POST"), {"session": "small"}, TUTOR_ROLES),
+    "mark_attendance": ({"session": hostile(*WS_SESSIONS), "marks": st.one_of(
+        st.dictionaries(st.sampled_from(["ann", "bob", "zed", ""]), hostile("attended", "absent", "apologies", ""),
+                        max_size=3), json_values)}, ("POST",), {"session": "small", "marks": {"ann": "attended"}},
+        TUTOR_ROLES),
+    "studio_submit": ({"display_name": hostile("Workshop"), "workshop_xml": xml_field(WS_XML),
+                       "draft": json_values}, ("POST",), {"display_name": "Workshop"}, TUTOR_ROLES),
+    "validate_draft": ({"draft": json_values, "xml": xml_field(WS_XML)}, ("POST",), {"xml": WS_XML}, TUTOR_ROLES),
+}
+
+
+@pytest.fixture
+def workshop(workbench_block):
+    get = workbench_block(WS_XML)
+    call_handler(get(LEARNER), "sign_up", {"session": "small"})
+    return get
+
+
+@pytest.mark.parametrize("handler", sorted(WS_HANDLERS))
+def test_workshop_handlers_hold_under_hostile_input(workshop, handler, totals):
+    fields, methods, valid, roles = WS_HANDLERS[handler]
+    enough(run(Caller(workshop), handler, cases(fields, methods, valid, roles), totals, "workshop"))
+
+
 # ------------------------------------------------------------------------------------------ downloads
 
 DOWNLOADS = [
@@ -456,13 +489,16 @@ DOWNLOADS = [
     (ReflectiveLogBlock, "evidence_file", {"file": texts}),
     (ReflectiveLogBlock, "verifier_zip", {"learner": texts}),
     (MentoringBlock, "pairs_csv", {}),
+    (WorkshopBlock, "calendar", {"session": hostile(*WS_SESSIONS)}),
+    (WorkshopBlock, "register_csv", {"session": hostile(*WS_SESSIONS)}),
 ]
 
 
 @pytest.mark.parametrize("block_class, handler, fields", DOWNLOADS, ids=[name for _, name, _ in DOWNLOADS])
 def test_download_handlers_hold_under_hostile_queries(workbench_block, block_class, handler, fields, totals):
     xml = {NeedsAssessmentBlock: NA_XML_TEXT, ReflectiveLogBlock: RL_XML, FacilitationExerciseBlock: FX_XML_TEXT,
-           MentoringBlock: MT_XML}
+           MentoringBlock: MT_XML,
+           WorkshopBlock: WS_XML}
     get = workbench_block(xml[block_class])
     enough(run(Caller(get), handler, cases(fields, ("GET",)), totals, block_class.__name__, DOWNLOAD_EXAMPLES),
            DOWNLOAD_EXAMPLES)
@@ -479,6 +515,7 @@ def test_the_corpus_covers_every_json_handler_of_the_three_blocks():
                                                                    "verifier_zip", "upload_evidence"},
         MentoringBlock: set(MT_HANDLERS) | {"pairs_csv"},
         LearningActivityBlock: set(ACT_HANDLERS),
+        WorkshopBlock: set(WS_HANDLERS) | {"calendar", "register_csv"},
     }
     for block_class, names in covered.items():
         handlers = {name for name in dir(block_class)

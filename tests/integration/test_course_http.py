@@ -22,6 +22,7 @@ BLOCK_MODULES = {
     "lp_facilitation_exercise": "lp_xblocks.facilitation.block",
     "lp_mentoring": "lp_xblocks.mentoring.block",
     "lp_learning_activity": "lp_xblocks.activity.block",
+    "lp_workshop": "lp_xblocks.workshop.block",
 }
 WORKBENCH_PLACEHOLDERS = {"discussion": "lp_xblocks.workbench.discussion"}  # the platform's own blocks
 ERROR_TEXT = re.compile(
@@ -83,8 +84,10 @@ def test_every_unit_renders_its_html_and_blocks(workbench_server, unit):
     assert not ERROR_TEXT.search(body), ERROR_TEXT.search(body).group(0)
     assert text_of(doc.xpath("//main/h1")[0]) == unit.display_name
     sections = doc.xpath("//main/div[contains(@class, 'lp-course-component')]")
-    assert [s.get("id") for s in sections] == [c.url_name for c in unit.components]
-    for section, component in zip(sections, unit.components):
+    # A learner is not shown staff-only components (visible_to_staff_only), as in the LMS.
+    shown = [c for c in unit.components if c.element.get("visible_to_staff_only") != "true"]
+    assert [s.get("id") for s in sections] == [c.url_name for c in shown]
+    for section, component in zip(sections, shown):
         assert section.xpath(".//*[@data-usage]"), component.url_name
         rendered = text_of(section)
         if component.tag == "html":
@@ -96,6 +99,19 @@ def test_every_unit_renders_its_html_and_blocks(workbench_server, unit):
             assert html.unescape(component.display_name) in rendered
     ids = doc.xpath("//@id")
     assert len(ids) == len(set(ids))
+
+
+STAFF_ONLY = [(unit, component) for unit in UNITS for component in unit.components
+              if component.element.get("visible_to_staff_only") == "true"]
+
+
+def test_staff_only_components_are_shown_to_tutors_only(workbench_server):
+    assert STAFF_ONLY  # the workshops' facilitator notes
+    for unit, component in STAFF_ONLY:
+        _status, _body, learner = page(Client(workbench_server), f"/course/{unit.url_name}/?student=ann")
+        _status, _body, tutor = page(Client(workbench_server), f"/course/{unit.url_name}/?student=tutor")
+        assert not learner.xpath(f"//*[@id='{component.url_name}']")
+        assert tutor.xpath(f"//*[@id='{component.url_name}']")
 
 
 def test_unit_pages_link_to_their_neighbours(workbench_server):

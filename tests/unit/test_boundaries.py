@@ -15,6 +15,7 @@ PURE_MODULES = [
     "lp_xblocks.facilitation.scenario", "lp_xblocks.facilitation.action_plan", "lp_xblocks.facilitation.olx",
     "lp_xblocks.common.editor", "lp_xblocks.needs_assessment.editor", "lp_xblocks.reflective_log.editor",
     "lp_xblocks.facilitation.editor",
+    "lp_xblocks.workshop.sessions", "lp_xblocks.workshop.ics", "lp_xblocks.workshop.olx", "lp_xblocks.workshop.editor",
 ]
 PLATFORM_PACKAGES = ("lms", "cms", "common", "openedx", "xmodule", "completion")
 

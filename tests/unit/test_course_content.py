@@ -29,6 +29,7 @@ BLOCK_MODULES = {
     "lp_facilitation_exercise": "lp_xblocks.facilitation.block",
     "lp_mentoring": "lp_xblocks.mentoring.block",
     "lp_learning_activity": "lp_xblocks.activity.block",
+    "lp_workshop": "lp_xblocks.workshop.block",
 }
 
 

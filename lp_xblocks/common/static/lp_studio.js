@@ -562,7 +562,22 @@ function LpStudioEditor(runtime, element, init) {
   function preview() {
     if (data.editor === "facilitation") { return playing ? null : graph(); }
     if (data.editor === "needs_assessment") { return questionnaire(); }
-    return logPreview();
+    if (data.editor === "reflective_log") { return logPreview(); }
+    return listPreview();
+  }
+
+  /* Any other block's editor: each list of the schema with its items' titles. */
+  function listPreview() {
+    previewBody.textContent = "";
+    data.schema.forEach(function (field) {
+      if (field.type !== "list") { return; }
+      previewBody.appendChild(el("h4", {}, field.label));
+      var items = el("ul");
+      (draft[field.key] || []).forEach(function (item) {
+        items.appendChild(el("li", {}, (item && field.title_key && item[field.title_key]) || "\u2026"));
+      });
+      previewBody.appendChild(items);
+    });
   }
 
   function questionnaire() {

@@ -16,6 +16,8 @@ from .needs_assessment import (
     rebuild_needs_assessment_summary, recompute_needs_assessment_cohort, record_needs_assessment_attempt,
     withdraw_needs_assessment_latest,
 )
+# The workshop's data API registers its citable records (attended sessions) when imported.
+from . import workshop  # noqa: F401  pylint: disable=unused-import
 
 __all__ = [
     "DuplicateAttempt", "DuplicateChoice", "PartnershipRefused", "archive_facilitation_learner",

@@ -21,6 +21,7 @@ from ..models import (
     ActivityResponse, FacilitationActionPlan, FacilitationAttempt, FacilitationChoice, MentoringPair, MentoringSession,
     NeedsAssessmentAttempt, Partnership,
     PartnershipRater, ReflectiveAuditEvent, ReflectiveEntry, ReflectiveEntryVersion, ReflectiveFeedback,
+    WorkshopBooking,
 )
 
 PSEUDONYM_PREFIX = "retired-"
@@ -63,6 +64,7 @@ def _retire_tutor_names(usernames):
         ReflectiveEntry.objects.filter(lock_holder=name).update(lock_holder=alias)
         ReflectiveFeedback.objects.filter(marker=name).update(marker=alias)
         ReflectiveAuditEvent.objects.filter(actor=name).update(actor=alias)
+        WorkshopBooking.objects.filter(marked_by=name).update(marked_by=alias)
 
 
 def _retire_mentoring(student_ids, usernames):
@@ -92,7 +94,7 @@ def retire_learner(*, student_ids, usernames):
     student_ids, usernames = set(filter(None, student_ids)), set(filter(None, usernames))
     by_name = Q(username__in=usernames)
     with transaction.atomic():
-        for model in (NeedsAssessmentAttempt, FacilitationAttempt, ReflectiveEntry, ActivityResponse):
+        for model in (NeedsAssessmentAttempt, FacilitationAttempt, ReflectiveEntry, ActivityResponse, WorkshopBooking):
             student_ids.update(model.objects.filter(by_name).values_list("student_id", flat=True).distinct())
         student_ids = sorted(student_ids)
         counts = {
@@ -111,6 +113,7 @@ def retire_learner(*, student_ids, usernames):
                 manager_student_id=pseudonym(student_id), manager_username="")
         _rename_students(FacilitationAttempt, student_ids, username="")
         _rename_students(FacilitationChoice, student_ids)
+        _rename_students(WorkshopBooking, student_ids, username="")  # places and attendance stay for the MI report
         _retire_reflective_entries(student_ids)
         _retire_tutor_names(sorted(usernames))
         _retire_mentoring(student_ids, sorted(usernames))

@@ -10,6 +10,7 @@ from .needs_assessment import (
 )
 from .quality import AdjustmentNote, Appeal, VerificationDecision
 from .reflective_log import EvidenceFile, ReflectiveAuditEvent, ReflectiveEntry, ReflectiveEntryVersion, ReflectiveFeedback
+from .workshop import WorkshopBooking, WorkshopSession
 
 __all__ = [
     "ActivityResponse", "AdjustmentNote", "Appeal", "VerificationDecision", "EvidenceFile",
@@ -17,4 +18,5 @@ __all__ = [
     "NeedsAssessmentAttempt", "NeedsAssessmentSummary", "NeedsAssessmentThemeScore", "Partnership",
     "PartnershipRater",
     "ReflectiveAuditEvent", "ReflectiveEntry", "ReflectiveEntryVersion", "ReflectiveFeedback",
+    "WorkshopBooking", "WorkshopSession",
 ]
