@@ -102,6 +102,7 @@ def test_reflective_log_learner_entry_and_tutor_queue(workbench_server, page):
     page.locator("input[name=criteria][value='LPM1-3.1']").check()
     page.locator("input[name=criteria][value='LPM1-3.2']").check()
     expect()(page.locator(".lp-rl__words")).to_contain_text("174 words")
+    page.locator("input[name=declaration]").check()  # every submission carries the authenticity declaration
     picture(page.locator(".lp-rl__form").first, "reflective-log-learner.png")
     page.get_by_role("button", name="Submit for marking", exact=True).click()
     expect()(page.locator(".lp-rl__status")).to_have_text("Entry submitted for marking.", timeout=TIMEOUT)

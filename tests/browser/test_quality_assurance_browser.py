@@ -1,6 +1,7 @@
 """
-Quality assurance in headless Chromium on the real workbench, in separate browser contexts: a tutor refers an
-entry, the learner appeals it, the internal verifier sees the referral in the sample and disagrees (with a
+Quality assurance in headless Chromium on the real workbench, in separate browser contexts: a learner submits an
+entry with the meeting's minutes attached and the authenticity declaration, a tutor refers it with the file in
+view, the learner appeals it, the internal verifier sees the referral in the sample and disagrees (with a
 comment), and the tutor sees it returned with the verifier's note; another tutor decides the appeal and the
 learner reads the outcome. Keyboard where a person would; axe-core on every side; 320 px wide.
 """
@@ -15,16 +16,7 @@ from tests.browser.test_reflective_log_browser import BODY, browser_context, exp
 
 pytestmark = [pytest.mark.browser]
 TIMEOUT = 10_000
-
-
-def call(page, handler, body):
-    """Call one of the block's handlers from the page as its script does (same session, CSRF token)."""
-    url = page.locator("a[href*=portfolio_html]").first.get_attribute("href").split("?")[0].replace(
-        "portfolio_html", handler)
-    return page.evaluate("""async ([url, body]) => {
-        const reply = await fetch(url + window.location.search, {method: 'POST', headers: {
-            'Content-Type': 'application/json', 'X-CSRFToken': LpCommon.csrfToken()}, body: JSON.stringify(body)});
-        return {status: reply.status, data: await reply.json()}; }""", [url, body])
+MINUTES = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 
 
 def no_violations(page, side):
@@ -37,9 +29,20 @@ def test_refer_appeal_verify_return_and_decide_with_separate_browsers(workbench_
     title = f"Budget meeting {learner}"
     ann = browser_context(learner)
     visit(ann, workbench_server)
-    reply = call(ann, "submit_entry", {"title": title, "activity_date": "2026-10-01", "entry_type": "workplace",
-                                       "body": BODY, "criteria": ["LPM1-3.1"]})
-    assert reply["status"] == 200, reply
+    # The learner writes the entry in the page, attaches the meeting's minutes and declares the work their own.
+    ann.get_by_role("button", name="Write a new entry").click()
+    form = ann.locator(".lp-rl__form")
+    form.get_by_label("Title").fill(title)
+    form.get_by_label("Date of the activity").fill("2026-10-01")
+    form.get_by_label("Type of activity").select_option("workplace")
+    form.get_by_label("Your reflection").fill(BODY)
+    form.locator("input[name=criteria][value='LPM1-3.1']").check()
+    form.get_by_label("Attach a file").set_input_files({"name": "minutes.pdf", "mimeType": "application/pdf",
+                                                        "buffer": MINUTES})
+    expect()(form.locator(".lp-rl__evidence-files [role=status]")).to_have_text("minutes.pdf attached.", timeout=TIMEOUT)
+    form.locator("input[name=declaration]").check()
+    form.get_by_role("button", name="Submit for marking").click()
+    expect()(ann.locator(".lp-rl__status")).to_have_text("Entry submitted for marking.", timeout=TIMEOUT)
 
     # A tutor refers it through the marking panel.
     tess = browser_context("tutor")
@@ -47,6 +50,8 @@ def test_refer_appeal_verify_return_and_decide_with_separate_browsers(workbench_
     row = queue_row(tess, learner)
     expect()(row).to_have_count(1, timeout=TIMEOUT)
     row.locator("a").click()
+    expect()(tess.locator(".lp-rl__marking-body").get_by_role("link", name="minutes.pdf")).to_have_count(
+        1, timeout=TIMEOUT)  # the tutor marks with the evidence in view
     press_button(tess, "Start marking")
     form = tess.locator(".lp-rl__mark-form")
     expect()(form).to_be_visible(timeout=TIMEOUT)
