@@ -9,42 +9,19 @@ import uuid
 import pytest
 
 from tests.browser.axe_check import serious_violations
-from tests.browser.helpers import wait_for_block
 from tests.browser.test_responsive_browser import overflow
-from tests.browser.test_reflective_log_browser import BODY, SCENARIO, TIMEOUT, expect, queue_row, status_text
+from tests.browser.test_reflective_log_browser import (  # noqa: F401  # pylint: disable=unused-import  # (the fixture)
+    BODY, TIMEOUT, browser_context, expect, queue_row, status_text, visit,
+)
 
 pytestmark = [pytest.mark.browser]
 
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 
 
-@pytest.fixture
-def contexts(chromium):
-    opened = []
-
-    def open_as(student, width=1100):
-        context = chromium.new_context(viewport={"width": width, "height": 900}, accept_downloads=True)
-        opened.append(context)
-        page = context.new_page()
-        page.errors = []
-        page.on("pageerror", lambda error: page.errors.append(str(error)))
-        page.student = student
-        return page
-
-    yield open_as
-    for context in opened:
-        context.close()
-
-
-def visit(page, base):
-    page.goto(f"{base}/scenario/{SCENARIO}/?student={page.student}")
-    page.locator(".lp-rl").first.wait_for()
-    wait_for_block(page, "LpReflectiveLog")
-
-
-def test_upload_declare_submit_and_a_tutor_downloads_the_file(workbench_server, contexts):
+def test_upload_declare_submit_and_a_tutor_downloads_the_file(workbench_server, browser_context):
     learner = f"evidence-{uuid.uuid4().hex[:8]}"
-    ann = contexts(learner, width=320)
+    ann = browser_context(learner, width=320)
     visit(ann, workbench_server)
     ann.get_by_role("button", name="Write a new entry").click()
     form = ann.locator(".lp-rl__form")
@@ -95,7 +72,7 @@ def test_upload_declare_submit_and_a_tutor_downloads_the_file(workbench_server, 
     assert ann.errors == []
 
     # The tutor (another browser context) sees the evidence in the marking view and downloads the file.
-    tess = contexts("tutor")
+    tess = browser_context("tutor")
     visit(tess, workbench_server)
     row = queue_row(tess, learner)
     expect()(row).to_have_count(1, timeout=TIMEOUT)

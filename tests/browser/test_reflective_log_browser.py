@@ -33,8 +33,8 @@ def browser_context(chromium):
     """``open(student)`` opens the scenario in a new browser context (its own cookies) as that student."""
     contexts = []
 
-    def open_as(student):
-        context = chromium.new_context(viewport={"width": 1100, "height": 900})
+    def open_as(student, width=1100):
+        context = chromium.new_context(viewport={"width": width, "height": 900}, accept_downloads=True)
         contexts.append(context)
         page = context.new_page()
         page.errors = []
