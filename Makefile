@@ -23,9 +23,11 @@ run: migrate
 	@echo "The whole course on http://$(HOST):$(PORT)/course/"
 	$(BIN)/django-admin runserver $(HOST):$(PORT) --settings=$(SETTINGS)
 
+# The four tox environments, two at a time (the whole py311 suite beside mariadb, platform and docs in turn):
+# each has its own virtualenv, temporary folders, free ports and MariaDB data directory, so they do not share state.
 test: $(BIN)/.installed
 	bash tools/system-deps.sh
-	$(BIN)/tox
+	$(BIN)/tox run-parallel --parallel 2 --parallel-live
 
 # The documentation (docs/, Sphinx + MyST) with warnings as errors, as `make test` builds it; HTML in .tox/docs/tmp/html.
 docs: $(BIN)/.installed
