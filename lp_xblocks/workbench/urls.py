@@ -8,7 +8,9 @@ answers even when the process has just started.
 from django.urls import path, re_path
 from workbench.urls import urlpatterns as sdk_urlpatterns
 
-from . import course
+from . import course, kvs
+
+kvs.install()  # before any handler runs: learner state without lost fields (see kvs.py)
 
 urlpatterns = [
     path("", course.home, name="lp_home"),
