@@ -113,6 +113,12 @@ def pick_sample(entries: list, plan: dict, criteria: list | None = None) -> list
         if reason not in picked[key]["reasons"]:
             picked[key]["reasons"].append(reason)
 
+    def at_least(group, wanted):
+        """``wanted`` entries of ``group``: those already picked first (one pick serves several guarantees), then the rest in rank order."""
+        chosen = [entry for entry in group if str(entry["entry_id"]) in picked][:wanted]
+        chosen += [entry for entry in group if entry not in chosen][:wanted - len(chosen)]
+        return chosen
+
     for entry in marked:
         if entry["decision"] == REFER:
             take(entry, {"code": REFERRAL})
@@ -120,14 +126,7 @@ def pick_sample(entries: list, plan: dict, criteria: list | None = None) -> list
     for tutor in sorted({str(entry.get("marker") or "") for entry in marked}):
         theirs = [entry for entry in marked if str(entry.get("marker") or "") == tutor]
         reason = {"code": TUTOR, "tutor": tutor, "minimum": plan["per_tutor"]}
-        wanted = min(plan["per_tutor"], len(theirs))
-        chosen = [entry for entry in theirs if str(entry["entry_id"]) in picked][:wanted]
-        for entry in theirs:
-            if len(chosen) >= wanted:
-                break
-            if entry not in chosen:
-                chosen.append(entry)
-        for entry in chosen:
+        for entry in at_least(theirs, min(plan["per_tutor"], len(theirs))):
             take(entry, reason)
 
     listed = list(criteria or [])
@@ -142,13 +141,7 @@ def pick_sample(entries: list, plan: dict, criteria: list | None = None) -> list
     passes = [entry for entry in marked if entry["decision"] == PASS]
     wanted = math.ceil(plan["pass_percent"] * len(passes) / 100)
     reason = {"code": PASS_SHARE, "percent": plan["pass_percent"], "of": len(passes)}
-    chosen = [entry for entry in passes if str(entry["entry_id"]) in picked][:wanted]
-    for entry in passes:
-        if len(chosen) >= wanted:
-            break
-        if entry not in chosen:
-            chosen.append(entry)
-    for entry in chosen:
+    for entry in at_least(passes, wanted):
         take(entry, reason)
     return [picked[key] for key in order]
 
