@@ -114,7 +114,10 @@ def pick_sample(entries: list, plan: dict, criteria: list | None = None) -> list
             picked[key]["reasons"].append(reason)
 
     def at_least(group, wanted):
-        """``wanted`` entries of ``group``: those already picked first (one pick serves several guarantees), then the rest in rank order."""
+        """
+        ``wanted`` entries of ``group``: those already picked first (one pick serves several guarantees), then the
+        rest in rank order.
+        """
         chosen = [entry for entry in group if str(entry["entry_id"]) in picked][:wanted]
         chosen += [entry for entry in group if entry not in chosen][:wanted - len(chosen)]
         return chosen
