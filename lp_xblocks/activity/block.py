@@ -15,7 +15,7 @@ from xblock.fields import Boolean, Integer, Scope, String
 from xblock.utils.resources import ResourceLoader
 
 from ..common import permissions, records
-from ..common.drafts import FormDraftsMixin
+from ..common.drafts import FormDraftsMixin, autosave_strings
 from ..common.fragments import block_fragment, dom_id
 from ..common.http import HandlerError, json_handler
 from ..common.i18n import gettext_for, i18n_service, plural_forms
@@ -129,11 +129,8 @@ class LearningActivityBlock(FormDraftsMixin, CompletableXBlockMixin, XBlock):
             "network": _("The server could not be reached; your text is still here. Try again."),
             "problemTitle": _("There is a problem"),
             "responseLabel": _("Your response"),
-            "autosave": {
-                "savedAt": _("Draft saved at {time}"), "saving": _("Saving your draft\u2026"),
-                "notSaved": _("Draft not saved yet: {error}"), "offline": _("the server could not be reached"),
-                "restored": _("Your unsaved changes from {time} are back; save your response to keep them."),
-            },
+            "autosave": autosave_strings(
+                _, _("Your unsaved changes from {time} are back; save your response to keep them.")),
         }
 
     def _report_completion(self):

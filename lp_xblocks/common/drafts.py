@@ -26,6 +26,18 @@ MAX_LIST_ITEMS = 200
 MAX_DRAFT_BYTES = 200_000
 
 
+
+def autosave_strings(_, restored):
+    """
+    What LpCommon.autosave says about a form's draft (saved, saving, not saved, offline), translated by ``_``;
+    ``restored`` is the block's own sentence for a draft brought back after a reload.
+    """
+    return {
+        "savedAt": _("Draft saved at {time}"), "saving": _("Saving your draft\u2026"),
+        "notSaved": _("Draft not saved yet: {error}"), "offline": _("the server could not be reached"),
+        "restored": restored,
+    }
+
 class DraftError(LocalisedError):
     """An autosave request that breaks a bound (HTTP 400)."""
 

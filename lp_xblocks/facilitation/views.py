@@ -6,6 +6,7 @@ the fields, the learner's state, OLX and the Studio save.
 from xblock.utils.resources import ResourceLoader
 
 from ..common import permissions
+from ..common.drafts import autosave_strings
 from ..common.fragments import block_fragment
 from ..common.http import json_handler
 from ..common.i18n import i18n_service, plural_forms
@@ -67,11 +68,8 @@ class FacilitationViews:
             "removeLabel": _("Remove action {row}"),
             "planSaved": _("Action plan saved."),
             "problemTitle": _("There is a problem"),
-            "autosave": {
-                "savedAt": _("Draft saved at {time}"), "saving": _("Saving your draft\u2026"),
-                "notSaved": _("Draft not saved yet: {error}"), "offline": _("the server could not be reached"),
-                "restored": _("Your unsaved changes from {time} are back; save the action plan to keep them."),
-            },
+            "autosave": autosave_strings(
+                _, _("Your unsaved changes from {time} are back; save the action plan to keep them.")),
             "planSaving": _("Saving..."),
             "savePlan": _("Save action plan"),
             "rowAdded": _("Action {row} added."),
